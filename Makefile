@@ -1,0 +1,27 @@
+# Buyer Protection: `make run` serves the app on http://127.0.0.1:8080, `make test` runs
+# every test. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+SWIFT ?= swift
+DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
+
+.PHONY: all deps build run test demo clean
+
+all: build
+
+deps:
+	@scripts/install-deps $(DEBIAN_PACKAGES)
+
+build: deps
+	$(SWIFT) build -c release --product bp
+
+run: build
+	scripts/run
+
+# Debug build of everything (the tests start .build/debug/bp behind a private nginx).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

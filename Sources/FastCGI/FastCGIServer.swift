@@ -1,0 +1,125 @@
+import CFastCGI
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A FastCGI responder on libfcgi: N threads, each accepting on one unix socket and
+/// serving one request at a time with plain blocking I/O.
+public final class FastCGIServer: @unchecked Sendable {
+    public let socketPath: String
+    public let threadCount: Int
+    private let responder: any Responder
+    private let logger: Logger
+    private var listenFD: Int32 = -1
+    private var threads: [pthread_t] = []
+
+    public init(socketPath: String, threadCount: Int, responder: any Responder, logger: Logger) {
+        self.socketPath = socketPath
+        self.threadCount = max(1, threadCount)
+        self.responder = responder
+        self.logger = logger
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, waits for the requests in
+    /// flight and returns. Call from the main thread.
+    public func runUntilStopped() throws {
+        SignalWaiter.blockStopSignals()
+        listenFD = try ListeningSocket.open(path: socketPath)
+        guard FCGX_Init() == 0 else { throw ListeningSocketError.system("FCGX_Init", errno) }
+        for index in 0..<threadCount {
+            threads.append(try startWorker(index: index))
+        }
+        logger.info("serving", metadata: ["socket": "\(socketPath)", "threads": "\(threadCount)"])
+
+        let signal = SignalWaiter.waitForStopSignal()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        FCGX_ShutdownPending()
+        // Wakes every thread blocked in accept(); in-flight requests are not affected.
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        for thread in threads { pthread_join(thread, nil) }
+        close(listenFD)
+        unlink(socketPath)
+        logger.info("stopped")
+    }
+
+    private func startWorker(index: Int) throws -> pthread_t {
+        let box = Unmanaged.passRetained(WorkerBox(server: self, index: index))
+        var thread = pthread_t()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 4 << 20)
+        defer { pthread_attr_destroy(&attributes) }
+        let rc = pthread_create(&thread, &attributes, { raw in
+            let box = Unmanaged<WorkerBox>.fromOpaque(raw!).takeRetainedValue()
+            box.server.workerLoop(index: box.index)
+            return nil
+        }, box.toOpaque())
+        guard rc == 0 else {
+            box.release()
+            throw ListeningSocketError.system("pthread_create", rc)
+        }
+        return thread
+    }
+
+    private func workerLoop(index: Int) {
+        let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+        defer { request.deallocate() }
+        FCGX_InitRequest(request, listenFD, 0)
+        while FCGX_Accept_r(request) >= 0 {
+            serve(request)
+            FCGX_Finish_r(request)
+        }
+        FCGX_Free(request, 1)
+    }
+
+    private func serve(_ raw: UnsafeMutablePointer<FCGX_Request>) {
+        let request = HTTPRequest(params: Self.copyParams(raw.pointee.envp), body: RequestBody(stream: raw.pointee.in))
+        var response: HTTPResponse
+        do {
+            response = try responder.respond(to: request)
+        } catch {
+            logger.error("request failed", metadata: [
+                "method": "\(request.method)", "path": "\(request.path)", "error": "\(String(reflecting: error))",
+            ])
+            response = responder.errorResponse(for: error, request: request)
+        }
+        write(response, to: raw.pointee.out, method: request.method)
+    }
+
+    private func write(_ response: HTTPResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?, method: String) {
+        guard let stream else { return }
+        let head = response.headerBlock()
+        head.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
+        }
+        guard method != "HEAD", !response.body.isEmpty else { return }
+        response.body.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
+        }
+    }
+
+    /// Copies the CGI environment at once: libfcgi frees it at `FCGX_Finish_r`.
+    static func copyParams(_ envp: FCGX_ParamArray?) -> [String: String] {
+        var params: [String: String] = [:]
+        guard var cursor = envp else { return params }
+        while let entry = cursor.pointee {
+            let pair = String(cString: entry)
+            if let eq = pair.firstIndex(of: "=") {
+                params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            cursor += 1
+        }
+        return params
+    }
+}
+
+private final class WorkerBox {
+    let server: FastCGIServer
+    let index: Int
+    init(server: FastCGIServer, index: Int) {
+        self.server = server
+        self.index = index
+    }
+}

@@ -1,0 +1,32 @@
+/// One request as the FastCGI peer (nginx) handed it over: the CGI parameters, copied
+/// out of libfcgi's memory at once (it frees them at `FCGX_Finish_r`), and the body as a
+/// stream that is read in chunks so uploads never have to fit in memory.
+public struct HTTPRequest {
+    public let params: [String: String]
+    public let body: RequestBody
+
+    public init(params: [String: String], body: RequestBody) {
+        self.params = params
+        self.body = body
+    }
+
+    public var method: String { params["REQUEST_METHOD"] ?? "GET" }
+
+    /// The path without the query string, still percent-encoded as the client sent it.
+    public var path: String {
+        let uri = params["REQUEST_URI"] ?? params["DOCUMENT_URI"] ?? "/"
+        if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) }
+        return uri
+    }
+
+    public var queryString: String { params["QUERY_STRING"] ?? "" }
+    public var contentType: String? { params["CONTENT_TYPE"].flatMap { $0.isEmpty ? nil : $0 } }
+    public var contentLength: Int? { params["CONTENT_LENGTH"].flatMap { Int($0) } }
+    public var remoteAddress: String { params["REMOTE_ADDR"] ?? "" }
+
+    /// A request header by its HTTP name ("Authorization", "Idempotency-Key").
+    public func header(_ name: String) -> String? {
+        let key = "HTTP_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+        return params[key]
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import Protection
+import Store
+
+extension App {
+    /// Writes a transition inside the caller's transaction: the case row, its events,
+    /// the uploaded documents (on the event that carries them) and the emails.
+    /// Files are moved into the store first, so a committed row always has its file.
+    /// Returns the persisted case and the ids of the events appended.
+    @discardableResult
+    func persist(_ transition: Transition, context: CaseContext, uploads: [Upload], uploader: ActorRef,
+                 db: Database, now: Date, isNew: Bool = false) throws -> (CaseContext, [Int64]) {
+        var context = context
+        context.record.file = transition.file
+        context.record.updatedAt = now
+        if isNew {
+            try context.record.insert(db)
+        } else {
+            try context.record.update(db)
+        }
+        var documentEvent: Int64?
+        var eventIDs: [Int64] = []
+        for draft in transition.events {
+            let id = try EventRecord.append(db, caseID: context.record.id, draft: draft, at: now)
+            eventIDs.append(id)
+            if draft.carriesDocuments { documentEvent = id }
+        }
+        if !uploads.isEmpty {
+            guard let eventID = documentEvent else { preconditionFailure("documents uploaded with an event that carries none") }
+            try attach(uploads, caseID: context.record.id, eventID: eventID, uploader: uploader, db: db, now: now)
+        }
+        try NoticeMailer(app: self).enqueue(transition.notices, context: context, db: db, now: now)
+        return (context, eventIDs)
+    }
+
+    func attach(_ uploads: [Upload], caseID: String, eventID: Int64, uploader: ActorRef, db: Database, now: Date) throws {
+        for upload in uploads {
+            try documents.adopt(temporaryFile: upload.temporaryPath, sha256: upload.sha256)
+            let record = DocumentRecord(id: Secrets.newID(), caseID: caseID, eventID: eventID, uploader: uploader,
+                                        name: upload.name, contentType: upload.contentType, size: upload.size,
+                                        sha256: upload.sha256, createdAt: now)
+            try record.insert(db)
+        }
+    }
+}

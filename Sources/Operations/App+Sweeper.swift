@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import Mail
+import Protection
+import Rendering
+import Store
+
+/// One pass of the clock (SPEC §6): reminders, expiries, escalations and closures due
+/// at `now`. Every item is claimed inside a write transaction and guarded by its state,
+/// so two passes at once, or the same pass twice, change nothing twice and send no
+/// email twice. Work is found through partial indexes on the due columns, never by scan.
+extension App {
+    public struct SweepReport: Sendable, Equatable {
+        public var feedbackReminders = 0
+        public var protectionsExpired = 0
+        public var merchantReminders = 0
+        public var casesEscalated = 0
+        public var customerReminders = 0
+        public var casesClosed = 0
+        public var documentRequestsExpired = 0
+
+        public var transitions: Int {
+            feedbackReminders + protectionsExpired + merchantReminders + casesEscalated + customerReminders + casesClosed
+                + documentRequestsExpired
+        }
+
+        public var lines: [(String, Int)] {
+            [("feedback reminders (day 23)", feedbackReminders), ("protections expired", protectionsExpired),
+             ("merchant reminders", merchantReminders), ("cases escalated (merchant no response)", casesEscalated),
+             ("customer reminders", customerReminders), ("cases closed (customer no response)", casesClosed),
+             ("document requests expired", documentRequestsExpired)]
+        }
+    }
+
+    static let sweepBatch = 500
+
+    public func sweep(at now: Date) throws -> SweepReport {
+        var report = SweepReport()
+        report.feedbackReminders = try sweepFeedbackReminders(at: now)
+        report.protectionsExpired = try sweepProtectionExpiry(at: now)
+        let deadlines = config.deadlines
+        report.merchantReminders = try sweepCases(sql: """
+            SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? AND merchant_reminded_at IS NULL
+            ORDER BY merchant_due_at LIMIT ?
+            """, bound: now + Double(deadlines.merchantReminderDaysBefore) * Deadlines.day, at: now) { $0.remindMerchant(at: now, deadlines: deadlines) }
+        report.casesEscalated = try sweepCases(sql: """
+            SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? ORDER BY merchant_due_at LIMIT ?
+            """, bound: now, at: now) { $0.expireMerchantDeadline(at: now) }
+        report.customerReminders = try sweepCases(sql: """
+            SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? AND customer_reminded_at IS NULL
+            ORDER BY customer_due_at LIMIT ?
+            """, bound: now + Double(deadlines.customerReminderDaysBefore) * Deadlines.day, at: now) {
+            $0.remindCustomer(at: now, deadlines: deadlines)
+        }
+        report.casesClosed = try sweepCases(sql: """
+            SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? ORDER BY customer_due_at LIMIT ?
+            """, bound: now, at: now) { $0.expireCustomerDeadline(at: now) }
+        report.documentRequestsExpired = try sweepDocumentRequests(at: now)
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO worker_passes (name, last_pass_at) VALUES ('sweeper', ?)
+                ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at
+                """, arguments: [now])
+            _ = try Sessions.purgeExpired(db, now: now)
+        }
+        return report
+    }
+
+    /// Cases found by `sql` (bound to `bound` and a batch size), each given to `rule`
+    /// inside the transaction; a case the rule finds nothing due on is left alone. Ids
+    /// the rule declined are skipped in later batches so the loop always ends.
+    private func sweepCases(sql: String, bound: Date, at now: Date, rule: (CaseFile) -> Transition?) throws -> Int {
+        var done = 0
+        var declined = Set<String>()
+        while true {
+            let (changed, seen, batchFull) = try database.write { db -> (Int, [String], Bool) in
+                let ids = try String.fetchAll(db, sql: sql, arguments: [bound, Self.sweepBatch + declined.count])
+                    .filter { !declined.contains($0) }
+                var changed = 0
+                var skipped: [String] = []
+                for id in ids.prefix(Self.sweepBatch) {
+                    guard let context = try CaseContext.load(db, caseID: id), let transition = rule(context.record.file) else {
+                        skipped.append(id)
+                        continue
+                    }
+                    try persist(transition, context: context, uploads: [], uploader: .system, db: db, now: now)
+                    changed += 1
+                }
+                return (changed, skipped, ids.count >= Self.sweepBatch)
+            }
+            done += changed
+            declined.formUnion(seen)
+            if !batchFull || (changed == 0 && seen.isEmpty) { break }
+        }
+        return done
+    }
+
+    private func sweepFeedbackReminders(at now: Date) throws -> Int {
+        var done = 0
+        while true {
+            let count = try database.write { db -> Int in
+                let due = try ProtectionRecord.fetchAll(db, sql: """
+                    SELECT * FROM protections WHERE state = 'active' AND reminder_sent_at IS NULL AND reminder_at <= ?
+                    ORDER BY reminder_at LIMIT ?
+                    """, arguments: [now, Self.sweepBatch])
+                let mailer = NoticeMailer(app: self)
+                for var protection in due {
+                    protection.reminderSentAt = now
+                    try protection.update(db)
+                    // Past day 30 the reminder is pointless: mark it and let expiry end the protection.
+                    guard ProtectionRules.feedbackReminderDue(
+                        ProtectionFacts(state: .active, activatedAt: protection.activatedAt, expiresAt: protection.expiresAt),
+                        at: now, deadlines: config.deadlines) else { continue }
+                    guard let shop = try ShopRecord.find(db, id: protection.shopID) else { continue }
+                    let t = catalogs[protection.locale]
+                    let f = format(protection.locale)
+                    let args = ["shop": shop.name, "order": protection.orderNumber]
+                    let link = try mailer.customerLink(db, email: protection.customerEmail, to: .protection(protection.id), now: now)
+                    let content = MailContent(
+                        subject: t.format("mail_feedback_reminder_subject", args),
+                        heading: t.format("mail_feedback_reminder_heading", args),
+                        paragraphs: [t.format("mail_feedback_reminder_body", args),
+                                     t.format("mail_feedback_reminder_until", ["date": f.date(protection.expiresAt)])],
+                        facts: [.init(label: t("fact_shop"), value: shop.name),
+                                .init(label: t("fact_order_number"), value: protection.orderNumber),
+                                .init(label: t("fact_order_date"), value: f.date(protection.orderDate)),
+                                .init(label: t("fact_order_value"), value: f.money(protection.value))],
+                        action: .init(label: t("mail_button_give_feedback"), url: link + "#feedback"))
+                    try mailer.queue(content, kind: "feedback_reminder", to: protection.customerEmail, locale: protection.locale,
+                                     caseID: nil, dedupeKey: "feedback_reminder:\(protection.id)", db: db, now: now)
+                    done += 1
+                }
+                return due.count
+            }
+            if count < Self.sweepBatch { break }
+        }
+        return done
+    }
+
+    private func sweepProtectionExpiry(at now: Date) throws -> Int {
+        var done = 0
+        while true {
+            let count = try database.write { db -> Int in
+                try db.execute(sql: """
+                    UPDATE protections SET state = 'expired', ended_at = ?
+                    WHERE id IN (SELECT id FROM protections WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
+                    """, arguments: [now, now, Self.sweepBatch * 10])
+                return db.changesCount
+            }
+            done += count
+            if count < Self.sweepBatch * 10 { break }
+        }
+        return done
+    }
+
+    private func sweepDocumentRequests(at now: Date) throws -> Int {
+        try database.write { db in
+            var done = 0
+            for request in try DocumentRequests.due(db, now: now, limit: 10_000) {
+                guard try DocumentRequests.expire(db, id: request.id, now: now) else { continue }
+                _ = try EventRecord.append(db, caseID: request.caseID, draft: EventDraft(
+                    kind: .documentRequestExpired, actor: .system, audience: [.agent, .party(request.party)],
+                    data: ["from": request.party.rawValue, "request": String(request.eventID)]), at: now)
+                done += 1
+            }
+            return done
+        }
+    }
+
+    /// When the sweeper last completed a pass (for /healthz).
+    public func lastSweep() throws -> Date? {
+        try database.read { db in try Date.fetchOne(db, sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'") }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Mail
+import Protection
+import Rendering
+import Store
+
+/// The application: configuration, database, templates, catalogs, document store and
+/// clock, shared by every command and every request. Operations on it (the `App+…`
+/// files) load what they need, ask the domain, and persist the result with its emails
+/// in one transaction.
+public final class App: Sendable {
+    public let config: AppConfig
+    public let database: AppDatabase
+    public let templates: TemplateLibrary
+    public let catalogs: Catalogs
+    public let composer: MailComposer
+    public let documents: DocumentStore
+    public let clock: any Clock
+    public let logger: Logger
+    /// The server's secret (CSRF tokens), kept in `secret.key` in the data folder.
+    public let secret: [UInt8]
+
+    public init(config: AppConfig, clock: any Clock = SystemClock(), logger: Logger = Logger(label: "bp")) throws {
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: config.dataDirectory + "/run", withIntermediateDirectories: true)
+        database = try AppDatabase(path: config.databasePath)
+        templates = try TemplateLibrary(directory: config.resourceRoot + "/Templates")
+        catalogs = try Catalogs(directory: config.resourceRoot + "/Strings")
+        composer = MailComposer(templates: templates, catalogs: catalogs)
+        documents = DocumentStore(dataDirectory: config.dataDirectory)
+        try documents.prepare()
+        secret = try Self.loadOrCreateSecret(at: config.secretPath)
+    }
+
+    public func now() -> Date { clock.now() }
+
+    public func format(_ locale: AppLocale) -> LocaleFormat {
+        LocaleFormat(locale: locale, timeZone: config.timeZone)
+    }
+
+    /// The mail transport the configuration names.
+    public func mailTransport() -> any MailTransport {
+        switch config.mailTransport {
+        case .maildir: MaildirTransport(directory: config.mailDirectory)
+        case .sendmail: SendmailTransport(commandLine: config.sendmailCommand, timeout: config.sendmailTimeout)
+        }
+    }
+
+    public func mailDelivery() -> MailDelivery {
+        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, logger: logger)
+    }
+
+    private static func loadOrCreateSecret(at path: String) throws -> [UInt8] {
+        if let data = FileManager.default.contents(atPath: path), data.count >= 32 { return Array(data) }
+        let bytes = Secrets.randomBytes(32)
+        let temporary = path + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw AppConfig.Invalid(description: "cannot write \(path)")
+        }
+        // Two processes starting at once: the first rename wins and both read it back.
+        if link(temporary, path) != 0 { unlink(temporary) } else { unlink(temporary) }
+        guard let data = FileManager.default.contents(atPath: path), data.count >= 32 else {
+            throw AppConfig.Invalid(description: "cannot read \(path)")
+        }
+        return Array(data)
+    }
+}

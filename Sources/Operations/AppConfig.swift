@@ -1,0 +1,110 @@
+import Foundation
+import Protection
+
+/// Configuration from environment variables, each with a working default (README lists them).
+public struct AppConfig: Sendable {
+    public enum MailTransportKind: String, Sendable { case maildir, sendmail }
+
+    public struct UploadLimits: Sendable, Equatable {
+        public var fileBytes: Int = 10 * 1024 * 1024
+        public var files: Int = 10
+        public var requestBytes: Int = 50 * 1024 * 1024
+        public var fieldBytes: Int = 64 * 1024
+        public var fields: Int = 64
+        public init() {}
+    }
+
+    public var dataDirectory: String
+    public var baseURL: String
+    public var port: Int
+    public var threads: Int
+    public var resourceRoot: String
+    public var deadlines: Deadlines
+    public var mailTransport: MailTransportKind
+    public var sendmailCommand: String
+    public var sendmailTimeout: TimeInterval
+    public var mailFrom: String
+    public var workerInterval: TimeInterval
+    public var timeZone: TimeZone
+    public var uploads: UploadLimits
+
+    public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
+        self.dataDirectory = dataDirectory
+        self.baseURL = baseURL
+        self.port = 8080
+        self.threads = 8
+        self.resourceRoot = resourceRoot
+        self.deadlines = Deadlines()
+        self.mailTransport = .maildir
+        self.sendmailCommand = "/usr/sbin/sendmail -t -i"
+        self.sendmailTimeout = 60
+        self.mailFrom = "Buyer Protection <no-reply@buyer-protection.local>"
+        self.workerInterval = 5
+        self.timeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(identifier: "UTC")!
+        self.uploads = UploadLimits()
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, resourceRoot: String) throws -> AppConfig {
+        let data = env["BP_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./var"
+        var config = AppConfig(dataDirectory: URL(fileURLWithPath: data).standardizedFileURL.path, resourceRoot: resourceRoot)
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = env[name], !raw.isEmpty else { return nil }
+            guard let value = Int(raw), range.contains(value) else {
+                throw Invalid(description: "\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound), not \"\(raw)\"")
+            }
+            return value
+        }
+        if let url = env["BP_BASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw Invalid(description: "BP_BASE_URL must start with http:// or https://")
+            }
+            config.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let port = try int("BP_PORT", 1...65535) {
+            config.port = port
+            if env["BP_BASE_URL"]?.isEmpty ?? true { config.baseURL = "http://127.0.0.1:\(port)" }
+        }
+        if let threads = try int("BP_THREADS", 1...256) { config.threads = threads }
+        if let days = try int("BP_PROTECTION_DAYS", 1...3650) { config.deadlines.protectionDays = days }
+        if let day = try int("BP_REMINDER_DAY", 1...3650) { config.deadlines.feedbackReminderDay = day }
+        if let days = try int("BP_MERCHANT_DAYS", 1...365) { config.deadlines.merchantDays = days }
+        if let days = try int("BP_CUSTOMER_DAYS", 1...365) { config.deadlines.customerDays = days }
+        if let days = try int("BP_DOCUMENT_REQUEST_DAYS", 1...365) { config.deadlines.documentRequestDays = days }
+        if let seconds = try int("BP_WORKER_INTERVAL", 1...3600) { config.workerInterval = TimeInterval(seconds) }
+        if let transport = env["BP_MAIL_TRANSPORT"], !transport.isEmpty {
+            guard let kind = MailTransportKind(rawValue: transport) else {
+                throw Invalid(description: "BP_MAIL_TRANSPORT must be maildir or sendmail, not \"\(transport)\"")
+            }
+            config.mailTransport = kind
+        }
+        if let command = env["BP_SENDMAIL"], !command.isEmpty { config.sendmailCommand = command }
+        if let seconds = try int("BP_SENDMAIL_TIMEOUT", 1...3600) { config.sendmailTimeout = TimeInterval(seconds) }
+        if let from = env["BP_MAIL_FROM"], !from.isEmpty { config.mailFrom = from }
+        if let zone = env["BP_TIMEZONE"], !zone.isEmpty {
+            guard let tz = TimeZone(identifier: zone) else { throw Invalid(description: "BP_TIMEZONE \"\(zone)\" is not a time zone") }
+            config.timeZone = tz
+        }
+        if let mb = try int("BP_MAX_FILE_MB", 1...10_000) { config.uploads.fileBytes = mb * 1024 * 1024 }
+        if let n = try int("BP_MAX_FILES", 1...1000) { config.uploads.files = n }
+        if let mb = try int("BP_MAX_REQUEST_MB", 1...10_000) { config.uploads.requestBytes = mb * 1024 * 1024 }
+        return config
+    }
+
+    public var databasePath: String { dataDirectory + "/bp.sqlite" }
+    public var socketPath: String { dataDirectory + "/run/bp.sock" }
+    public var mailDirectory: String { dataDirectory + "/mail" }
+    public var secretPath: String { dataDirectory + "/secret.key" }
+    public var isSecure: Bool { baseURL.hasPrefix("https://") }
+
+    /// The host part of the base URL, for Message-IDs.
+    public var mailDomain: String {
+        let withoutScheme = baseURL.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
+        return String(withoutScheme.split(separator: ":").first ?? "localhost")
+    }
+
+    public func url(_ path: String) -> String { baseURL + path }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import Mail
+import Protection
+import Rendering
+import Store
+
+/// What a case is about, as the emails and pages describe it.
+public struct CaseContext: Sendable {
+    public var record: CaseRecord
+    public var protection: ProtectionRecord
+    public var shop: ShopRecord
+
+    public init(record: CaseRecord, protection: ProtectionRecord, shop: ShopRecord) {
+        self.record = record
+        self.protection = protection
+        self.shop = shop
+    }
+
+    public static func load(_ db: Database, caseID: String) throws -> CaseContext? {
+        guard let record = try CaseRecord.find(db, id: caseID),
+              let protection = try ProtectionRecord.find(db, id: record.protectionID),
+              let shop = try ShopRecord.find(db, id: record.shopID) else { return nil }
+        return CaseContext(record: record, protection: protection, shop: shop)
+    }
+}
+
+/// Words the domain's notices as emails in the recipient's language and queues them
+/// in the outbox, inside the caller's transaction.
+struct NoticeMailer {
+    let app: App
+
+    func enqueue(_ notices: [Notice], context: CaseContext, db: Database, now: Date) throws {
+        for notice in notices {
+            switch notice.to {
+            case .customer:
+                let locale = context.protection.locale
+                let link = try customerLink(db, email: context.protection.customerEmail,
+                                            to: SiteRoute.customerCase(context.record.id), now: now)
+                let content = words(notice, context: context, locale: locale, link: link, db: db, now: now)
+                try queue(content, kind: notice.kind.rawValue, to: context.protection.customerEmail, locale: locale,
+                          caseID: context.record.id, db: db, now: now)
+            case .merchant:
+                let locale = context.shop.locale
+                let link = app.config.url(SiteRoute.merchantCase(context.record.id).path)
+                let content = words(notice, context: context, locale: locale, link: link, db: db, now: now)
+                for address in context.shop.notificationEmails {
+                    try queue(content, kind: notice.kind.rawValue, to: address, locale: locale, caseID: context.record.id, db: db, now: now)
+                }
+            }
+        }
+    }
+
+    func queue(_ content: MailContent, kind: String, to: String, locale: AppLocale, caseID: String?, dedupeKey: String? = nil,
+               db: Database, now: Date) throws {
+        let mail = app.composer.mail(content, kind: kind, to: to, locale: locale, caseID: caseID, dedupeKey: dedupeKey)
+        try Outbox.enqueue(db, mail, now: now, messageDomain: app.config.mailDomain)
+    }
+
+    /// An absolute link that signs the customer in and opens `route`. It stays valid
+    /// through the customer's answer window, and may be used more than once in it.
+    func customerLink(_ db: Database, email: String, to route: SiteRoute, now: Date) throws -> String {
+        let lifetime = Double(app.config.deadlines.customerDays + 2) * Deadlines.day
+        let token = try LoginTokens.create(db, email: email, lifetime: lifetime, reusable: true, now: now)
+        return app.config.url(SiteRoute.loginLink(token: token).path + "?next=" + route.path)
+    }
+
+    func words(_ notice: Notice, context: CaseContext, locale: AppLocale, link: String, db: Database, now: Date) -> MailContent {
+        let t = app.catalogs[locale]
+        let f = app.format(locale)
+        let record = context.record, file = record.file
+        let number = "#\(record.number)"
+        let args: [String: String] = [
+            "number": number,
+            "shop": context.shop.name,
+            "order": context.protection.orderNumber,
+            "value": f.money(file.orderValue),
+            "customer": context.protection.customerEmail,
+        ]
+        var facts: [MailContent.Fact] = [
+            .init(label: t("fact_case_number"), value: number),
+            .init(label: t("fact_shop"), value: context.shop.name),
+            .init(label: t("fact_order_number"), value: context.protection.orderNumber),
+            .init(label: t("fact_order_date"), value: f.date(context.protection.orderDate)),
+            .init(label: t("fact_order_value"), value: f.money(file.orderValue)),
+        ]
+        if let reason = file.reason { facts.append(.init(label: t("fact_reason"), value: t.label("reason", reason.rawValue))) }
+        func subject(_ key: String) -> String { t.format("mail_\(key)_subject", args) }
+        func line(_ key: String, _ extra: [String: String] = [:]) -> String { t.format(key, args.merging(extra) { $1 }) }
+
+        switch notice.kind {
+        case .caseOpenedMerchant:
+            facts.append(.init(label: t("fact_customer_email"), value: context.protection.customerEmail))
+            let due = file.merchantDueAt ?? file.openedAt
+            return MailContent(
+                subject: subject("case_opened_merchant"), heading: line("mail_case_opened_merchant_heading"),
+                paragraphs: [line("mail_case_opened_merchant_body"),
+                             line("mail_case_opened_merchant_deadline", ["days": String(app.config.deadlines.merchantDays), "date": f.dateTime(due)])],
+                quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
+                action: .init(label: t("mail_button_enter_response"), url: link))
+        case .caseOpenedCustomer:
+            let body = file.state == .escalated ? line("mail_case_opened_customer_insolvent")
+                : line("mail_case_opened_customer_body", ["days": String(app.config.deadlines.merchantDays)])
+            return MailContent(subject: subject("case_opened_customer"), heading: line("mail_case_opened_customer_heading"),
+                               paragraphs: [body], facts: facts, action: .init(label: t("mail_button_view_case"), url: link))
+        case .inquiryReceived:
+            return MailContent(subject: subject("inquiry_received"), heading: line("mail_inquiry_received_heading"),
+                               paragraphs: [line("mail_inquiry_received_body")], facts: Array(facts.dropFirst()),
+                               action: .init(label: t("mail_button_view_message"), url: link))
+        case .merchantReplied:
+            let reply = file.reply
+            let decision: String
+            switch reply?.refund {
+            case .yes?: decision = line("mail_reply_refund_yes", ["amount": reply?.amount.map(f.money) ?? ""])
+            case .yesAfterReturn?: decision = line("mail_reply_refund_after_return", ["amount": reply?.amount.map(f.money) ?? ""])
+            default: decision = line("mail_reply_refund_no")
+            }
+            let due = file.customerDueAt ?? Date()
+            return MailContent(
+                subject: subject("merchant_replied"), heading: line("mail_merchant_replied_heading"),
+                paragraphs: [decision, line("mail_merchant_replied_deadline", ["days": String(app.config.deadlines.customerDays), "date": f.dateTime(due)])],
+                quote: latestText(db, caseID: record.id, kind: .merchantReplied), quoteLabel: line("mail_shop_wrote"), facts: facts,
+                action: .init(label: t("mail_button_enter_answer"), url: link))
+        case .escalated:
+            let reason = file.escalation?.rawValue ?? "solution_disputed"
+            let side = notice.to == .customer ? "customer" : "merchant"
+            return MailContent(subject: subject("escalated"), heading: line("mail_escalated_heading"),
+                               paragraphs: [line("mail_escalated_\(reason)_\(side)"), line("mail_escalated_next")], facts: facts,
+                               action: .init(label: t("mail_button_view_case"), url: link))
+        case .closed:
+            let closure = file.closure?.rawValue ?? "refund_confirmed"
+            return MailContent(subject: subject("closed"), heading: line("mail_closed_heading"),
+                               paragraphs: [line("mail_closed_\(closure)")], facts: facts,
+                               action: .init(label: t("mail_button_view_case"), url: link))
+        case .merchantReminder:
+            let due = file.merchantDueAt ?? Date()
+            return MailContent(subject: subject("merchant_reminder"), heading: line("mail_merchant_reminder_heading"),
+                               paragraphs: [line("mail_merchant_reminder_body", ["date": f.dateTime(due)])],
+                               quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
+                               action: .init(label: t("mail_button_enter_response"), url: link))
+        case .customerReminder:
+            let due = file.customerDueAt ?? Date()
+            return MailContent(subject: subject("customer_reminder"), heading: line("mail_customer_reminder_heading"),
+                               paragraphs: [line("mail_customer_reminder_body", ["date": f.dateTime(due),
+                                   "days": t.plural("days_left", Deadlines.daysLeft(until: due, from: now))])],
+                               facts: facts, action: .init(label: t("mail_button_enter_answer"), url: link))
+        case .serviceMessage:
+            return MailContent(subject: subject("service_message"), heading: line("mail_service_message_heading"),
+                               paragraphs: [line("mail_service_message_body")], quote: notice.text,
+                               quoteLabel: t("mail_service_wrote"), facts: facts,
+                               action: .init(label: t("mail_button_view_case"), url: link))
+        case .documentsRequested:
+            return MailContent(subject: subject("documents_requested"), heading: line("mail_documents_requested_heading"),
+                               paragraphs: [line("mail_documents_requested_body",
+                                                 ["days": String(app.config.deadlines.documentRequestDays)])],
+                               quote: notice.text, quoteLabel: t("mail_service_wrote"), facts: facts,
+                               action: .init(label: t("mail_button_upload"), url: link))
+        case .decision:
+            let outcome = file.decision?.outcome.rawValue ?? "rejected"
+            let amount = file.decision?.amount.map(f.money) ?? ""
+            return MailContent(subject: subject("decision"), heading: line("mail_decision_heading"),
+                               paragraphs: [line("mail_decision_\(outcome)", ["amount": amount])], quote: notice.text,
+                               quoteLabel: t("mail_service_wrote"), facts: facts,
+                               action: .init(label: t("mail_button_view_case"), url: link))
+        case .inquiryAnswered:
+            return MailContent(subject: subject("inquiry_answered"), heading: line("mail_inquiry_answered_heading"),
+                               paragraphs: [line("mail_inquiry_answered_body")], quote: notice.text,
+                               quoteLabel: t("mail_service_wrote"), facts: Array(facts.dropFirst()),
+                               action: .init(label: t("mail_button_view_message"), url: link))
+        }
+    }
+
+    /// The latest text of an event kind on the case; the events of the transition are
+    /// already written when its emails are worded.
+    private func latestText(_ db: Database, caseID: String, kind: EventKind) -> String? {
+        try? String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+                             arguments: [caseID, kind.rawValue])
+    }
+}

@@ -1,0 +1,32 @@
+/// An ISO 4217 currency with the number of digits of its minor unit.
+public struct Currency: Hashable, Sendable, CustomStringConvertible {
+    public let code: String
+    public let minorDigits: Int
+
+    /// The currency for an ISO 4217 code ("PLN"), or nil when the code is not one.
+    public init?(code: String) {
+        guard let digits = Currency.table[code] else { return nil }
+        self.code = code
+        self.minorDigits = digits
+    }
+
+    public var description: String { code }
+
+    /// Active ISO 4217 codes and their minor-unit digits (funds and metals left out).
+    static let table: [String: Int] = {
+        var table: [String: Int] = [:]
+        let twoDigits = """
+        AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF \
+        CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF \
+        IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR \
+        MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD \
+        SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VES WST XCD YER ZAR ZMW ZWG
+        """
+        for code in twoDigits.split(separator: " ") { table[String(code)] = 2 }
+        for code in ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"] {
+            table[code] = 0
+        }
+        for code in ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"] { table[code] = 3 }
+        return table
+    }()
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Money and dates written for a reader's locale: "1 234,56 zł", "€1,234.56", "25.11.2026".
+public struct LocaleFormat: Sendable {
+    public let locale: AppLocale
+    public let timeZone: TimeZone
+
+    public init(locale: AppLocale, timeZone: TimeZone) {
+        self.locale = locale
+        self.timeZone = timeZone
+    }
+
+    public func money(_ money: Money) -> String {
+        let digits = money.currency.minorDigits
+        let plain = AmountText.plain(minor: money.minor.magnitude > 0 ? Int64(money.minor.magnitude) : 0, digits: digits, separator: ".")
+        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts[0])
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        let sign = money.minor < 0 ? "-" : ""
+        let symbol = Self.symbols[money.currency.code]
+        switch locale {
+        case .en:
+            let number = group(whole, with: ",") + (fraction.isEmpty ? "" : "." + fraction)
+            if let symbol, symbol.prefix { return sign + symbol.text + number }
+            return sign + money.currency.code + "\u{00A0}" + number
+        case .pl, .de:
+            let separator = locale == .pl ? "\u{00A0}" : "."
+            let number = group(whole, with: separator) + (fraction.isEmpty ? "" : "," + fraction)
+            let unit = symbol?.text ?? money.currency.code
+            return sign + number + "\u{00A0}" + unit
+        }
+    }
+
+    /// The amount as it is prefilled in a form field for this locale: no grouping,
+    /// the locale's decimal separator ("249,99" in Polish), ready to be parsed back.
+    public func amountInput(_ money: Money) -> String {
+        AmountText.plain(minor: money.minor, digits: money.currency.minorDigits, separator: locale == .en ? "." : ",")
+    }
+
+    public func date(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        let day = c.day ?? 1, month = c.month ?? 1, year = c.year ?? 1970
+        switch locale {
+        case .en: return "\(day) \(Self.englishMonths[month - 1]) \(year)"
+        case .pl, .de: return String(format: "%02d.%02d.%04d", day, month, year)
+        }
+    }
+
+    public func dateTime(_ date: Date) -> String {
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        return self.date(date) + String(format: ", %02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    }
+
+    /// ISO date-time for `<time datetime=…>`.
+    public static func machine(_ date: Date) -> String {
+        ISO8601.string(date)
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    private func group(_ digits: String, with separator: String) -> String {
+        guard digits.count > 3 else { return digits }
+        var result = ""
+        for (index, char) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
+            result.append(char)
+        }
+        return result
+    }
+
+    private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    private static let symbols: [String: (text: String, prefix: Bool)] = [
+        "PLN": ("zł", false), "EUR": ("€", true), "USD": ("$", true), "GBP": ("£", true),
+        "CHF": ("CHF", false), "CZK": ("Kč", false), "SEK": ("kr", false), "NOK": ("kr", false), "DKK": ("kr", false),
+    ]
+}
+
+/// ISO 8601 in UTC with seconds, the one textual time format stored and exchanged.
+public enum ISO8601 {
+    public static func string(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
+    /// Reads "2026-11-25T10:00:00Z", "2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00.123Z"
+    /// and a plain date "2026-11-25" (midnight UTC). Nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let s = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= s.count else { return nil }
+            var value = 0
+            for i in from..<(from + count) {
+                guard s[i] >= 48 && s[i] <= 57 else { return nil }
+                value = value * 10 + Int(s[i] - 48)
+            }
+            return value
+        }
+        guard s.count >= 10, let year = number(0, 4), s[4] == UInt8(ascii: "-"), let month = number(5, 2),
+              s[7] == UInt8(ascii: "-"), let day = number(8, 2) else { return nil }
+        var hour = 0, minute = 0, second = 0, offset = 0
+        var i = 10
+        if s.count > 10 {
+            guard s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "), let h = number(11, 2),
+                  s.count > 13, s[13] == UInt8(ascii: ":"), let m = number(14, 2) else { return nil }
+            hour = h; minute = m; i = 16
+            if i < s.count, s[i] == UInt8(ascii: ":") {
+                guard let sec = number(i + 1, 2) else { return nil }
+                second = sec; i += 3
+                if i < s.count, s[i] == UInt8(ascii: ".") {
+                    i += 1
+                    let start = i
+                    while i < s.count, s[i] >= 48, s[i] <= 57 { i += 1 }
+                    guard i > start else { return nil }
+                }
+            }
+            guard i < s.count else { return nil }  // a zone is required with a time
+            if s[i] == UInt8(ascii: "Z") {
+                i += 1
+            } else if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                let sign = s[i] == UInt8(ascii: "+") ? 1 : -1
+                guard let oh = number(i + 1, 2) else { return nil }
+                var om = 0
+                if i + 3 < s.count, s[i + 3] == UInt8(ascii: ":") {
+                    guard let m = number(i + 4, 2) else { return nil }
+                    om = m; i += 6
+                } else if let m = number(i + 3, 2) {
+                    om = m; i += 5
+                } else { return nil }
+                guard oh <= 23, om <= 59 else { return nil }
+                offset = sign * (oh * 3600 + om * 60)
+            } else { return nil }
+            guard i == s.count else { return nil }
+        }
+        guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60,
+              (1...9999).contains(year) else { return nil }
+        var components = DateComponents()
+        components.year = year; components.month = month; components.day = day
+        components.hour = hour; components.minute = minute; components.second = second
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components) else { return nil }
+        // Reject dates the calendar rolled over ("2026-02-31").
+        let back = calendar.dateComponents([.year, .month, .day], from: date)
+        guard back.year == year, back.month == month, back.day == day else { return nil }
+        return date.addingTimeInterval(TimeInterval(-offset))
+    }
+}

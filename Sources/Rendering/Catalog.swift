@@ -1,0 +1,67 @@
+import Foundation
+import Mustache
+import Protection
+
+/// Every word a person reads, in one language. Templates read it as `{{t.key}}`; code
+/// calls `catalog("key")`, `catalog.format("key", ["n": "3"])` or `catalog.plural(…)`.
+public struct Catalog: Sendable, MustacheParent {
+    public let locale: AppLocale
+    public let strings: [String: String]
+    /// Where a missing key is looked up (English), so a gap shows English, not a key.
+    private let fallback: [String: String]
+
+    public init(locale: AppLocale, strings: [String: String], fallback: [String: String]) {
+        self.locale = locale
+        self.strings = strings
+        self.fallback = fallback
+    }
+
+    public func child(named name: String) -> Any? { self(name) }
+
+    public func callAsFunction(_ key: String) -> String {
+        strings[key] ?? fallback[key] ?? key
+    }
+
+    /// A string with `{name}` placeholders filled in.
+    public func format(_ key: String, _ arguments: [String: String]) -> String {
+        var text = self(key)
+        for (name, value) in arguments {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+
+    /// The plural form for `n` (`key_one`, `key_few`, `key_many`, `key_other`) with `{n}` filled in.
+    public func plural(_ key: String, _ n: Int, _ arguments: [String: String] = [:]) -> String {
+        let category = locale.pluralCategory(n)
+        let chosen = [key + "_" + category, key + "_other", key + "_many"].first { strings[$0] != nil || fallback[$0] != nil } ?? key
+        var arguments = arguments
+        arguments["n"] = String(n)
+        return format(chosen, arguments)
+    }
+
+    /// The label of an enumerated value, e.g. `state_awaiting_merchant`.
+    public func label(_ prefix: String, _ value: String) -> String { self(prefix + "_" + value) }
+}
+
+/// The catalogs of all languages, read once at start from `Strings/<locale>.json`.
+public struct Catalogs: Sendable {
+    public let byLocale: [AppLocale: Catalog]
+
+    public init(directory: String) throws {
+        var raw: [AppLocale: [String: String]] = [:]
+        for locale in AppLocale.allCases {
+            let path = "\(directory)/\(locale.rawValue).json"
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            raw[locale] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        let english = raw[.en] ?? [:]
+        var catalogs: [AppLocale: Catalog] = [:]
+        for locale in AppLocale.allCases {
+            catalogs[locale] = Catalog(locale: locale, strings: raw[locale] ?? [:], fallback: english)
+        }
+        byLocale = catalogs
+    }
+
+    public subscript(locale: AppLocale) -> Catalog { byLocale[locale]! }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Where the templates, string catalogs and public files are: `BP_ROOT` when set, else
+/// the checkout the executable was built in (`.build/release/bp` → two levels up),
+/// else the current directory.
+public enum Resources {
+    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let root = environment["BP_ROOT"], !root.isEmpty { return root }
+        let fm = FileManager.default
+        var candidate = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            if fm.fileExists(atPath: candidate.appendingPathComponent("Templates").path) { return candidate.path }
+            candidate = candidate.deletingLastPathComponent()
+        }
+        return fm.currentDirectoryPath
+    }
+}

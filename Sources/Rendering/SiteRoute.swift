@@ -1,0 +1,192 @@
+/// Every URL of the site, parsed from a path and printed back into one. Pages, redirects
+/// and emails take their links from here; no URL is written by hand elsewhere.
+public enum SiteRoute: Equatable, Sendable {
+    case home
+    case login
+    case loginLink(token: String)
+    case logout
+    case language
+    case account
+    case protection(String)
+    case protectionFeedback(String)
+    case customerCase(String)
+    case customerAnswer(String)
+    case customerMessages(String)
+    case merchantLogin
+    case merchantCases
+    case merchantCase(String)
+    case merchantReply(String)
+    case merchantMessages(String)
+    case serviceLogin
+    case serviceDashboard
+    case serviceQueue
+    case serviceCase(String)
+    case serviceNote(String)
+    case serviceMessage(String)
+    case serviceRequestDocuments(String)
+    case serviceAssign(String)
+    case serviceDecision(String)
+    case serviceAnswerInquiry(String)
+    case serviceShop(String)
+    case serviceInsolvency(String)
+    case serviceMail
+    case serviceMailRetry(String)
+    case settings
+    case document(String)
+    case apiProtections
+    case apiProtection(String)
+    case apiCases
+    case health
+
+    /// The route of a path (already percent-decoded segments are not needed: every
+    /// segment we accept is plain ASCII), or nil for an unknown path.
+    public init?(path: String) {
+        guard path.hasPrefix("/") else { return nil }
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        if segments.count > 1, segments.last == "" { segments.removeLast() }  // tolerate one trailing slash
+        guard segments.allSatisfy({ $0.utf8.count <= 128 }) else { return nil }
+        func id(_ s: String) -> String? { SiteRoute.isID(s) ? s : nil }
+        let s = segments
+        let n = s.count
+        func at(_ i: Int) -> String { i < n ? s[i] : "" }
+        switch (n, at(0)) {
+        case (1, ""): self = .home
+        case (1, "login"): self = .login
+        case (2, "login"): guard SiteRoute.isToken(at(1)) else { return nil }; self = .loginLink(token: at(1))
+        case (1, "logout"): self = .logout
+        case (1, "language"): self = .language
+        case (1, "account"): self = .account
+        case (1, "settings"): self = .settings
+        case (1, "healthz"): self = .health
+        case (2, "protections"): guard let i = id(at(1)) else { return nil }; self = .protection(i)
+        case (3, "protections"):
+            guard let i = id(at(1)), at(2) == "feedback" else { return nil }; self = .protectionFeedback(i)
+        case (2, "cases"): guard let i = id(at(1)) else { return nil }; self = .customerCase(i)
+        case (3, "cases"):
+            guard let i = id(at(1)) else { return nil }
+            switch at(2) {
+            case "answer": self = .customerAnswer(i)
+            case "messages": self = .customerMessages(i)
+            default: return nil
+            }
+        case (2, "documents"): guard let i = id(at(1)) else { return nil }; self = .document(i)
+        case (_, "merchant"):
+            switch (n, at(1)) {
+            case (1, _), (2, "cases"): self = .merchantCases
+            case (2, "login"): self = .merchantLogin
+            case (3, "cases"): guard let i = id(at(2)) else { return nil }; self = .merchantCase(i)
+            case (4, "cases"):
+                guard let i = id(at(2)) else { return nil }
+                switch at(3) {
+                case "reply": self = .merchantReply(i)
+                case "messages": self = .merchantMessages(i)
+                default: return nil
+                }
+            default: return nil
+            }
+        case (_, "service"):
+            switch (n, at(1)) {
+            case (1, _): self = .serviceDashboard
+            case (2, "login"): self = .serviceLogin
+            case (2, "queue"): self = .serviceQueue
+            case (2, "mail"): self = .serviceMail
+            case (4, "mail"): guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }; self = .serviceMailRetry(at(2))
+            case (3, "cases"): guard let i = id(at(2)) else { return nil }; self = .serviceCase(i)
+            case (4, "cases"):
+                guard let i = id(at(2)) else { return nil }
+                switch at(3) {
+                case "note": self = .serviceNote(i)
+                case "message": self = .serviceMessage(i)
+                case "request-documents": self = .serviceRequestDocuments(i)
+                case "assign": self = .serviceAssign(i)
+                case "decision": self = .serviceDecision(i)
+                case "answer": self = .serviceAnswerInquiry(i)
+                default: return nil
+                }
+            case (3, "shops"): guard let i = id(at(2)) else { return nil }; self = .serviceShop(i)
+            case (4, "shops"): guard let i = id(at(2)), at(3) == "insolvency" else { return nil }; self = .serviceInsolvency(i)
+            default: return nil
+            }
+        case (_, "api"):
+            guard at(1) == "v1" else { return nil }
+            switch (n, at(2)) {
+            case (3, "protections"): self = .apiProtections
+            case (4, "protections"): self = .apiProtection(at(3))
+            case (3, "cases"): self = .apiCases
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    public var path: String {
+        switch self {
+        case .home: "/"
+        case .login: "/login"
+        case .loginLink(let t): "/login/\(t)"
+        case .logout: "/logout"
+        case .language: "/language"
+        case .account: "/account"
+        case .settings: "/settings"
+        case .protection(let i): "/protections/\(i)"
+        case .protectionFeedback(let i): "/protections/\(i)/feedback"
+        case .customerCase(let i): "/cases/\(i)"
+        case .customerAnswer(let i): "/cases/\(i)/answer"
+        case .customerMessages(let i): "/cases/\(i)/messages"
+        case .merchantLogin: "/merchant/login"
+        case .merchantCases: "/merchant/cases"
+        case .merchantCase(let i): "/merchant/cases/\(i)"
+        case .merchantReply(let i): "/merchant/cases/\(i)/reply"
+        case .merchantMessages(let i): "/merchant/cases/\(i)/messages"
+        case .serviceLogin: "/service/login"
+        case .serviceDashboard: "/service"
+        case .serviceQueue: "/service/queue"
+        case .serviceMail: "/service/mail"
+        case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
+        case .serviceCase(let i): "/service/cases/\(i)"
+        case .serviceNote(let i): "/service/cases/\(i)/note"
+        case .serviceMessage(let i): "/service/cases/\(i)/message"
+        case .serviceRequestDocuments(let i): "/service/cases/\(i)/request-documents"
+        case .serviceAssign(let i): "/service/cases/\(i)/assign"
+        case .serviceDecision(let i): "/service/cases/\(i)/decision"
+        case .serviceAnswerInquiry(let i): "/service/cases/\(i)/answer"
+        case .serviceShop(let i): "/service/shops/\(i)"
+        case .serviceInsolvency(let i): "/service/shops/\(i)/insolvency"
+        case .document(let i): "/documents/\(i)"
+        case .apiProtections: "/api/v1/protections"
+        case .apiProtection(let i): "/api/v1/protections/\(i)"
+        case .apiCases: "/api/v1/cases"
+        case .health: "/healthz"
+        }
+    }
+
+    /// The methods a route answers; anything else gets 405.
+    public var methods: Set<String> {
+        switch self {
+        case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections: ["GET", "HEAD", "POST"]
+        case .logout, .language, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
+             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
+             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry: ["POST"]
+        default: ["GET", "HEAD"]
+        }
+    }
+
+    /// A short stable name for logs.
+    public var name: String {
+        let label = String(describing: self)
+        return String(label.prefix(while: { $0 != "(" }))
+    }
+
+    /// Our ids are 26 characters of lowercase base32.
+    public static func isID(_ s: String) -> Bool {
+        s.utf8.count == 26 && s.utf8.allSatisfy { (97...122).contains($0) || (50...55).contains($0) }
+    }
+
+    public static func isToken(_ s: String) -> Bool {
+        s.utf8.count == 52 && s.utf8.allSatisfy { (97...122).contains($0) || (50...55).contains($0) }
+    }
+
+    static func isNumber(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 18 && s.utf8.allSatisfy { (48...57).contains($0) }
+    }
+}

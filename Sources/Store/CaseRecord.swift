@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import Protection
+
+/// A case (or an inquiry) as stored: the domain's `CaseFile` plus who it belongs to.
+public struct CaseRecord: Sendable, Equatable {
+    public var id: String
+    public var number: Int
+    public var protectionID: String
+    public var shopID: String
+    public var customerEmail: String
+    public var file: CaseFile
+    public var updatedAt: Date
+
+    public init(id: String, number: Int, protectionID: String, shopID: String, customerEmail: String, file: CaseFile, updatedAt: Date) {
+        self.id = id
+        self.number = number
+        self.protectionID = protectionID
+        self.shopID = shopID
+        self.customerEmail = customerEmail
+        self.file = file
+        self.updatedAt = updatedAt
+    }
+
+    public var ownership: CaseOwnership {
+        CaseOwnership(kind: file.kind, shopID: shopID, customerEmail: customerEmail)
+    }
+}
+
+extension CaseRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cases"
+
+    public init(row: Row) throws {
+        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        func money(_ column: String) -> Money? {
+            (row[column] as Int64?).map { Money(minor: $0, currency: currency) }
+        }
+        var file = CaseFile(kind: CaseKind(rawValue: row["kind"]) ?? .claim,
+                            reason: (row["reason"] as String?).flatMap(CaseReason.init(rawValue:)),
+                            state: CaseState(rawValue: row["state"]) ?? .closed,
+                            orderValue: Money(minor: row["amount_minor"], currency: currency), openedAt: row["opened_at"])
+        file.merchantDueAt = row["merchant_due_at"]
+        file.customerDueAt = row["customer_due_at"]
+        file.merchantRemindedAt = row["merchant_reminded_at"]
+        file.customerRemindedAt = row["customer_reminded_at"]
+        if let refund = (row["refund"] as String?).flatMap(RefundIntent.init(rawValue:)),
+           let variant = (row["variant"] as String?).flatMap(Variant.init(rawValue:)) {
+            file.reply = MerchantReply(refund: refund, amount: money("refund_amount_minor"), variant: variant)
+        }
+        file.repliedAt = row["replied_at"]
+        file.escalation = (row["escalation_reason"] as String?).flatMap(EscalationReason.init(rawValue:))
+        file.escalatedAt = row["escalated_at"]
+        file.closure = (row["closure"] as String?).flatMap(Closure.init(rawValue:))
+        file.closedAt = row["closed_at"]
+        if let outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:)) {
+            file.decision = ServiceDecision(outcome: outcome, amount: money("decision_amount_minor"))
+        }
+        file.assignedAgentID = row["assigned_agent_id"]
+        self.init(id: row["id"], number: row["number"], protectionID: row["protection_id"], shopID: row["shop_id"],
+                  customerEmail: row["customer_email"], file: file, updatedAt: row["updated_at"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["number"] = number
+        container["kind"] = file.kind.rawValue
+        container["protection_id"] = protectionID
+        container["shop_id"] = shopID
+        container["customer_email"] = customerEmail
+        container["reason"] = file.reason?.rawValue
+        container["state"] = file.state.rawValue
+        container["amount_minor"] = file.orderValue.minor
+        container["currency"] = file.orderValue.currency.code
+        container["opened_at"] = file.openedAt
+        container["merchant_due_at"] = file.merchantDueAt
+        container["customer_due_at"] = file.customerDueAt
+        container["merchant_reminded_at"] = file.merchantRemindedAt
+        container["customer_reminded_at"] = file.customerRemindedAt
+        container["refund"] = file.reply?.refund.rawValue
+        container["refund_amount_minor"] = file.reply?.amount?.minor
+        container["variant"] = file.reply?.variant.rawValue
+        container["replied_at"] = file.repliedAt
+        container["escalation_reason"] = file.escalation?.rawValue
+        container["escalated_at"] = file.escalatedAt
+        container["closure"] = file.closure?.rawValue
+        container["closed_at"] = file.closedAt
+        container["outcome"] = file.decision?.outcome.rawValue
+        container["decision_amount_minor"] = file.decision?.amount?.minor
+        container["assigned_agent_id"] = file.assignedAgentID
+        container["queued_at"] = file.queuedAt
+        container["list_rank"] = listRank
+        container["list_key"] = listKey
+        container["updated_at"] = updatedAt
+    }
+
+    /// The Control Centre's order, kept in two indexed columns so a shop with tens of
+    /// thousands of cases lists a page without sorting them all: cases waiting for the
+    /// merchant first (nearest deadline first), then with the service team, then with
+    /// the customer, then closed; within each, the most recently changed first.
+    public static func listRank(of state: CaseState) -> Int {
+        switch state {
+        case .awaitingMerchant: 0
+        case .escalated, .open: 1
+        case .awaitingCustomer: 2
+        case .closed: 3
+        }
+    }
+
+    var listRank: Int { Self.listRank(of: file.state) }
+
+    var listKey: Int64 {
+        if file.state == .awaitingMerchant, let due = file.merchantDueAt { return Int64(due.timeIntervalSince1970) }
+        return -Int64(updatedAt.timeIntervalSince1970)
+    }
+}
+
+extension CaseRecord {
+    public static func find(_ db: Database, id: String) throws -> CaseRecord? {
+        try CaseRecord.fetchOne(db, key: id)
+    }
+
+    public static func claim(_ db: Database, protectionID: String) throws -> CaseRecord? {
+        try CaseRecord.fetchOne(db, sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'", arguments: [protectionID])
+    }
+
+    /// The next human case number. Called inside the write transaction that inserts the
+    /// case, so two cases never get the same one.
+    public static func nextNumber(_ db: Database) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM cases") ?? 100_000) + 1
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Uploaded files on disk, content-addressed: `documents/ab/cd/abcd…` named by the
+/// SHA-256 of the bytes, so the same content is stored once. Files are moved in before
+/// the database row that points to them commits; a file whose row never committed is
+/// swept up later by `removeUnreferenced`.
+public struct DocumentStore: Sendable {
+    public let root: String
+    /// Where uploads stream while the request is still being read.
+    public let incoming: String
+
+    public init(dataDirectory: String) {
+        root = dataDirectory + "/documents"
+        incoming = dataDirectory + "/tmp/uploads"
+    }
+
+    public func prepare() throws {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+    }
+
+    /// The path of a stored file relative to the store's root, as nginx's internal location sees it.
+    public static func relativePath(sha256: String) -> String {
+        let chars = Array(sha256)
+        return "\(String(chars[0..<2]))/\(String(chars[2..<4]))/\(sha256)"
+    }
+
+    public func path(sha256: String) -> String { root + "/" + Self.relativePath(sha256: sha256) }
+
+    /// Moves a finished upload into the store under its hash. When the content is
+    /// already there, the upload is simply removed.
+    public func adopt(temporaryFile: String, sha256: String) throws {
+        let target = path(sha256: sha256)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: target) {
+            try? fm.removeItem(atPath: temporaryFile)
+            return
+        }
+        try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if rename(temporaryFile, target) != 0 {
+            // Another request stored the same content meanwhile: keep theirs.
+            if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: temporaryFile); return }
+            throw CocoaError(.fileWriteUnknown)
+        }
+        chmod(target, 0o644)
+    }
+
+    public func exists(sha256: String) -> Bool { FileManager.default.fileExists(atPath: path(sha256: sha256)) }
+}

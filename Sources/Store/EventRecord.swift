@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import Protection
+
+/// One entry of a case's timeline. Inserted, never updated or deleted (the schema's
+/// triggers refuse both).
+public struct EventRecord: Sendable, Equatable {
+    public var id: Int64
+    public var caseID: String
+    public var at: Date
+    public var actor: ActorRef
+    public var kind: EventKind
+    public var audience: Audience
+    public var text: String?
+    public var data: [String: String]
+}
+
+extension EventRecord: FetchableRecord {
+    public init(row: Row) throws {
+        let dataText: String = row["data"]
+        let data = (try? JSONDecoder().decode([String: String].self, from: Data(dataText.utf8))) ?? [:]
+        self.init(id: row["id"], caseID: row["case_id"], at: row["at"],
+                  actor: ActorRef(kind: ActorKind(rawValue: row["actor_kind"]) ?? .system, id: row["actor_id"]),
+                  kind: EventKind(rawValue: row["kind"]) ?? .note, audience: Audience(rawValue: row["audience"]),
+                  text: row["text"], data: data)
+    }
+}
+
+extension EventRecord {
+    /// Appends an event and returns its id.
+    public static func append(_ db: Database, caseID: String, draft: EventDraft, at: Date) throws -> Int64 {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = String(decoding: try encoder.encode(draft.data), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [caseID, at, draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
+                             draft.audience.rawValue, draft.text, data])
+        return db.lastInsertedRowID
+    }
+
+    /// The timeline of a case as the viewer may read it, oldest first.
+    public static func timeline(_ db: Database, caseID: String, audience: Audience) throws -> [EventRecord] {
+        try EventRecord.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id",
+                                 arguments: [caseID, audience.rawValue])
+    }
+}
+
+/// An uploaded file's row: the bytes live in the content-addressed store under their hash.
+public struct DocumentRecord: Sendable, Equatable {
+    public var id: String
+    public var caseID: String
+    public var eventID: Int64
+    public var uploader: ActorRef
+    public var name: String
+    public var contentType: String
+    public var size: Int64
+    public var sha256: String
+    public var createdAt: Date
+
+    public init(id: String, caseID: String, eventID: Int64, uploader: ActorRef, name: String, contentType: String, size: Int64,
+                sha256: String, createdAt: Date) {
+        self.id = id
+        self.caseID = caseID
+        self.eventID = eventID
+        self.uploader = uploader
+        self.name = name
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.createdAt = createdAt
+    }
+}
+
+extension DocumentRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "documents"
+
+    public init(row: Row) throws {
+        self.init(id: row["id"], caseID: row["case_id"], eventID: row["event_id"],
+                  uploader: ActorRef(kind: ActorKind(rawValue: row["uploader_kind"]) ?? .system, id: row["uploader_id"]),
+                  name: row["name"], contentType: row["content_type"], size: row["size"], sha256: row["sha256"],
+                  createdAt: row["created_at"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["case_id"] = caseID
+        container["event_id"] = eventID
+        container["uploader_kind"] = uploader.kind.rawValue
+        container["uploader_id"] = uploader.id
+        container["name"] = name
+        container["content_type"] = contentType
+        container["size"] = size
+        container["sha256"] = sha256
+        container["created_at"] = createdAt
+    }
+}
+
+extension DocumentRecord {
+    public static func find(_ db: Database, id: String) throws -> DocumentRecord? {
+        try DocumentRecord.fetchOne(db, key: id)
+    }
+
+    /// The documents of a case the viewer may read (those of events in its audience).
+    public static func visible(_ db: Database, caseID: String, audience: Audience) throws -> [DocumentRecord] {
+        try DocumentRecord.fetchAll(db, sql: """
+            SELECT d.* FROM documents d JOIN events e ON e.id = d.event_id
+            WHERE d.case_id = ? AND (e.audience & ?) != 0 ORDER BY d.created_at, d.id
+            """, arguments: [caseID, audience.rawValue])
+    }
+
+    /// The audience of the event a document came with.
+    public static func audience(_ db: Database, documentID: String) throws -> Audience? {
+        try Int.fetchOne(db, sql: "SELECT e.audience FROM documents d JOIN events e ON e.id = d.event_id WHERE d.id = ?",
+                         arguments: [documentID]).map(Audience.init(rawValue:))
+    }
+}

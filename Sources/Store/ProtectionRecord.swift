@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import Protection
+
+/// An order a shop registered with Buyer Protection.
+public struct ProtectionRecord: Sendable, Equatable {
+    public var id: String
+    public var shopID: String
+    public var orderNumber: String
+    public var orderDate: Date
+    public var value: Money
+    public var customerEmail: String
+    public var locale: AppLocale
+    public var state: ProtectionState
+    public var activatedAt: Date
+    public var expiresAt: Date
+    public var reminderAt: Date
+    public var reminderSentAt: Date?
+    public var endedAt: Date?
+
+    public init(id: String, shopID: String, orderNumber: String, orderDate: Date, value: Money, customerEmail: String,
+                locale: AppLocale, state: ProtectionState, activatedAt: Date, expiresAt: Date, reminderAt: Date,
+                reminderSentAt: Date? = nil, endedAt: Date? = nil) {
+        self.id = id
+        self.shopID = shopID
+        self.orderNumber = orderNumber
+        self.orderDate = orderDate
+        self.value = value
+        self.customerEmail = customerEmail
+        self.locale = locale
+        self.state = state
+        self.activatedAt = activatedAt
+        self.expiresAt = expiresAt
+        self.reminderAt = reminderAt
+        self.reminderSentAt = reminderSentAt
+        self.endedAt = endedAt
+    }
+
+    public var facts: ProtectionFacts {
+        ProtectionFacts(state: state, activatedAt: activatedAt, expiresAt: expiresAt, reminderSentAt: reminderSentAt,
+                        hasCase: state == .claimed)
+    }
+}
+
+extension ProtectionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "protections"
+
+    public init(row: Row) throws {
+        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        self.init(id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row["order_date"],
+                  value: Money(minor: row["amount_minor"], currency: currency), customerEmail: row["customer_email"],
+                  locale: AppLocale(rawValue: row["locale"]) ?? .en,
+                  state: ProtectionState(rawValue: row["state"]) ?? .active, activatedAt: row["activated_at"],
+                  expiresAt: row["expires_at"], reminderAt: row["reminder_at"], reminderSentAt: row["reminder_sent_at"],
+                  endedAt: row["ended_at"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["shop_id"] = shopID
+        container["order_number"] = orderNumber
+        container["order_date"] = orderDate
+        container["amount_minor"] = value.minor
+        container["currency"] = value.currency.code
+        container["customer_email"] = customerEmail
+        container["locale"] = locale.rawValue
+        container["state"] = state.rawValue
+        container["activated_at"] = activatedAt
+        container["expires_at"] = expiresAt
+        container["reminder_at"] = reminderAt
+        container["reminder_sent_at"] = reminderSentAt
+        container["ended_at"] = endedAt
+    }
+}
+
+extension ProtectionRecord {
+    public static func find(_ db: Database, id: String) throws -> ProtectionRecord? {
+        try ProtectionRecord.fetchOne(db, key: id)
+    }
+
+    public static func find(_ db: Database, shopID: String, orderNumber: String) throws -> ProtectionRecord? {
+        try ProtectionRecord.fetchOne(db, sql: "SELECT * FROM protections WHERE shop_id = ? AND order_number = ?",
+                                      arguments: [shopID, orderNumber])
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Protection
+
+/// A signed-in session. The cookie holds a random token; the database only its hash,
+/// so a copy of the database signs nobody in.
+public struct SessionRecord: Sendable, Equatable {
+    public var idHash: String
+    public var role: Role
+    public var userID: String?
+    public var customerEmail: String?
+    public var createdAt: Date
+    public var expiresAt: Date
+}
+
+public enum Sessions {
+    public static let lifetime: TimeInterval = 12 * 3600
+
+    /// Starts a session and returns the cookie value. A new token every sign-in, so a
+    /// token planted before sign-in is worth nothing after it.
+    public static func create(_ db: Database, viewer: Viewer, now: Date) throws -> String {
+        let token = Secrets.newToken()
+        var userID: String?, email: String?
+        switch viewer {
+        case .anonymous: preconditionFailure("anonymous visitors have no session")
+        case .customer(let e): email = e
+        case .merchant(let id, _), .agent(let id): userID = id
+        }
+        try db.execute(sql: """
+            INSERT INTO sessions (id_hash, role, user_id, customer_email, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [Secrets.hash(token), viewer.role!.rawValue, userID, email, now, now + lifetime])
+        return token
+    }
+
+    /// The viewer a session cookie stands for, or nil when it is unknown or expired.
+    public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?)? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
+                   u.password_hash, u.locale, u.created_at
+            FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+            WHERE s.id_hash = ?
+            """, arguments: [Secrets.hash(token)]) else { return nil }
+        let expires: Date = row["expires_at"]
+        guard expires > now else { return nil }
+        switch Role(rawValue: row["role"]) {
+        case .customer:
+            guard let email: String = row["customer_email"] else { return nil }
+            return (.customer(email: email), nil)
+        case .merchant, .agent:
+            guard let id: String = row["u_id"] else { return nil }
+            let user = UserRecord(id: id, role: UserRecord.UserRole(rawValue: row["u_role"]) ?? .merchant,
+                                  shopID: row["shop_id"], email: row["email"], passwordHash: row["password_hash"],
+                                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row["created_at"])
+            return (user.viewer, user)
+        case nil:
+            return nil
+        }
+    }
+
+    public static func delete(_ db: Database, token: String) throws {
+        try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [Secrets.hash(token)])
+    }
+
+    /// Forgets sessions and sign-in tokens that can no longer be used.
+    public static func purgeExpired(_ db: Database, now: Date) throws -> Int {
+        try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+        var removed = db.changesCount
+        try db.execute(sql: "DELETE FROM login_tokens WHERE expires_at <= ?", arguments: [now - 86_400])
+        removed += db.changesCount
+        try db.execute(sql: "DELETE FROM sign_in_failures WHERE at <= ?", arguments: [now - 86_400])
+        removed += db.changesCount
+        return removed
+    }
+}
+
+/// One-time (or, for links in case emails, reusable until they expire) sign-in links
+/// for customers, stored as hashes.
+public enum LoginTokens {
+    public static let formLinkLifetime: TimeInterval = 30 * 60
+
+    public static func create(_ db: Database, email: String, lifetime: TimeInterval, reusable: Bool, now: Date) throws -> String {
+        let token = Secrets.newToken()
+        try db.execute(sql: """
+            INSERT INTO login_tokens (token_hash, email, reusable, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [Secrets.hash(token), email, reusable, now, now + lifetime])
+        return token
+    }
+
+    /// Spends a token: the customer's email, or nil when unknown, expired or used.
+    public static func redeem(_ db: Database, token: String, now: Date) throws -> String? {
+        let hash = Secrets.hash(token)
+        guard let row = try Row.fetchOne(db, sql: "SELECT email, reusable, expires_at, used_at FROM login_tokens WHERE token_hash = ?",
+                                         arguments: [hash]) else { return nil }
+        let expires: Date = row["expires_at"]
+        let reusable: Bool = row["reusable"]
+        let used: Date? = row["used_at"]
+        guard expires > now, reusable || used == nil else { return nil }
+        if !reusable {
+            try db.execute(sql: "UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL", arguments: [now, hash])
+            guard db.changesCount == 1 else { return nil }
+        }
+        return row["email"]
+    }
+}
+
+/// Failed sign-ins, counted per account and per client address.
+public enum SignInThrottle {
+    public static let window: TimeInterval = 15 * 60
+    public static let limit = 10
+
+    public static func isBlocked(_ db: Database, account: String, client: String, now: Date) throws -> Bool {
+        let since = now - window
+        let byAccount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sign_in_failures WHERE account = ? AND at > ?",
+                                         arguments: [account, since]) ?? 0
+        if byAccount >= limit { return true }
+        let byClient = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sign_in_failures WHERE client = ? AND at > ?",
+                                        arguments: [client, since]) ?? 0
+        return byClient >= limit
+    }
+
+    public static func recordFailure(_ db: Database, account: String, client: String, now: Date) throws {
+        try db.execute(sql: "INSERT INTO sign_in_failures (account, client, at) VALUES (?, ?, ?)", arguments: [account, client, now])
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Protection
+
+public struct ShopRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// Every address the shop's case emails go to.
+    public var notificationEmails: [String]
+    public var currency: Currency
+    public var coverageLimit: Money
+    public var locale: AppLocale
+    public var apiKeyHash: String
+    public var insolventAt: Date?
+    public var createdAt: Date
+
+    public var isInsolvent: Bool { insolventAt != nil }
+
+    public init(id: String, name: String, notificationEmails: [String], currency: Currency, coverageLimit: Money,
+                locale: AppLocale, apiKeyHash: String, insolventAt: Date? = nil, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.notificationEmails = notificationEmails
+        self.currency = currency
+        self.coverageLimit = coverageLimit
+        self.locale = locale
+        self.apiKeyHash = apiKeyHash
+        self.insolventAt = insolventAt
+        self.createdAt = createdAt
+    }
+}
+
+extension ShopRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "shops"
+
+    public init(row: Row) throws {
+        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        self.init(id: row["id"], name: row["name"],
+                  notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),
+                  currency: currency, coverageLimit: Money(minor: row["coverage_limit_minor"], currency: currency),
+                  locale: AppLocale(rawValue: row["locale"]) ?? .en, apiKeyHash: row["api_key_hash"],
+                  insolventAt: row["insolvent_at"], createdAt: row["created_at"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["name"] = name
+        container["notification_emails"] = notificationEmails.joined(separator: ",")
+        container["currency"] = currency.code
+        container["coverage_limit_minor"] = coverageLimit.minor
+        container["locale"] = locale.rawValue
+        container["api_key_hash"] = apiKeyHash
+        container["insolvent_at"] = insolventAt
+        container["created_at"] = createdAt
+    }
+}
+
+extension ShopRecord {
+    public static func find(_ db: Database, id: String) throws -> ShopRecord? {
+        try ShopRecord.fetchOne(db, key: id)
+    }
+
+    /// The shop an API key belongs to (keys are stored as SHA-256 hashes).
+    public static func find(_ db: Database, apiKey: String) throws -> ShopRecord? {
+        try ShopRecord.fetchOne(db, sql: "SELECT * FROM shops WHERE api_key_hash = ?", arguments: [Secrets.hash(apiKey)])
+    }
+}

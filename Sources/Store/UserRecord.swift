@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Protection
+
+/// A merchant user of a shop or an agent of the operator; both sign in with a password.
+public struct UserRecord: Sendable, Equatable {
+    public enum UserRole: String, Sendable { case merchant, agent }
+
+    public var id: String
+    public var role: UserRole
+    public var shopID: String?
+    public var email: String
+    public var passwordHash: String
+    public var locale: AppLocale
+    public var createdAt: Date
+
+    public init(id: String, role: UserRole, shopID: String?, email: String, passwordHash: String, locale: AppLocale, createdAt: Date) {
+        self.id = id
+        self.role = role
+        self.shopID = shopID
+        self.email = email
+        self.passwordHash = passwordHash
+        self.locale = locale
+        self.createdAt = createdAt
+    }
+
+    public var viewer: Viewer {
+        switch role {
+        case .merchant: .merchant(userID: id, shopID: shopID ?? "")
+        case .agent: .agent(userID: id)
+        }
+    }
+}
+
+extension UserRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "users"
+
+    public init(row: Row) throws {
+        self.init(id: row["id"], role: UserRole(rawValue: row["role"]) ?? .merchant, shopID: row["shop_id"],
+                  email: row["email"], passwordHash: row["password_hash"],
+                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row["created_at"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["role"] = role.rawValue
+        container["shop_id"] = shopID
+        container["email"] = email
+        container["password_hash"] = passwordHash
+        container["locale"] = locale.rawValue
+        container["created_at"] = createdAt
+    }
+}
+
+extension UserRecord {
+    public static func find(_ db: Database, id: String) throws -> UserRecord? {
+        try UserRecord.fetchOne(db, key: id)
+    }
+
+    public static func find(_ db: Database, role: UserRole, email: String) throws -> UserRecord? {
+        try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE role = ? AND email = ?", arguments: [role.rawValue, email])
+    }
+
+    public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {
+        try db.execute(sql: "UPDATE users SET locale = ? WHERE id = ?", arguments: [locale.rawValue, userID])
+    }
+}

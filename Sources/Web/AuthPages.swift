@@ -1,0 +1,143 @@
+import FastCGI
+import Foundation
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// Signing in and out: the customer's email link, the staff's password, the language
+/// switch and the staff's settings.
+struct AuthPages {
+    let pages: Pages
+    var app: App { pages.app }
+
+    func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
+        switch (route, form) {
+        case (.login, nil): return customerLoginForm(ctx, email: "", error: nil)
+        case (.login, let form?): return try requestLink(ctx, form)
+        case (.loginLink(let token), _): return try redeem(token, ctx)
+        case (.merchantLogin, nil): return staffLoginForm(ctx, role: .merchant, email: "", error: nil)
+        case (.merchantLogin, let form?): return try staffSignIn(ctx, form, role: .merchant)
+        case (.serviceLogin, nil): return staffLoginForm(ctx, role: .agent, email: "", error: nil)
+        case (.serviceLogin, let form?): return try staffSignIn(ctx, form, role: .agent)
+        case (.logout, _): return try signOut(ctx)
+        case (.language, let form?): return language(ctx, form)
+        case (.settings, let form): return try settings(ctx, form)
+        default: return pages.error(404, ctx)
+        }
+    }
+
+    private func customerLoginForm(_ ctx: RequestContext, email: String, error: String?, status: Int = 200) -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let model: [String: Any] = [
+            "action": SiteRoute.login.path,
+            "email": email,
+            "error": optional(error),
+            "next": safeNextPath(ctx.queryValue("next")) ?? "",
+        ]
+        return pages.render(Page(template: "auth/customer_login", title: t("login_title"), model: model, status: status), ctx)
+    }
+
+    private func requestLink(_ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let email = form.text("email").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard EmailAddress.normalize(email) != nil else {
+            return customerLoginForm(ctx, email: email, error: t("error_email_invalid"), status: 422)
+        }
+        switch try app.requestSignInLink(email: email, locale: ctx.locale(), client: ctx.clientAddress) {
+        case .throttled:
+            return pages.error(429, ctx)
+        case .sent:
+            let model: [String: Any] = ["email": email]
+            return pages.render(Page(template: "auth/check_email", title: t("check_email_title"), model: model), ctx)
+        }
+    }
+
+    private func redeem(_ token: String, _ ctx: RequestContext) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        guard let signedIn = try app.redeemSignInLink(token: token) else {
+            let model: [String: Any] = ["login": SiteRoute.login.path]
+            return pages.render(Page(template: "auth/link_invalid", title: t("link_invalid_title"), model: model, status: 410), ctx)
+        }
+        ctx.startSession(token: signedIn.sessionToken, secure: app.config.isSecure)
+        return seeOther(safeNextPath(ctx.queryValue("next")) ?? SiteRoute.account.path, ctx)
+    }
+
+    private func staffLoginForm(_ ctx: RequestContext, role: UserRecord.UserRole, email: String, error: String?,
+                                status: Int = 200, next: String? = nil) -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let route: SiteRoute = role == .merchant ? .merchantLogin : .serviceLogin
+        let model: [String: Any] = [
+            "action": route.path,
+            "heading": t(role == .merchant ? "merchant_login_title" : "service_login_title"),
+            "intro": t(role == .merchant ? "merchant_login_intro" : "service_login_intro"),
+            "email": email,
+            "error": optional(error),
+            "next": next ?? safeNextPath(ctx.queryValue("next")) ?? "",
+        ]
+        return pages.render(Page(template: "auth/staff_login", title: model["heading"] as! String, model: model, status: status), ctx)
+    }
+
+    private func staffSignIn(_ ctx: RequestContext, _ form: FormBody, role: UserRecord.UserRole) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let email = form.text("email").trimmingCharacters(in: .whitespacesAndNewlines)
+        let next = safeNextPath(form.value("next"))
+        switch try app.signIn(role: role, email: email, password: form.text("password"), client: ctx.clientAddress) {
+        case .throttled:
+            return pages.error(429, ctx, message: Message("error_429_sign_in"))
+        case .wrongCredentials:
+            return staffLoginForm(ctx, role: role, email: email, error: t("error_credentials"), status: 401, next: next)
+        case .signedIn(let token, _):
+            ctx.startSession(token: token, secure: app.config.isSecure)
+            let home: SiteRoute = role == .merchant ? .merchantCases : .serviceDashboard
+            return seeOther(next ?? home.path, ctx)
+        }
+    }
+
+    private func signOut(_ ctx: RequestContext) throws -> HTTPResponse {
+        if let token = ctx.sessionCookie, ctx.viewer != .anonymous { try app.signOut(sessionToken: token) }
+        ctx.endSession(secure: app.config.isSecure)
+        return seeOther(SiteRoute.home.path + "?done=signed_out", ctx)
+    }
+
+    /// The small language form in the layout: the choice sticks for the browser session.
+    private func language(_ ctx: RequestContext, _ form: FormBody) -> HTTPResponse {
+        if let locale = form.value("lang").flatMap(AppLocale.init(rawValue:)) {
+            ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: locale.rawValue, maxAge: nil,
+                                                         secure: app.config.isSecure))
+        }
+        var back = safeNextPath(form.value("return_to")) ?? SiteRoute.home.path
+        // Drop a `lang=` in the address we return to, or it would override the new choice.
+        if let q = back.firstIndex(of: "?") {
+            let kept = back[back.index(after: q)...].split(separator: "&").filter { !$0.hasPrefix("lang=") }
+            back = String(back[..<q]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        }
+        return seeOther(back, ctx)
+    }
+
+    /// Staff choose the language of their pages and emails.
+    private func settings(_ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
+        guard let user = ctx.user else {
+            if ctx.viewer == .anonymous { return seeOther(SiteRoute.merchantLogin.path + "?next=/settings", ctx) }
+            return pages.error(404, ctx)
+        }
+        if let form {
+            guard let locale = form.value("locale").flatMap(AppLocale.init(rawValue:)) else {
+                return pages.error(422, ctx, message: Message("error_locale_choose"))
+            }
+            try app.database.write { db in try UserRecord.setLocale(db, userID: user.id, locale: locale) }
+            // The saved setting is now the one to use; a page choice would hide it.
+            ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: locale.rawValue, maxAge: nil,
+                                                         secure: app.config.isSecure))
+            return seeOther(SiteRoute.settings.path + "?done=settings_saved", ctx)
+        }
+        let t = pages.catalog(ctx)
+        let model: [String: Any] = [
+            "email": user.email,
+            "role": t("role_" + user.role.rawValue),
+            "locales": AppLocale.allCases.map { LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"),
+                                                               selected: $0 == user.locale) },
+        ]
+        return pages.render(Page(template: "settings", title: t("settings_title"), model: model), ctx)
+    }
+}

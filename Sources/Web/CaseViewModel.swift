@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+struct DocumentLink {
+    let name: String
+    let href: String
+    let size: String
+    let type: String
+}
+
+struct TimelineEntry {
+    let time: String
+    let timeISO: String
+    let actor: String
+    let heading: String
+    let text: String?
+    let details: [String]
+    let documents: [DocumentLink]
+    let isInternal: Bool
+    let kind: String
+    let hasDocuments: Bool
+}
+
+/// A case as one viewer sees it: facts, state, deadline, the merchant's decision and
+/// the timeline filtered to what the viewer may read. Built the same way for the
+/// customer, the merchant and the service team, so they never disagree.
+struct CaseViewModel {
+    let number: String
+    let state: String
+    let stateLabel: String
+    let kindInquiry: Bool
+    let reasonLabel: String?
+    let shopName: String
+    let orderNumber: String
+    let orderDate: String
+    let orderValue: String
+    let customerEmail: String
+    let openedAt: String
+    let deadline: String?
+    let daysLeft: String?
+    let deadlinePassed: Bool
+    let replySummary: String?
+    let escalationLabel: String?
+    let closureLabel: String?
+    let decisionLabel: String?
+    let timeline: [TimelineEntry]
+    let documents: [DocumentLink]
+    let isOpen: Bool
+
+    static func build(_ context: CaseContext, viewer: Viewer, db: Database, t: Catalog, f: LocaleFormat, now: Date,
+                      agentNames: [String: String] = [:]) throws -> CaseViewModel {
+        let file = context.record.file
+        let audience = viewer.audience
+        let events = try EventRecord.timeline(db, caseID: context.record.id, audience: audience)
+        let documents = try DocumentRecord.visible(db, caseID: context.record.id, audience: audience)
+        let byEvent = Dictionary(grouping: documents, by: \.eventID)
+        func link(_ d: DocumentRecord) -> DocumentLink {
+            DocumentLink(name: d.name, href: SiteRoute.document(d.id).path, size: byteSize(d.size, t), type: typeLabel(d.contentType, t))
+        }
+        func actorLabel(_ actor: ActorRef) -> String {
+            switch actor.kind {
+            case .customer: return t("actor_customer")
+            case .merchant: return t.format("actor_merchant", ["shop": context.shop.name])
+            case .agent:
+                if case .agent = viewer, let id = actor.id, let name = agentNames[id] { return t.format("actor_agent_named", ["name": name]) }
+                return t("actor_service")
+            case .system: return t("actor_system")
+            }
+        }
+        let timeline = events.map { event -> TimelineEntry in
+            TimelineEntry(time: f.dateTime(event.at), timeISO: LocaleFormat.machine(event.at), actor: actorLabel(event.actor),
+                          heading: heading(event, t), text: event.text, details: details(event, t, f, file.orderValue.currency),
+                          documents: (byEvent[event.id] ?? []).map(link), isInternal: event.audience == .agentsOnly,
+                          kind: event.kind.rawValue, hasDocuments: byEvent[event.id] != nil)
+        }
+        var deadline: Date?
+        switch (viewer, file.state) {
+        case (_, .awaitingMerchant): deadline = file.merchantDueAt
+        case (_, .awaitingCustomer): deadline = file.customerDueAt
+        default: deadline = nil
+        }
+        var replySummary: String?
+        if let reply = file.reply {
+            switch reply.refund {
+            case .yes: replySummary = t.format("reply_summary_yes", ["amount": reply.amount.map(f.money) ?? ""])
+            case .yesAfterReturn: replySummary = t.format("reply_summary_after_return", ["amount": reply.amount.map(f.money) ?? ""])
+            case .no: replySummary = t("reply_summary_no")
+            }
+        }
+        var decisionLabel: String?
+        if let decision = file.decision {
+            decisionLabel = t.format("outcome_" + decision.outcome.rawValue + "_summary", ["amount": decision.amount.map(f.money) ?? ""])
+        }
+        return CaseViewModel(
+            number: "#\(context.record.number)", state: file.state.rawValue,
+            stateLabel: stateLabel(file, t), kindInquiry: file.kind == .inquiry,
+            reasonLabel: file.reason.map { t.label("reason", $0.rawValue) }, shopName: context.shop.name,
+            orderNumber: context.protection.orderNumber, orderDate: f.date(context.protection.orderDate),
+            orderValue: f.money(file.orderValue), customerEmail: context.protection.customerEmail,
+            openedAt: f.dateTime(file.openedAt), deadline: deadline.map(f.dateTime),
+            daysLeft: deadline.map { daysLeftLabel(until: $0, now: now, t) },
+            deadlinePassed: deadline.map { now >= $0 } ?? false, replySummary: replySummary,
+            escalationLabel: file.escalation.map { t.label("escalation", $0.rawValue) },
+            closureLabel: file.closure.map { t.label("closure", $0.rawValue) }, decisionLabel: decisionLabel,
+            timeline: timeline, documents: documents.map(link), isOpen: file.state.isOpen)
+    }
+
+    static func stateLabel(_ file: CaseFile, _ t: Catalog) -> String {
+        if file.kind == .inquiry { return t("inquiry_state_" + file.state.rawValue) }
+        return t.label("state", file.state.rawValue)
+    }
+
+    static func heading(_ event: EventRecord, _ t: Catalog) -> String {
+        switch event.kind {
+        case .escalated: return t.format("event_escalated", ["reason": t.label("escalation", event.data["reason"] ?? "")])
+        case .closed: return t.format("event_closed", ["closure": t.label("closure", event.data["closure"] ?? "")])
+        case .serviceMessage:
+            return t("event_service_message_to_" + (event.data["to"] ?? "customer").replacingOccurrences(of: ",", with: "_"))
+        case .documentsRequested, .documentRequestExpired:
+            return t("event_\(event.kind.rawValue)_" + (event.data["from"] ?? "customer"))
+        default: return t("event_" + event.kind.rawValue)
+        }
+    }
+
+    static func details(_ event: EventRecord, _ t: Catalog, _ f: LocaleFormat, _ currency: Currency) -> [String] {
+        var lines: [String] = []
+        let amount = event.data["amount"].flatMap(Int64.init).map { f.money(Money(minor: $0, currency: currency)) }
+        switch event.kind {
+        case .caseOpened:
+            if let reason = event.data["reason"] { lines.append(t.label("reason", reason)) }
+        case .merchantReplied:
+            if let refund = event.data["refund"] { lines.append(t.format("detail_refund", ["refund": t.label("refund", refund)])) }
+            if let amount { lines.append(t.format("detail_amount", ["amount": amount])) }
+        case .customerAnswered:
+            if let answer = event.data["answer"] { lines.append(t.label("answer", answer)) }
+        case .decision:
+            if let outcome = event.data["outcome"] { lines.append(t.label("outcome", outcome)) }
+            if let amount { lines.append(t.format("detail_amount", ["amount": amount])) }
+        case .documentsRequested:
+            if let due = event.data["due"].flatMap(ISO8601.parse) { lines.append(t.format("detail_due", ["date": f.dateTime(due)])) }
+        default: break
+        }
+        return lines
+    }
+
+    static func byteSize(_ bytes: Int64, _ t: Catalog) -> String {
+        if bytes < 1024 { return t.format("size_bytes", ["n": String(bytes)]) }
+        if bytes < 1024 * 1024 { return t.format("size_kb", ["n": String((bytes + 512) / 1024)]) }
+        let tenths = (bytes * 10 + 524_288) / 1_048_576
+        return t.format("size_mb", ["n": "\(tenths / 10)\(t("decimal_separator"))\(tenths % 10)"])
+    }
+
+    static func typeLabel(_ contentType: String, _ t: Catalog) -> String {
+        switch contentType {
+        case "application/pdf": "PDF"
+        case "image/png": "PNG"
+        case "image/jpeg": "JPEG"
+        case "image/webp": "WebP"
+        case "image/gif": "GIF"
+        default: t("type_text")
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import FastCGI
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// The customer's pages: their protections, the four-option feedback form, their case
+/// with the answer form, and messages while the service team mediates.
+struct CustomerPages {
+    let pages: Pages
+    var app: App { pages.app }
+
+    func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
+        let email: String
+        switch pages.requireCustomer(ctx) {
+        case .allowed(let e): email = e
+        case .answered(let response): return response
+        }
+        switch (route, form) {
+        case (.account, nil): return try account(ctx, email: email)
+        case (.protection(let id), nil): return try protection(id, ctx, email: email)
+        case (.protectionFeedback(let id), let form?): return try feedback(id, ctx, form)
+        case (.customerCase(let id), nil): return try caseView(id, ctx)
+        case (.customerAnswer(let id), let form?): return try answer(id, ctx, form)
+        case (.customerMessages(let id), let form?): return try message(id, ctx, form)
+        default: return pages.error(404, ctx)
+        }
+    }
+
+    private func account(_ ctx: RequestContext, email: String) throws -> HTTPResponse {
+        let now = app.now()
+        let rows = try app.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.*, s.name AS shop_name, c.id AS case_id, c.state AS case_state, c.number AS case_number,
+                       c.merchant_due_at AS c_merchant_due, c.customer_due_at AS c_customer_due
+                FROM protections p JOIN shops s ON s.id = p.shop_id
+                LEFT JOIN cases c ON c.protection_id = p.id AND c.kind = 'claim'
+                WHERE p.customer_email = ? ORDER BY p.activated_at DESC LIMIT 200
+                """, arguments: [email])
+        }
+        let pageLocale = rows.first.flatMap { AppLocale(rawValue: $0["locale"]) }
+        let t = pages.catalog(ctx, pageDefault: pageLocale)
+        let f = pages.format(ctx, pageDefault: pageLocale)
+        let items: [[String: Any]] = try rows.map { row in
+            let p = try ProtectionRecord(row: row)
+            var item: [String: Any] = [
+                "shop": row["shop_name"] as String,
+                "order_number": p.orderNumber,
+                "order_date": f.date(p.orderDate),
+                "value": f.money(p.value),
+                "href": SiteRoute.protection(p.id).path,
+            ]
+            let active = p.facts.isActive(at: now)
+            let stateKey = p.state == .active && !active ? "expired" : p.state.rawValue
+            item["state"] = stateKey
+            item["state_label"] = t.label("protection_state", stateKey)
+            if let caseID: String = row["case_id"], let caseState = (row["case_state"] as String?).flatMap(CaseState.init(rawValue:)) {
+                item["case_label"] = t.format("account_case", ["number": "#\(row["case_number"] as Int)",
+                                                             "state": t.label("state", caseState.rawValue)])
+                item["next_href"] = SiteRoute.customerCase(caseID).path
+                switch caseState {
+                case .awaitingCustomer:
+                    let due: Date = row["c_customer_due"] ?? now
+                    item["next_label"] = t.format("account_next_answer", ["days": daysLeftLabel(until: due, now: now, t)])
+                    item["urgent"] = true
+                case .escalated: item["next_label"] = t("account_next_service")
+                case .awaitingMerchant: item["next_label"] = t("account_next_wait_merchant")
+                default: item["next_label"] = t("account_next_view_case")
+                }
+            } else if active {
+                item["next_href"] = SiteRoute.protection(p.id).path + "#feedback"
+                item["next_label"] = t.format("account_next_feedback", ["date": f.date(p.expiresAt)])
+            }
+            return item
+        }
+        let model: [String: Any] = ["protections": items, "has_protections": !items.isEmpty, "email": email]
+        return pages.render(Page(template: "customer/account", title: t("account_title"), model: model, locale: pageLocale), ctx)
+    }
+
+    private func loadProtection(_ id: String, email: String) throws -> (ProtectionRecord, ShopRecord, CaseRecord?, [CaseRecord]) {
+        try app.database.read { db in
+            guard let p = try ProtectionRecord.find(db, id: id), p.customerEmail == email,
+                  let shop = try ShopRecord.find(db, id: p.shopID) else { throw NotFound() }
+            let claim = try CaseRecord.claim(db, protectionID: p.id)
+            let inquiries = try CaseRecord.fetchAll(db, sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'inquiry' ORDER BY opened_at",
+                                                    arguments: [p.id])
+            return (p, shop, claim, inquiries)
+        }
+    }
+
+    private func protection(_ id: String, _ ctx: RequestContext, email: String, rejection: FormRejection? = nil,
+                            typed: FormBody? = nil) throws -> HTTPResponse {
+        let (p, shop, claim, inquiries) = try loadProtection(id, email: email)
+        let t = pages.catalog(ctx, pageDefault: p.locale)
+        let f = pages.format(ctx, pageDefault: p.locale)
+        let now = app.now()
+        let active = p.facts.isActive(at: now)
+        let chosen = typed?.value("option")
+        let options = FeedbackOption.allCases.map { option -> [String: Any] in
+            ["value": option.rawValue, "label": t("feedback_" + option.rawValue), "hint": t("feedback_" + option.rawValue + "_hint"),
+             "checked": option.rawValue == chosen]
+        }
+        let stateKey = p.state == .active && !active ? "expired" : p.state.rawValue
+        var model: [String: Any] = [
+            "shop": shop.name,
+            "order_number": p.orderNumber,
+            "order_date": f.date(p.orderDate),
+            "value": f.money(p.value),
+            "activated": f.date(p.activatedAt),
+            "expires": f.date(p.expiresAt),
+            "state_label": t.label("protection_state", stateKey),
+            "state": stateKey,
+            "show_form": active,
+            "action": SiteRoute.protectionFeedback(p.id).path,
+            "options": options,
+            "message": typed?.text("message") ?? "",
+            "errors": pages.fieldErrors(rejection, t),
+            "general_error": optional(pages.words(rejection?.general, t)),
+            "days_left": daysLeftLabel(until: p.expiresAt, now: now, t),
+            "max_files": app.config.uploads.files,
+            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
+            "upload": ["form_id": "feedback"],
+        ]
+        if let claim {
+            model["case_href"] = SiteRoute.customerCase(claim.id).path
+            model["case_label"] = t.format("protection_case_link", ["number": "#\(claim.number)",
+                                                                    "state": t.label("state", claim.file.state.rawValue)])
+        }
+        model["inquiries"] = inquiries.map { inquiry -> [String: Any] in
+            ["href": SiteRoute.customerCase(inquiry.id).path, "label": t.format("protection_inquiry_link", [
+                "date": f.date(inquiry.file.openedAt), "state": t("inquiry_state_" + inquiry.file.state.rawValue)])]
+        }
+        model["has_inquiries"] = !inquiries.isEmpty
+        let status = rejection?.status ?? 200
+        return pages.render(Page(template: "customer/protection", title: t.format("protection_title", ["order": p.orderNumber]),
+                                 model: model, status: status, locale: p.locale), ctx)
+    }
+
+    private func feedback(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            guard let option = form.value("option").flatMap(FeedbackOption.init(rawValue:)) else {
+                throw FormRejection.field("option", "error_option_choose")
+            }
+            let uploads = try pages.uploads(form)
+            switch try app.giveFeedback(protectionID: id, viewer: ctx.viewer, option: option, message: form.text("message"), uploads: uploads) {
+            case .completed: return seeOther(SiteRoute.protection(id).path + "?done=feedback_completed", ctx)
+            case .caseOpened(let caseID): return seeOther(SiteRoute.customerCase(caseID).path + "?done=case_opened", ctx)
+            case .inquirySent(let caseID): return seeOther(SiteRoute.customerCase(caseID).path + "?done=inquiry_sent", ctx)
+            case .alreadyOpened(let caseID): return seeOther(SiteRoute.customerCase(caseID).path + "?done=already_opened", ctx)
+            }
+        } catch let rejection as FormRejection {
+            guard case .customer(let email) = ctx.viewer else { throw NotFound() }
+            return try protection(id, ctx, email: email, rejection: rejection, typed: form)
+        }
+    }
+
+    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let locale = context.protection.locale
+        let t = pages.catalog(ctx, pageDefault: locale)
+        let f = pages.format(ctx, pageDefault: locale)
+        let now = app.now()
+        let (view, requests) = try app.database.read { db in
+            (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+             try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer })
+        }
+        let file = context.record.file
+        var model: [String: Any] = [
+            "case": view,
+            "errors": pages.fieldErrors(rejection, t),
+            "general_error": optional(pages.words(rejection?.general, t)),
+            "message": typed?.text("message") ?? "",
+            "protection_href": SiteRoute.protection(context.protection.id).path,
+            "max_files": app.config.uploads.files,
+            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
+        ]
+        if file.state == .awaitingCustomer, let reply = file.reply, !view.deadlinePassed {
+            let chosen = typed?.value("answer")
+            model["answer_form"] = [
+                "action": SiteRoute.customerAnswer(id).path,
+                "answers": reply.variant.answers.map { answer -> [String: Any] in
+                    ["value": answer.rawValue, "label": t("answer_" + answer.rawValue), "checked": answer.rawValue == chosen]
+                },
+                "variant_intro": t("answer_intro_" + reply.variant.rawValue.lowercased()),
+                "form_id": "answer",
+            ] as [String: Any]
+        }
+        if file.state == .escalated && file.kind == .claim {
+            model["message_form"] = ["action": SiteRoute.customerMessages(id).path, "form_id": "message"] as [String: Any]
+            model["requests"] = requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt)] }
+            model["has_requests"] = !requests.isEmpty
+        }
+        let title = file.kind == .inquiry ? t("inquiry_title") : t.format("case_title", ["number": view.number])
+        return pages.render(Page(template: "customer/case", title: title, model: model, status: rejection?.status ?? 200, locale: locale), ctx)
+    }
+
+    private func answer(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            let uploads = try pages.uploads(form)
+            _ = try app.answer(caseID: id, viewer: ctx.viewer, answer: form.value("answer"), message: form.text("message"), uploads: uploads)
+            return seeOther(SiteRoute.customerCase(id).path + "?done=answer_sent", ctx)
+        } catch let rejection as FormRejection {
+            return try caseView(id, ctx, rejection: rejection, typed: form)
+        }
+    }
+
+    private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            let uploads = try pages.uploads(form)
+            _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
+            return seeOther(SiteRoute.customerCase(id).path + "?done=message_sent", ctx)
+        } catch let rejection as FormRejection {
+            return try caseView(id, ctx, rejection: rejection, typed: form)
+        }
+    }
+}

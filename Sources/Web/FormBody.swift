@@ -1,0 +1,278 @@
+import Crypto
+import FastCGI
+import Foundation
+import MultipartKit
+import NIOCore
+import Operations
+import Store
+
+/// A submitted form: its text fields and its files. Files stream to the upload folder
+/// as they arrive (memory does not grow with their size), hashed and type-checked on
+/// the way; what is not adopted into the document store is deleted when the request ends.
+final class FormBody {
+    private(set) var fields: [String: [String]] = [:]
+    private(set) var uploads: [Upload] = []
+    /// Files refused one by one (a type we do not take, an empty file): the form is
+    /// shown again with these beside its file input.
+    private(set) var fileErrors: [(key: String, name: String)] = []
+    private var temporaryFiles: [String] = []
+
+    func value(_ name: String) -> String? { fields[name]?.first }
+    func text(_ name: String) -> String { fields[name]?.first ?? "" }
+
+    /// Removes upload files that were not moved into the document store.
+    func cleanUp() {
+        for path in temporaryFiles { unlink(path) }
+        temporaryFiles = []
+    }
+
+    deinit { cleanUp() }
+
+    enum Failure: Error {
+        /// The body breaks the format (400).
+        case malformed(String)
+        /// A limit was passed (413): the message key says which.
+        case tooLarge(key: String, args: [String: String])
+    }
+
+    struct Limits {
+        var fieldBytes: Int
+        var fields: Int
+        var fileBytes: Int
+        var files: Int
+        var requestBytes: Int
+        var headerBytes = 8 * 1024
+        var parts: Int { fields + files + 8 }
+    }
+
+    /// Reads a POST body of either form encoding. Always reads the body to its end, so
+    /// nginx is never left writing into a connection we stopped reading.
+    static func read(_ request: HTTPRequest, limits: Limits, uploadDirectory: String) throws(Failure) -> FormBody {
+        let form = FormBody()
+        let type = request.contentType ?? ""
+        if let length = request.contentLength, length > limits.requestBytes {
+            drain(request.body)
+            throw .tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)])
+        }
+        do {
+            if type.lowercased().hasPrefix("multipart/form-data") {
+                guard let boundary = MultipartHeaders.boundary(fromContentType: type) else { throw Failure.malformed("no boundary") }
+                try MultipartReader(form: form, boundary: boundary, limits: limits, directory: uploadDirectory).read(request.body)
+            } else {
+                let bytes: [UInt8]
+                do { bytes = try request.body.readAll(limit: limits.fieldBytes * 4) } catch {
+                    throw Failure.tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)])
+                }
+                do { form.fields = try URLEncoded.parse(bytes, maxFields: limits.fields) } catch {
+                    throw Failure.malformed("bad urlencoded body")
+                }
+            }
+        } catch let failure as Failure {
+            drain(request.body)
+            form.cleanUp()
+            throw failure
+        } catch {
+            drain(request.body)
+            form.cleanUp()
+            throw .malformed("\(error)")
+        }
+        return form
+    }
+
+    static func drain(_ body: RequestBody) {
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        while scratch.withUnsafeMutableBytes({ body.read(into: $0) }) > 0 {}
+    }
+
+    fileprivate func add(field name: String, value: String) { fields[name, default: []].append(value) }
+    fileprivate func add(upload: Upload) { uploads.append(upload) }
+    fileprivate func refuse(file name: String, key: String) { fileErrors.append((key, name)) }
+    fileprivate func track(temporary path: String) { temporaryFiles.append(path) }
+}
+
+/// Feeds the body through multipart-kit's streaming parser and routes each part to a
+/// field buffer or an upload file, enforcing every limit as bytes arrive.
+private final class MultipartReader {
+    let form: FormBody
+    let parser: MultipartParser
+    let limits: FormBody.Limits
+    let directory: String
+
+    var headers: [(String, String)] = []
+    var headerBytes = 0
+    var partCount = 0
+    var fieldCount = 0
+    var fileCount = 0
+    var total = 0
+    var failure: FormBody.Failure?
+
+    // The part being read.
+    var name: String?
+    var filename: String?
+    var fieldBuffer: [UInt8] = []
+    var file: FileSink?
+    var inBody = false
+
+    init(form: FormBody, boundary: String, limits: FormBody.Limits, directory: String) {
+        self.form = form
+        self.parser = MultipartParser(boundary: boundary)
+        self.limits = limits
+        self.directory = directory
+        parser.onHeader = { [unowned self] name, value in self.header(name, value) }
+        parser.onBody = { [unowned self] buffer in self.body(&buffer) }
+        parser.onPartComplete = { [unowned self] in self.complete() }
+    }
+
+    func read(_ body: RequestBody) throws {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var sawEnd = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { body.read(into: $0) }
+            if n == 0 { sawEnd = true; break }
+            total += n
+            if total > limits.requestBytes {
+                fail(.tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)]))
+            }
+            if failure == nil {
+                do { try parser.execute(Array(chunk[0..<n])) } catch { fail(.malformed("multipart syntax")) }
+            }
+            if let failure { throw failure }
+        }
+        _ = sawEnd
+        if let failure { throw failure }
+        // A part still open at the end of the body: the body was cut short.
+        if inBody || name != nil { file?.discard(); throw FormBody.Failure.malformed("truncated multipart body") }
+    }
+
+    func fail(_ reason: FormBody.Failure) {
+        if failure == nil { failure = reason }
+        file?.discard()
+        file = nil
+    }
+
+    func header(_ name: String, _ value: String) {
+        guard failure == nil else { return }
+        if headers.isEmpty {
+            partCount += 1
+            if partCount > limits.parts { return fail(.tooLarge(key: "error_too_many_parts", args: [:])) }
+        }
+        headerBytes += name.utf8.count + value.utf8.count
+        if headerBytes > limits.headerBytes { return fail(.malformed("part headers too large")) }
+        headers.append((name, value))
+    }
+
+    func startPart() {
+        inBody = true
+        let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
+        let parsed = MultipartHeaders.contentDisposition(disposition)
+        guard let fieldName = parsed.name else { return fail(.malformed("part without a name")) }
+        name = fieldName
+        filename = parsed.filename
+        if filename != nil {
+            fileCount += 1
+            if fileCount > limits.files + 1 {  // one empty file input is normal
+                return fail(.tooLarge(key: "error_too_many_files", args: ["n": String(limits.files)]))
+            }
+            do { file = try FileSink(directory: directory) } catch { return fail(.malformed("cannot store upload")) }
+            form.track(temporary: file!.path)
+        } else {
+            fieldCount += 1
+            if fieldCount > limits.fields { return fail(.tooLarge(key: "error_too_many_fields", args: [:])) }
+        }
+    }
+
+    func body(_ buffer: inout ByteBuffer) {
+        if !inBody { startPart() }
+        guard failure == nil else { return }
+        if let file {
+            buffer.withUnsafeReadableBytes { file.write($0) }
+            if file.sniffer.size > limits.fileBytes {
+                fail(.tooLarge(key: "error_file_too_large", args: ["name": MultipartHeaders.sanitize(filename ?? ""),
+                                                                   "mb": String(limits.fileBytes / 1_048_576)]))
+            } else if let error = file.error {
+                fail(.malformed(error))
+            }
+        } else if filename == nil {
+            if fieldBuffer.count + buffer.readableBytes > limits.fieldBytes {
+                return fail(.tooLarge(key: "error_field_too_large", args: [:]))
+            }
+            buffer.withUnsafeReadableBytes { fieldBuffer.append(contentsOf: $0) }
+        }
+    }
+
+    func complete() {
+        if !inBody { startPart() }
+        defer {
+            headers = []
+            headerBytes = 0
+            name = nil
+            filename = nil
+            fieldBuffer = []
+            file = nil
+            inBody = false
+        }
+        guard failure == nil, let name else { return }
+        if let file {
+            file.close()
+            let display = MultipartHeaders.sanitize(filename ?? "")
+            if file.sniffer.size == 0 {
+                file.discard()
+                // An empty file input (no file chosen) sends an unnamed, empty part.
+                if (filename ?? "").isEmpty { return }
+                return form.refuse(file: display, key: "error_file_empty")
+            }
+            guard let kind = file.sniffer.finish() else {
+                file.discard()
+                return form.refuse(file: display, key: "error_file_type")
+            }
+            if form.uploads.count >= limits.files {
+                return fail(.tooLarge(key: "error_too_many_files", args: ["n": String(limits.files)]))
+            }
+            form.add(upload: Upload(temporaryPath: file.path, name: display, contentType: kind.rawValue,
+                                    size: Int64(file.sniffer.size), sha256: file.digest()))
+        } else {
+            guard let text = String(validating: fieldBuffer, as: UTF8.self) else { return fail(.malformed("field is not UTF-8")) }
+            form.add(field: name, value: text)
+        }
+    }
+}
+
+/// An upload being written: bytes go to disk, to the hash and to the type sniffer.
+private final class FileSink {
+    let path: String
+    private var fd: Int32
+    private var hasher = SHA256()
+    var sniffer = ContentSniffer()
+    var error: String?
+
+    init(directory: String) throws {
+        path = directory + "/" + Secrets.newID()
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard fd >= 0, error == nil else { return }
+        hasher.update(bufferPointer: bytes)
+        sniffer.feed(bytes)
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n <= 0 { error = "cannot write upload: \(String(cString: strerror(errno)))"; return }
+            offset += n
+        }
+    }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+    }
+
+    func discard() {
+        close()
+        unlink(path)
+    }
+
+    func digest() -> String { Secrets.hex(hasher.finalize()) }
+
+    deinit { close() }
+}

@@ -1,0 +1,201 @@
+import FastCGI
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// The Control Centre: the shop's cases, a case with its facts and timeline, the reply
+/// form, and messages while the service team mediates.
+struct MerchantPages {
+    let pages: Pages
+    var app: App { pages.app }
+    static let pageSize = 50
+
+    func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
+        let shopID: String
+        switch pages.requireMerchant(ctx) {
+        case .allowed(let m): shopID = m.shopID
+        case .answered(let response): return response
+        }
+        switch (route, form) {
+        case (.merchantCases, nil): return try list(ctx, shopID: shopID)
+        case (.merchantCase(let id), nil): return try caseView(id, ctx)
+        case (.merchantReply(let id), nil): return try replyForm(id, ctx)
+        case (.merchantReply(let id), let form?): return try reply(id, ctx, form)
+        case (.merchantMessages(let id), let form?): return try message(id, ctx, form)
+        default: return pages.error(404, ctx)
+        }
+    }
+
+    private func list(_ ctx: RequestContext, shopID: String) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let now = app.now()
+        let filter = ctx.queryValue("state").flatMap(CaseState.init(rawValue:)).flatMap { $0 == .open ? nil : $0 }
+        let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
+        let (shop, records, counts) = try app.database.read { db in
+            guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
+            var sql = "SELECT * FROM cases WHERE shop_id = ? AND kind = 'claim'"
+            var arguments: StatementArguments = [shopID]
+            if let filter {
+                sql += " AND list_rank = ? AND state = ?"
+                arguments += [CaseRecord.listRank(of: filter), filter.rawValue]
+            }
+            sql += " ORDER BY list_rank, list_key LIMIT ? OFFSET ?"
+            arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
+            let records = try CaseRecord.fetchAll(db, sql: sql, arguments: arguments)
+            let counts = try Row.fetchAll(db, sql: """
+                SELECT state, COUNT(*) AS n FROM cases WHERE shop_id = ? AND kind = 'claim' AND state != 'closed' GROUP BY state
+                """, arguments: [shopID])
+            return (shop, records, counts)
+        }
+        let protections = try app.database.read { db in
+            try ProtectionRecord.fetchAll(db, keys: records.map(\.protectionID))
+        }
+        let orderNumbers = Dictionary(uniqueKeysWithValues: protections.map { ($0.id, $0.orderNumber) })
+        let rows = records.prefix(Self.pageSize).map { record -> [String: Any] in
+            let file = record.file
+            var row: [String: Any] = [
+                "href": SiteRoute.merchantCase(record.id).path,
+                "number": "#\(record.number)",
+                "order_number": orderNumbers[record.protectionID] ?? "",
+                "customer": record.customerEmail,
+                "value": f.money(file.orderValue),
+                "reason": file.reason.map { t.label("reason", $0.rawValue) } ?? "",
+                "state": file.state.rawValue,
+                "state_label": t.label("state", file.state.rawValue),
+                "opened": f.date(file.openedAt),
+            ]
+            if file.state == .awaitingMerchant, let due = file.merchantDueAt {
+                row["due"] = f.dateTime(due)
+                row["days_left"] = daysLeftLabel(until: due, now: now, t)
+                row["urgent"] = Deadlines.daysLeft(until: due, from: now) <= 1
+            }
+            return row
+        }
+        var countByState: [String: Int] = [:]
+        for row in counts { countByState[row["state"]] = row["n"] }
+        let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state -> [String: Any] in
+            var label = state.map { t.label("state", $0.rawValue) } ?? t("filter_all")
+            if let state, let n = countByState[state.rawValue], n > 0 { label += " (\(n))" }
+            return ["label": label, "href": SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
+                    "current": state == filter]
+        }
+        func pageHref(_ n: Int) -> String {
+            SiteRoute.merchantCases.path + "?" + (filter.map { "state=\($0.rawValue)&" } ?? "") + "page=\(n)"
+        }
+        let model: [String: Any] = [
+            "shop": shop.name,
+            "insolvent": shop.isInsolvent,
+            "cases": Array(rows),
+            "has_cases": !rows.isEmpty,
+            "filters": filters,
+            "waiting": countByState[CaseState.awaitingMerchant.rawValue] ?? 0,
+            "previous_href": optional(page > 1 ? pageHref(page - 1) : nil),
+            "next_href": optional(records.count > Self.pageSize ? pageHref(page + 1) : nil),
+            "page": page,
+        ]
+        return pages.render(Page(template: "merchant/cases", title: t("merchant_cases_title"), model: model), ctx)
+    }
+
+    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let now = app.now()
+        let (view, requests, customerMessage) = try app.database.read { db in
+            (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+             try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
+             try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id]))
+        }
+        let file = context.record.file
+        let insolvent = context.shop.isInsolvent
+        var model: [String: Any] = [
+            "case": view,
+            "customer_message": optional(customerMessage),
+            "insolvent": insolvent,
+            "errors": pages.fieldErrors(rejection, t),
+            "general_error": optional(pages.words(rejection?.general, t)),
+            "message": typed?.text("message") ?? "",
+            "list_href": SiteRoute.merchantCases.path,
+            "max_files": app.config.uploads.files,
+            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
+        ]
+        if file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed {
+            model["reply_href"] = SiteRoute.merchantReply(id).path
+        }
+        if file.state == .escalated && !insolvent {
+            model["message_form"] = ["action": SiteRoute.merchantMessages(id).path, "form_id": "message"] as [String: Any]
+            model["requests"] = requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt)] }
+            model["has_requests"] = !requests.isEmpty
+        }
+        return pages.render(Page(template: "merchant/case", title: t.format("case_title", ["number": view.number]),
+                                 model: model, status: rejection?.status ?? 200), ctx)
+    }
+
+    private func replyForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let file = context.record.file
+        let now = app.now()
+        let closedForReply = file.state != .awaitingMerchant || context.shop.isInsolvent
+            || (file.merchantDueAt.map { now >= $0 } ?? false)
+        if closedForReply && rejection == nil {
+            return seeOther(SiteRoute.merchantCase(id).path, ctx)
+        }
+        let customerMessage = try app.database.read { db in
+            try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id])
+        }
+        let chosen = typed?.value("refund")
+        let model: [String: Any] = [
+            "number": "#\(context.record.number)",
+            "case_href": SiteRoute.merchantCase(id).path,
+            "action": SiteRoute.merchantReply(id).path,
+            "order_number": context.protection.orderNumber,
+            "order_value": f.money(file.orderValue),
+            "customer_email": context.protection.customerEmail,
+            "reason": file.reason.map { t.label("reason", $0.rawValue) } ?? "",
+            "customer_message": optional(customerMessage),
+            "options": RefundIntent.allCases.map { intent -> [String: Any] in
+                ["value": intent.rawValue, "label": t("refund_" + intent.rawValue), "checked": intent.rawValue == chosen]
+            },
+            "amount": typed?.value("amount") ?? f.amountInput(file.orderValue),
+            "currency": file.orderValue.currency.code,
+            "message": typed?.text("message") ?? "",
+            "errors": pages.fieldErrors(rejection, t),
+            "general_error": optional(pages.words(rejection?.general, t)),
+            "due": optional(file.merchantDueAt.map(f.dateTime)),
+            "days_left": optional(file.merchantDueAt.map { daysLeftLabel(until: $0, now: now, t) }),
+            "max_files": app.config.uploads.files,
+            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
+            "closed": closedForReply,
+            "form_id": "reply",
+        ]
+        return pages.render(Page(template: "merchant/reply", title: t.format("reply_title", ["number": "#\(context.record.number)"]),
+                                 model: model, status: rejection?.status ?? 200), ctx)
+    }
+
+    private func reply(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            let uploads = try pages.uploads(form)
+            _ = try app.reply(caseID: id, viewer: ctx.viewer, refund: form.value("refund"), amount: form.value("amount"),
+                              message: form.text("message"), uploads: uploads)
+            return seeOther(SiteRoute.merchantCase(id).path + "?done=reply_sent", ctx)
+        } catch let rejection as FormRejection {
+            return try replyForm(id, ctx, rejection: rejection, typed: form)
+        }
+    }
+
+    private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            let uploads = try pages.uploads(form)
+            _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
+            return seeOther(SiteRoute.merchantCase(id).path + "?done=message_sent", ctx)
+        } catch let rejection as FormRejection {
+            return try caseView(id, ctx, rejection: rejection, typed: form)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import FastCGI
+import Foundation
+import Operations
+import Protection
+import Rendering
+
+/// A page to render: a template, its title and its model (a plain struct or
+/// dictionary the logic-less template reads).
+struct Page {
+    var template: String
+    var title: String
+    var model: Any
+    var status: Int = 200
+    /// Extra language for the page when the reader chose none (a customer's protection).
+    var locale: AppLocale?
+}
+
+/// One entry of the top navigation.
+struct NavItem {
+    let label: String
+    let href: String
+    let current: Bool
+}
+
+struct LanguageOption {
+    let code: String
+    let label: String
+    let selected: Bool
+}
+
+/// Renders pages inside the shared layout: product name, navigation for the signed-in
+/// role, language switch, sign-out. User text is escaped by Mustache, always.
+struct Renderer {
+    let app: App
+    let csrf: CSRF
+
+    func render(_ page: Page, _ ctx: RequestContext) -> HTTPResponse {
+        let locale = ctx.locale(pageDefault: page.locale)
+        let t = app.catalogs[locale]
+        let cookie = ctx.ensureSessionCookie(secure: app.config.isSecure)
+        var layout: [String: Any] = [
+            "t": t,
+            "lang": locale.rawValue,
+            "title": page.title,
+            "csrf": csrf.token(for: cookie),
+            "page": page.model,
+            "nav": navigation(ctx, t),
+            "languages": AppLocale.allCases.map {
+                LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == locale)
+            },
+            "return_to": ctx.request.path + (ctx.request.queryString.isEmpty ? "" : "?" + ctx.request.queryString),
+        ]
+        switch ctx.viewer {
+        case .anonymous: break
+        case .customer(let email):
+            layout["signed_in"] = true
+            layout["viewer_label"] = email
+        case .merchant, .agent:
+            layout["signed_in"] = true
+            layout["viewer_label"] = ctx.user?.email ?? ""
+            layout["is_staff"] = true
+        }
+        if let done = ctx.queryValue("done"), Self.flashes.contains(done) {
+            layout["flash"] = t("flash_" + done)
+        }
+        let html = app.templates.render(page.template, layout)
+        var response = HTTPResponse(status: page.status, contentType: "text/html; charset=utf-8", body: html)
+        response.setHeader("Cache-Control", "no-store")
+        response.setHeader("Content-Language", locale.rawValue)
+        for cookie in ctx.responseCookies { response.headers.append(("Set-Cookie", cookie)) }
+        return response
+    }
+
+    /// Messages a redirect may ask the next page to show (`?done=…`).
+    static let flashes: Set<String> = [
+        "signed_out", "feedback_completed", "case_opened", "inquiry_sent", "reply_sent", "answer_sent", "message_sent",
+        "note_added", "service_message_sent", "documents_requested", "assigned", "decided", "inquiry_answered",
+        "shop_insolvent", "mail_retry", "settings_saved", "already_opened",
+    ]
+
+    private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {
+        func item(_ key: String, _ route: SiteRoute) -> NavItem {
+            NavItem(label: t(key), href: route.path, current: ctx.route == route)
+        }
+        switch ctx.viewer {
+        case .anonymous: return []
+        case .customer: return [item("nav_account", .account)]
+        case .merchant: return [item("nav_merchant_cases", .merchantCases), item("nav_settings", .settings)]
+        case .agent: return [item("nav_dashboard", .serviceDashboard), item("nav_queue", .serviceQueue),
+                             item("nav_mail", .serviceMail), item("nav_settings", .settings)]
+        }
+    }
+}
+
+/// A redirect after a successful post: 303 to a path of this site.
+func seeOther(_ path: String, _ ctx: RequestContext) -> HTTPResponse {
+    var response = HTTPResponse(status: 303, headers: [("Location", path), ("Cache-Control", "no-store")])
+    for cookie in ctx.responseCookies { response.headers.append(("Set-Cookie", cookie)) }
+    return response
+}
+
+/// `?next=` is only ever a path on this site: "/…" but not "//…" (another host) and no
+/// backslashes or control characters that browsers might read as such.
+func safeNextPath(_ raw: String?) -> String? {
+    guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.utf8.count <= 512,
+          !raw.contains("\\"), raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
+    return raw
+}

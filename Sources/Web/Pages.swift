@@ -1,0 +1,119 @@
+import FastCGI
+import Foundation
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// A sign-in gate's verdict: go on as this user, or answer with this (a redirect to
+/// sign in, or a 404 for someone of another role).
+enum Gate<T> {
+    case allowed(T)
+    case answered(HTTPResponse)
+}
+
+/// What the areas' handlers share: rendering, wording of messages, error pages,
+/// and the sign-in gate of each area.
+struct Pages {
+    let app: App
+    let renderer: Renderer
+
+    func render(_ page: Page, _ ctx: RequestContext) -> HTTPResponse { renderer.render(page, ctx) }
+
+    func catalog(_ ctx: RequestContext, pageDefault: AppLocale? = nil) -> Catalog {
+        app.catalogs[ctx.locale(pageDefault: pageDefault)]
+    }
+
+    func format(_ ctx: RequestContext, pageDefault: AppLocale? = nil) -> LocaleFormat {
+        app.format(ctx.locale(pageDefault: pageDefault))
+    }
+
+    func words(_ message: Message?, _ t: Catalog) -> String? {
+        guard let message else { return nil }
+        var args = message.args
+        let f = app.format(t.locale)
+        for (name, money) in message.money { args[name] = f.money(money) }
+        return t.format(message.key, args)
+    }
+
+    /// Field errors worded for the page: `errors.amount`, `errors.message`, …
+    func fieldErrors(_ rejection: FormRejection?, _ t: Catalog) -> [String: String] {
+        (rejection?.fields ?? [:]).compactMapValues { words($0, t) }
+    }
+
+    func home(_ ctx: RequestContext) -> HTTPResponse {
+        let t = catalog(ctx)
+        var model: [String: Any] = [
+            "customer_login": SiteRoute.login.path,
+            "merchant_login": SiteRoute.merchantLogin.path,
+            "service_login": SiteRoute.serviceLogin.path,
+        ]
+        switch ctx.viewer {
+        case .customer: model["continue_href"] = SiteRoute.account.path
+        case .merchant: model["continue_href"] = SiteRoute.merchantCases.path
+        case .agent: model["continue_href"] = SiteRoute.serviceDashboard.path
+        case .anonymous: break
+        }
+        return render(Page(template: "home", title: t("home_title"), model: model), ctx)
+    }
+
+    func error(_ status: Int, _ ctx: RequestContext, message: Message? = nil) -> HTTPResponse {
+        let t = catalog(ctx)
+        let known: Set<Int> = [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503]
+        let key = known.contains(status) ? "error_\(status)" : (status >= 500 ? "error_500" : "error_400")
+        let model: [String: Any] = [
+            "status": status,
+            "heading": t(key + "_heading"),
+            "text": words(message, t) ?? t(key + "_text"),
+            "home": SiteRoute.home.path,
+        ]
+        var response = render(Page(template: "error", title: t(key + "_heading"), model: model, status: status), ctx)
+        if status == 429 { response.setHeader("Retry-After", "900") }
+        return response
+    }
+
+    /// Customers not signed in are sent to `/login`, staff to their own sign-in page,
+    /// each with `?next=` back here. Signed in as someone else: the page does not exist.
+    func requireCustomer(_ ctx: RequestContext) -> Gate<String> {
+        switch ctx.viewer {
+        case .customer(let email): return .allowed(email)
+        case .anonymous: return .answered(seeOther(SiteRoute.login.path + "?next=" + URLEncoded.encode(ctx.request.path), ctx))
+        default: return .answered(error(404, ctx))
+        }
+    }
+
+    func requireMerchant(_ ctx: RequestContext) -> Gate<(userID: String, shopID: String)> {
+        switch ctx.viewer {
+        case .merchant(let userID, let shopID): return .allowed((userID, shopID))
+        case .anonymous:
+            return .answered(seeOther(SiteRoute.merchantLogin.path + "?next=" + URLEncoded.encode(ctx.request.path), ctx))
+        default: return .answered(error(404, ctx))
+        }
+    }
+
+    func requireAgent(_ ctx: RequestContext) -> Gate<String> {
+        switch ctx.viewer {
+        case .agent(let id): return .allowed(id)
+        case .anonymous:
+            return .answered(seeOther(SiteRoute.serviceLogin.path + "?next=" + URLEncoded.encode(ctx.request.path), ctx))
+        default: return .answered(error(404, ctx))
+        }
+    }
+
+    /// The uploads of a form, or a rejection beside its file input when a file was refused.
+    func uploads(_ form: FormBody) throws -> [Upload] {
+        if let first = form.fileErrors.first {
+            throw FormRejection(fields: ["documents": Message(first.key, ["name": first.name])], status: 415)
+        }
+        return form.uploads
+    }
+}
+
+/// A model value that may be missing. Mustache treats NSNull as absent, while a nil
+/// wrapped in `Any` would be shown as the word "nil".
+func optional(_ value: Any?) -> Any { value ?? NSNull() }
+
+/// "3 days left", or "deadline passed" once it has.
+func daysLeftLabel(until due: Date, now: Date, _ t: Catalog) -> String {
+    now >= due ? t("deadline_overdue") : t.plural("days_left", Deadlines.daysLeft(until: due, from: now))
+}

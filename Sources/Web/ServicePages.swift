@@ -1,0 +1,221 @@
+import FastCGI
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// The service team's pages: the queue, a case with every action, a shop (insolvency),
+/// the mail page and the dashboard. Agents only; everyone else is told nothing is here.
+struct ServicePages {
+    let pages: Pages
+    var app: App { pages.app }
+    static let pageSize = 50
+
+    func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
+        let agentID: String
+        switch pages.requireAgent(ctx) {
+        case .allowed(let id): agentID = id
+        case .answered(let response): return response
+        }
+        switch (route, form) {
+        case (.serviceDashboard, nil): return try ServiceDashboard(pages: pages).render(ctx)
+        case (.serviceQueue, nil): return try queue(ctx, agentID: agentID)
+        case (.serviceCase(let id), nil): return try caseView(id, ctx, agentID: agentID)
+        case (.serviceShop(let id), nil): return try ServiceShopPages(pages: pages).shop(id, ctx)
+        case (.serviceInsolvency(let id), let form?): return try ServiceShopPages(pages: pages).insolvency(id, ctx, form)
+        case (.serviceMail, nil): return try ServiceShopPages(pages: pages).mail(ctx)
+        case (.serviceMailRetry(let n), _?): return try ServiceShopPages(pages: pages).retry(n, ctx)
+        case (let route, let form?): return try action(route, ctx, form, agentID: agentID)
+        default: return pages.error(404, ctx)
+        }
+    }
+
+    private func action(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody, agentID: String) throws -> HTTPResponse {
+        let viewer = ctx.viewer
+        let id: String, name: String, done: String
+        let perform: () throws -> Void
+        switch route {
+        case .serviceNote(let i):
+            (id, name, done) = (i, "note", "note_added")
+            perform = { _ = try app.addNote(caseID: i, viewer: viewer, text: form.text("text")) }
+        case .serviceMessage(let i):
+            (id, name, done) = (i, "message", "service_message_sent")
+            perform = { _ = try app.sendServiceMessage(caseID: i, viewer: viewer, to: form.value("to"), text: form.text("text")) }
+        case .serviceRequestDocuments(let i):
+            (id, name, done) = (i, "request", "documents_requested")
+            perform = { _ = try app.requestDocuments(caseID: i, viewer: viewer, from: form.value("from"), text: form.text("text")) }
+        case .serviceAssign(let i):
+            (id, name, done) = (i, "assign", "assigned")
+            perform = { _ = try app.assignToMe(caseID: i, viewer: viewer) }
+        case .serviceDecision(let i):
+            (id, name, done) = (i, "decision", "decided")
+            perform = { _ = try app.decide(caseID: i, viewer: viewer, outcome: form.value("outcome"), amount: form.value("amount"),
+                                           text: form.text("text")) }
+        case .serviceAnswerInquiry(let i):
+            (id, name, done) = (i, "answer", "inquiry_answered")
+            perform = { _ = try app.answerInquiry(caseID: i, viewer: viewer, text: form.text("text")) }
+        default:
+            return pages.error(404, ctx)
+        }
+        do {
+            try perform()
+            return seeOther(SiteRoute.serviceCase(id).path + "?done=" + done, ctx)
+        } catch let rejection as FormRejection {
+            return try caseView(id, ctx, agentID: agentID, rejection: rejection, failedForm: name, typed: form)
+        }
+    }
+
+    private func queue(_ ctx: RequestContext, agentID: String) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let now = app.now()
+        let reason = ctx.queryValue("reason").flatMap { $0 == "inquiry" || EscalationReason(rawValue: $0) != nil ? $0 : nil }
+        let shopFilter = ctx.queryValue("shop").flatMap { SiteRoute.isID($0) ? $0 : nil }
+        let assignee = ctx.queryValue("assignee").flatMap { ["mine", "unassigned"].contains($0) ? $0 : nil }
+        let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
+        var conditions = ["c.queued_at IS NOT NULL"]
+        var arguments: StatementArguments = []
+        if let reason {
+            if reason == "inquiry" { conditions.append("c.kind = 'inquiry'") } else {
+                conditions.append("c.escalation_reason = ? AND c.state = 'escalated'")
+                arguments += [reason]
+            }
+        }
+        if let shopFilter { conditions.append("c.shop_id = ?"); arguments += [shopFilter] }
+        if assignee == "mine" { conditions.append("c.assigned_agent_id = ?"); arguments += [agentID] }
+        if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
+        arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
+        let (rows, waiting, shops) = try app.database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.*, s.name AS shop_name, u.email AS agent_email, p.order_number
+                FROM cases c INDEXED BY cases_queue
+                JOIN shops s ON s.id = c.shop_id JOIN protections p ON p.id = c.protection_id
+                LEFT JOIN users u ON u.id = c.assigned_agent_id
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.queued_at LIMIT ? OFFSET ?
+                """, arguments: arguments)
+            let ids = rows.map { $0["id"] as String }
+            let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
+            let shops = try Row.fetchAll(db, sql: "SELECT id, name FROM shops ORDER BY name LIMIT 500")
+            return (rows, waiting, shops)
+        }
+        let items: [[String: Any]] = try rows.prefix(Self.pageSize).map { row in
+            let record = try CaseRecord(row: row)
+            let file = record.file
+            let queued = file.queuedAt ?? file.openedAt
+            var item: [String: Any] = [
+                "href": SiteRoute.serviceCase(record.id).path,
+                "number": "#\(record.number)",
+                "shop": row["shop_name"] as String,
+                "order_number": row["order_number"] as String,
+                "value": f.money(file.orderValue),
+                "reason": file.kind == .inquiry ? t("reason_inquiry") : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
+                "waiting": waitingLabel(now.timeIntervalSince(queued), t),
+                "queued": f.dateTime(queued),
+                "agent": (row["agent_email"] as String?) ?? t("queue_unassigned"),
+                "assigned": row["agent_email"] as String? != nil,
+                "documents_pending": waiting.contains(record.id),
+            ]
+            if file.kind == .inquiry { item["inquiry"] = true }
+            return item
+        }
+        func href(_ changes: [String: String?]) -> String {
+            var params: [(String, String)] = []
+            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee]
+            for (k, v) in changes { current[k] = v }
+            for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
+            return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
+        }
+        let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value -> [String: Any] in
+            ["value": value, "label": value == "inquiry" ? t("reason_inquiry") : t.label("escalation", value), "selected": value == reason]
+        }
+        let model: [String: Any] = [
+            "items": items,
+            "has_items": !items.isEmpty,
+            "reasons": reasons,
+            "shops": shops.map { ["value": $0["id"] as String, "label": $0["name"] as String, "selected": ($0["id"] as String) == shopFilter] },
+            "assignees": ["mine", "unassigned"].map { ["value": $0, "label": t("queue_assignee_" + $0), "selected": $0 == assignee] },
+            "action": SiteRoute.serviceQueue.path,
+            "previous_href": optional(page > 1 ? href(["page": String(page - 1)]) : nil as String?),
+            "next_href": optional(rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil as String?),
+            "page": page,
+            "filtered": reason != nil || shopFilter != nil || assignee != nil,
+            "clear_href": SiteRoute.serviceQueue.path,
+        ]
+        return pages.render(Page(template: "service/queue", title: t("queue_title"), model: model), ctx)
+    }
+
+    func waitingLabel(_ seconds: TimeInterval, _ t: Catalog) -> String {
+        let hours = Int(max(0, seconds) / 3600)
+        if hours < 1 { return t("waiting_under_hour") }
+        if hours < 48 { return t.plural("waiting_hours", hours) }
+        return t.plural("waiting_days", hours / 24)
+    }
+
+    private func caseView(_ id: String, _ ctx: RequestContext, agentID: String, rejection: FormRejection? = nil,
+                          failedForm: String? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let now = app.now()
+        let (view, requests, agents) = try app.database.read { db in
+            let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, email FROM users WHERE role = 'agent'")
+                .map { ($0["id"] as String, $0["email"] as String) })
+            return (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
+                    try DocumentRequests.open(db, caseID: id), agents)
+        }
+        let file = context.record.file
+        let errors = pages.fieldErrors(rejection, t)
+        func formModel(_ name: String, _ extra: [String: Any] = [:]) -> [String: Any] {
+            var model: [String: Any] = [
+                "errors": failedForm == name ? errors : [:],
+                "text": failedForm == name ? typed?.text("text") ?? "" : "",
+            ]
+            for (k, v) in extra { model[k] = v }
+            return model
+        }
+        var model: [String: Any] = [
+            "case": view,
+            "shop_href": SiteRoute.serviceShop(context.shop.id).path,
+            "shop_insolvent": context.shop.isInsolvent,
+            "coverage_limit": f.money(context.shop.coverageLimit),
+            "assigned_to": optional(file.assignedAgentID.flatMap { agents[$0] }),
+            "assigned_to_me": file.assignedAgentID == agentID,
+            "requests": requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt), "party": t("party_" + $0.party.rawValue)] },
+            "has_requests": !requests.isEmpty,
+            "queue_href": SiteRoute.serviceQueue.path,
+            "general_error": optional(pages.words(rejection?.general, t)),
+        ]
+        if file.state.isOpen {
+            model["note_form"] = formModel("note", ["action": SiteRoute.serviceNote(id).path])
+            if file.assignedAgentID != agentID { model["assign_action"] = SiteRoute.serviceAssign(id).path }
+        }
+        if file.kind == .inquiry && file.state == .open {
+            model["answer_form"] = formModel("answer", ["action": SiteRoute.serviceAnswerInquiry(id).path])
+        }
+        if file.kind == .claim && file.state == .escalated {
+            let chosenTo = failedForm == "message" ? typed?.value("to") : nil
+            model["message_form"] = formModel("message", [
+                "action": SiteRoute.serviceMessage(id).path,
+                "recipients": ["customer", "merchant", "both"].map { ["value": $0, "label": t("to_" + $0), "checked": $0 == chosenTo] },
+            ])
+            let chosenFrom = failedForm == "request" ? typed?.value("from") : nil
+            model["request_form"] = formModel("request", [
+                "action": SiteRoute.serviceRequestDocuments(id).path,
+                "parties": ["customer", "merchant"].map { ["value": $0, "label": t("party_" + $0), "checked": $0 == chosenFrom] },
+                "days": app.config.deadlines.documentRequestDays,
+            ])
+            let chosenOutcome = failedForm == "decision" ? typed?.value("outcome") : nil
+            model["decision_form"] = formModel("decision", [
+                "action": SiteRoute.serviceDecision(id).path,
+                "outcomes": ServiceOutcome.allCases.map { ["value": $0.rawValue, "label": t.label("outcome", $0.rawValue),
+                                                           "checked": $0.rawValue == chosenOutcome] },
+                "amount": failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue),
+                "currency": file.orderValue.currency.code,
+            ])
+        }
+        let title = t.format(file.kind == .inquiry ? "service_inquiry_title" : "case_title", ["number": view.number])
+        return pages.render(Page(template: "service/case", title: title, model: model, status: rejection?.status ?? 200), ctx)
+    }
+}

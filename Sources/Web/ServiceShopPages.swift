@@ -1,0 +1,100 @@
+import FastCGI
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// A shop as the service team sees it (and marks it insolvent), and the outbox.
+struct ServiceShopPages {
+    let pages: Pages
+    var app: App { pages.app }
+
+    func shop(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: String? = nil) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let now = app.now()
+        let (shop, byState, active, merchants) = try app.database.read { db in
+            guard let shop = try ShopRecord.find(db, id: id) else { throw NotFound() }
+            let byState = try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM cases INDEXED BY cases_shop_list WHERE shop_id = ? AND kind = 'claim' GROUP BY state",
+                                           arguments: [id])
+            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM protections WHERE shop_id = ? AND state = 'active' AND expires_at > ?",
+                                          arguments: [id, now]) ?? 0
+            let merchants = try String.fetchAll(db, sql: "SELECT email FROM users WHERE shop_id = ? ORDER BY email", arguments: [id])
+            return (shop, byState, active, merchants)
+        }
+        var counts: [String: Int] = [:]
+        for row in byState { counts[row["state"]] = row["n"] }
+        let model: [String: Any] = [
+            "name": shop.name,
+            "emails": shop.notificationEmails,
+            "merchants": merchants,
+            "currency": shop.currency.code,
+            "coverage_limit": f.money(shop.coverageLimit),
+            "locale": t("language_" + shop.locale.rawValue),
+            "created": f.date(shop.createdAt),
+            "insolvent_since": optional(shop.insolventAt.map(f.dateTime)),
+            "states": CaseState.allCases.filter { $0 != .open }.map { state -> [String: Any] in
+                ["label": t.label("state", state.rawValue), "count": counts[state.rawValue] ?? 0,
+                 "href": SiteRoute.serviceQueue.path + "?shop=\(id)"]
+            },
+            "active_protections": active,
+            "queue_href": SiteRoute.serviceQueue.path + "?shop=\(id)",
+            "action": SiteRoute.serviceInsolvency(id).path,
+            "errors": pages.fieldErrors(rejection, t),
+            "general_error": optional(pages.words(rejection?.general, t)),
+            "confirm": typed ?? "",
+        ]
+        return pages.render(Page(template: "service/shop", title: shop.name, model: model, status: rejection?.status ?? 200), ctx)
+    }
+
+    func insolvency(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        do {
+            _ = try app.markInsolvent(shopID: id, viewer: ctx.viewer, confirmation: form.text("confirm"))
+            return seeOther(SiteRoute.serviceShop(id).path + "?done=shop_insolvent", ctx)
+        } catch let rejection as FormRejection {
+            return try shop(id, ctx, rejection: rejection, typed: form.text("confirm"))
+        }
+    }
+
+    func mail(_ ctx: RequestContext) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let (waiting, recent) = try app.database.read { db in
+            (try OutboxEntry.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE state IN ('pending', 'sending', 'failed') ORDER BY state = 'failed' DESC, next_attempt_at LIMIT 200
+                """),
+             try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sent' ORDER BY id DESC LIMIT 20"))
+        }
+        func row(_ entry: OutboxEntry) -> [String: Any] {
+            [
+                "id": entry.id,
+                "to": entry.mail.to,
+                "subject": entry.mail.subject,
+                "state": entry.state.rawValue,
+                "state_label": t("mail_state_" + entry.state.rawValue),
+                "attempts": entry.attempts,
+                "created": f.dateTime(entry.createdAt),
+                "next": entry.state == .failed ? "" : f.dateTime(entry.nextAttemptAt),
+                "error": entry.lastError ?? "",
+                "sent": entry.sentAt.map(f.dateTime) ?? "",
+                "retry_action": optional(entry.state == .sent || entry.state == .sending ? nil
+                    : SiteRoute.serviceMailRetry(String(entry.id)).path),
+            ]
+        }
+        let model: [String: Any] = [
+            "waiting": waiting.map(row),
+            "has_waiting": !waiting.isEmpty,
+            "failed_count": waiting.filter { $0.state == .failed }.count,
+            "recent": recent.map(row),
+            "has_recent": !recent.isEmpty,
+        ]
+        return pages.render(Page(template: "service/mail", title: t("mail_page_title"), model: model), ctx)
+    }
+
+    func retry(_ id: String, _ ctx: RequestContext) throws -> HTTPResponse {
+        guard let number = Int64(id), try app.retryMail(id: number, viewer: ctx.viewer) else { return pages.error(404, ctx) }
+        return seeOther(SiteRoute.serviceMail.path + "?done=mail_retry", ctx)
+    }
+}

@@ -1,0 +1,226 @@
+import Crypto
+import FastCGI
+import Foundation
+import GRDB
+import Operations
+import Protection
+import Rendering
+import Store
+
+/// The JSON API for shops (SPEC §7): `Authorization: Bearer <key>`, a key only ever sees
+/// its own shop, errors as `{"error": {"code", "message"}}`.
+struct ShopAPI {
+    let app: App
+    static let bodyLimit = 64 * 1024
+
+    static func handles(_ route: SiteRoute) -> Bool {
+        switch route {
+        case .apiProtections, .apiProtection, .apiCases: true
+        default: false
+        }
+    }
+
+    func respond(_ route: SiteRoute, _ request: HTTPRequest) -> HTTPResponse {
+        do {
+            guard let shop = try authenticate(request) else {
+                FormBody.drain(request.body)
+                var response = failure(APIFailure(401, "unauthorized", "send the shop's API key as Authorization: Bearer <key>"))
+                response.setHeader("WWW-Authenticate", "Bearer")
+                return response
+            }
+            switch (route, request.method) {
+            case (.apiProtections, "POST"): return try create(shop, request)
+            case (.apiProtection(let id), "GET"), (.apiProtection(let id), "HEAD"): return try show(shop, id)
+            case (.apiCases, "GET"), (.apiCases, "HEAD"): return try cases(shop, request)
+            default:
+                var response = failure(APIFailure(405, "method_not_allowed", "\(request.method) is not supported here"))
+                response.setHeader("Allow", route.methods.filter { $0 != "HEAD" }.sorted().joined(separator: ", "))
+                return response
+            }
+        } catch let failure as APIFailure {
+            return self.failure(failure)
+        } catch {
+            app.logger.error("api request failed", metadata: ["path": "\(request.path)", "error": "\(String(reflecting: error))"])
+            return failure(APIFailure(500, "internal_error", "something went wrong on our side; try again"))
+        }
+    }
+
+    private func authenticate(_ request: HTTPRequest) throws -> ShopRecord? {
+        guard let header = request.header("Authorization"), header.lowercased().hasPrefix("bearer ") else { return nil }
+        let key = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard key.hasPrefix("bpk_"), key.utf8.count < 100 else { return nil }
+        return try app.database.read { db in try ShopRecord.find(db, apiKey: key) }
+    }
+
+    private func create(_ shop: ShopRecord, _ request: HTTPRequest) throws -> HTTPResponse {
+        let body: [UInt8]
+        do { body = try request.body.readAll(limit: Self.bodyLimit) } catch {
+            FormBody.drain(request.body)
+            throw APIFailure(413, "body_too_large", "the request body may be at most \(Self.bodyLimit / 1024) KB")
+        }
+        let idempotencyKey = request.header("Idempotency-Key")
+        if let key = idempotencyKey {
+            guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw APIFailure(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+            }
+        }
+        let requestHash = Secrets.hex(SHA256.hash(data: body))
+        if let key = idempotencyKey, let stored = try storedResponse(shop: shop, key: key) {
+            guard stored.hash == requestHash else {
+                throw APIFailure(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request body")
+            }
+            return json(stored.status, stored.body)
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            throw APIFailure(400, "invalid_json", "the body must be a JSON object")
+        }
+        func string(_ name: String) throws -> String? {
+            guard let value = object[name], !(value is NSNull) else { return nil }
+            guard let text = value as? String else {
+                throw APIFailure(422, "invalid_\(name)", "\(name) must be a JSON string")
+            }
+            return text
+        }
+        let registration = ProtectionRegistration(
+            orderNumber: try string("order_number"), orderDate: try string("order_date"), amount: try string("amount"),
+            currency: try string("currency"), customerEmail: try string("customer_email"), locale: try string("locale"))
+        let protection = try app.validateRegistration(shop: shop, registration)
+        // Registration and the remembered answer commit together: two requests with one
+        // key cannot both register.
+        return try app.database.write { db in
+            if let key = idempotencyKey, let stored = try Self.stored(db, shop: shop, key: key) {
+                guard stored.hash == requestHash else {
+                    throw APIFailure(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request body")
+                }
+                return json(stored.status, stored.body)
+            }
+            var status = 201
+            var payload: String
+            do {
+                let inserted = try app.insertProtection(db, protection)
+                payload = try encode(protectionObject(inserted, caseRecord: nil, includeCase: false))
+            } catch let failure as APIFailure where failure.status == 409 {
+                status = 409
+                payload = try encode(["error": ["code": failure.code, "message": failure.message]])
+            }
+            if let key = idempotencyKey {
+                try db.execute(sql: """
+                    INSERT INTO api_idempotency (shop_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [shop.id, key, requestHash, status, payload, app.now()])
+            }
+            var response = json(status, payload)
+            if status == 201 { response.setHeader("Location", SiteRoute.apiProtection(protection.id).path) }
+            return response
+        }
+    }
+
+    private func storedResponse(shop: ShopRecord, key: String) throws -> (hash: String, status: Int, body: String)? {
+        try app.database.read { db in try Self.stored(db, shop: shop, key: key) }
+    }
+
+    private static func stored(_ db: Database, shop: ShopRecord, key: String) throws -> (hash: String, status: Int, body: String)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, body FROM api_idempotency WHERE shop_id = ? AND key = ?",
+                                         arguments: [shop.id, key]) else { return nil }
+        return (row["request_hash"], row["status"], row["body"])
+    }
+
+    private func show(_ shop: ShopRecord, _ id: String) throws -> HTTPResponse {
+        let found = try app.database.read { db -> (ProtectionRecord, CaseRecord?)? in
+            guard SiteRoute.isID(id), let protection = try ProtectionRecord.find(db, id: id), protection.shopID == shop.id else { return nil }
+            return (protection, try CaseRecord.claim(db, protectionID: id))
+        }
+        guard let (protection, record) = found else { throw APIFailure(404, "not_found", "no protection \(id) for this shop") }
+        return json(200, try encode(protectionObject(protection, caseRecord: record, includeCase: true)))
+    }
+
+    private func cases(_ shop: ShopRecord, _ request: HTTPRequest) throws -> HTTPResponse {
+        let query = (try? URLEncoded.parse(request.queryString)) ?? [:]
+        var state: CaseState?
+        if let raw = query["state"]?.first, !raw.isEmpty {
+            guard let value = CaseState(rawValue: raw), value != .open else {
+                throw APIFailure(400, "invalid_state", "state must be one of awaiting_merchant, awaiting_customer, escalated, closed")
+            }
+            state = value
+        }
+        let limit = Int(query["limit"]?.first ?? "") ?? 100
+        let offset = Int(query["offset"]?.first ?? "") ?? 0
+        guard (1...1000).contains(limit), offset >= 0 else {
+            throw APIFailure(400, "invalid_paging", "limit must be 1 to 1000 and offset at least 0")
+        }
+        let rows = try app.database.read { db in
+            var sql = """
+                SELECT c.*, p.order_number FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+                WHERE c.shop_id = ? AND c.kind = 'claim'
+                """
+            var arguments: StatementArguments = [shop.id]
+            if let state {
+                sql += " AND c.list_rank = ? AND c.state = ?"
+                arguments += [CaseRecord.listRank(of: state), state.rawValue]
+            }
+            sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
+            arguments += [limit, offset]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments)
+        }
+        let list: [[String: Any]] = try rows.map { row in
+            var object = caseObject(try CaseRecord(row: row))
+            object["order_number"] = row["order_number"] as String
+            return object
+        }
+        return json(200, try encode(["cases": list]))
+    }
+
+    private func protectionObject(_ p: ProtectionRecord, caseRecord: CaseRecord?, includeCase: Bool) -> [String: Any] {
+        let state = p.state == .active && !p.facts.isActive(at: app.now()) ? "expired" : p.state.rawValue
+        var object: [String: Any] = [
+            "id": p.id,
+            "state": state,
+            "order_number": p.orderNumber,
+            "order_date": ISO8601.string(p.orderDate),
+            "amount": p.value.plainDecimal,
+            "currency": p.value.currency.code,
+            "customer_email": p.customerEmail,
+            "locale": p.locale.rawValue,
+            "activated_at": ISO8601.string(p.activatedAt),
+            "expires_at": ISO8601.string(p.expiresAt),
+        ]
+        if includeCase {
+            if let caseRecord {
+                var summary = caseObject(caseRecord)
+                summary["order_number"] = p.orderNumber
+                object["case"] = summary
+            } else {
+                object["case"] = NSNull()
+            }
+        }
+        return object
+    }
+
+    private func caseObject(_ record: CaseRecord) -> [String: Any] {
+        let file = record.file
+        func time(_ date: Date?) -> Any { date.map(ISO8601.string) ?? NSNull() }
+        return [
+            "id": record.id,
+            "number": record.number,
+            "protection_id": record.protectionID,
+            "reason": file.reason?.rawValue ?? NSNull(),
+            "state": file.state.rawValue,
+            "opened_at": time(file.openedAt),
+            "merchant_due_at": time(file.state == .awaitingMerchant ? file.merchantDueAt : nil),
+            "customer_due_at": time(file.state == .awaitingCustomer ? file.customerDueAt : nil),
+            "closure": file.closure?.rawValue ?? NSNull(),
+        ]
+    }
+
+    private func encode(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
+    private func json(_ status: Int, _ body: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: Array(body.utf8))
+    }
+
+    private func failure(_ failure: APIFailure) -> HTTPResponse {
+        let body = (try? encode(["error": ["code": failure.code, "message": failure.message]])) ?? "{}"
+        return json(failure.status, body)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Operations
+import Rendering
+
+@main
+struct BP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bp",
+        abstract: "Buyer Protection: the FastCGI app, its worker and its tools.",
+        subcommands: [Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self])
+}
+
+/// What every command starts with: logging, configuration from the environment, the app.
+enum Setup {
+    nonisolated(unsafe) private static var bootstrapped = false
+
+    static func logging() {
+        guard !bootstrapped else { return }
+        bootstrapped = true
+        let level = ProcessInfo.processInfo.environment["BP_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    static func config() throws -> AppConfig {
+        do {
+            return try AppConfig.fromEnvironment(resourceRoot: Resources.root())
+        } catch let invalid as AppConfig.Invalid {
+            fail(invalid.description)
+        }
+    }
+
+    static func app(clock: any Clock = SystemClock(), requireSchema: Bool = true) throws -> App {
+        logging()
+        let config = try config()
+        let app: App
+        do {
+            app = try App(config: config, clock: clock, logger: Logger(label: "bp"))
+        } catch {
+            fail("cannot open the data folder \(config.dataDirectory): \(error)")
+        }
+        if requireSchema, !((try? app.database.isMigrated()) ?? false) {
+            fail("the database in \(config.dataDirectory) is not migrated: run `bp migrate` first")
+        }
+        return app
+    }
+
+    static func fail(_ message: String, code: Int32 = 1) -> Never {
+        FileHandle.standardError.write(Data("bp: \(message)\n".utf8))
+        exit(code)
+    }
+
+    static func printJSON(_ object: [String: Any]) {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database.")
+
+    func run() throws {
+        let app = try Setup.app(requireSchema: false)
+        try app.database.migrate()
+        print("database ready: \(app.config.databasePath)")
+    }
+}

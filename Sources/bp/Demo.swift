@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Operations
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Seed a demo shop, users, protections and cases in every state, and print how to sign in.")
+
+    func run() throws {
+        let app = try Setup.app()
+        let logins = try App.seedDemo(config: app.config)
+        let base = app.config.baseURL
+        if logins.alreadySeeded { print("The demo data is already there.") } else { print("Demo data seeded.") }
+        print("""
+
+        Sign in at \(base)/
+          Customer:  \(base)/login with \(logins.customerEmails.joined(separator: " or "));
+                     the sign-in link arrives in \(app.config.mailDirectory)/new
+          Merchant:  \(base)/merchant/login  \(logins.merchantEmail) / \(App.demoPassword)
+          Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
+        """)
+        if let key = logins.apiKey {
+            print("  Shop API:  curl -H 'Authorization: Bearer \(key)' \(base)/api/v1/cases")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import Logging
+import Operations
+import Protection
+
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the sweeper every $BP_WORKER_INTERVAL seconds and deliver mail, until SIGTERM.")
+
+    func run() throws {
+        let app = try Setup.app()
+        let logger = Logger(label: "bp.worker")
+        SignalWaiter.blockStopSignals()
+        let delivery = app.mailDelivery()
+        var lastSweep = Date.distantPast
+        logger.info("worker started", metadata: ["interval": "\(Int(app.config.workerInterval)) s"])
+        while true {
+            let now = Date()
+            if now.timeIntervalSince(lastSweep) >= app.config.workerInterval {
+                lastSweep = now
+                do {
+                    let started = Date()
+                    let report = try app.sweep(at: now)
+                    if report.transitions > 0 {
+                        logger.info("sweeper pass", metadata: ["transitions": "\(report.transitions)",
+                                                               "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
+                    }
+                } catch {
+                    logger.error("sweeper pass failed", metadata: ["error": "\(error)"])
+                }
+            }
+            do {
+                let report = try delivery.deliverDue(now: { Date() })
+                if report.sent + report.retrying + report.failed > 0 {
+                    logger.info("mail", metadata: ["sent": "\(report.sent)", "retrying": "\(report.retrying)", "failed": "\(report.failed)"])
+                }
+            } catch {
+                logger.error("mail delivery failed", metadata: ["error": "\(error)"])
+            }
+            // Sleep one second, waking at once for SIGTERM or SIGINT.
+            if let signal = SignalWaiter.waitForStopSignal(timeout: 1) {
+                logger.info("worker stopping", metadata: ["signal": "\(signal)"])
+                return
+            }
+        }
+    }
+}
+
+struct Tick: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one sweeper pass and mail delivery as if the clock read TIME, and print what was done.")
+
+    @Option(help: "The time of the pass, ISO 8601 (2026-12-25T10:00:00Z). Default: now.")
+    var at: String?
+
+    func run() throws {
+        var time = Date()
+        if let at {
+            guard let parsed = ISO8601.parse(at) else {
+                Setup.fail("--at \"\(at)\" is not an ISO 8601 time such as 2026-12-25T10:00:00Z", code: 2)
+            }
+            time = parsed
+        }
+        let app = try Setup.app(clock: FixedClock(time))
+        let started = Date()
+        let report = try app.sweep(at: time)
+        let sweepSeconds = Date().timeIntervalSince(started)
+        let passTime = time
+        let mail = try app.mailDelivery().deliverDue(now: { passTime })
+        print("pass at \(ISO8601.string(time))")
+        for (label, count) in report.lines { print("  \(label): \(count)") }
+        print("  mail sent: \(mail.sent), retrying: \(mail.retrying), failed: \(mail.failed)")
+        let rate = sweepSeconds > 0 ? Double(report.transitions) / sweepSeconds : 0
+        print(String(format: "  sweeper: %d transitions in %.3f s (%.0f/s)", report.transitions, sweepSeconds, rate))
+    }
+}
