@@ -197,22 +197,14 @@ struct CustomerPages {
     }
 
     private func answer(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        do {
-            let uploads = try pages.uploads(form)
+        try pages.submit(form, ctx, then: SiteRoute.customerCase(id).path + "?done=answer_sent", { uploads in
             _ = try app.answer(caseID: id, viewer: ctx.viewer, answer: form.value("answer"), message: form.text("message"), uploads: uploads)
-            return seeOther(SiteRoute.customerCase(id).path + "?done=answer_sent", ctx)
-        } catch let rejection as FormRejection {
-            return try caseView(id, ctx, rejection: rejection, typed: form)
-        }
+        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 
     private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        do {
-            let uploads = try pages.uploads(form)
+        try pages.submit(form, ctx, then: SiteRoute.customerCase(id).path + "?done=message_sent", { uploads in
             _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
-            return seeOther(SiteRoute.customerCase(id).path + "?done=message_sent", ctx)
-        } catch let rejection as FormRejection {
-            return try caseView(id, ctx, rejection: rejection, typed: form)
-        }
+        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 }

@@ -179,23 +179,15 @@ struct MerchantPages {
     }
 
     private func reply(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        do {
-            let uploads = try pages.uploads(form)
+        try pages.submit(form, ctx, then: SiteRoute.merchantCase(id).path + "?done=reply_sent", { uploads in
             _ = try app.reply(caseID: id, viewer: ctx.viewer, refund: form.value("refund"), amount: form.value("amount"),
                               message: form.text("message"), uploads: uploads)
-            return seeOther(SiteRoute.merchantCase(id).path + "?done=reply_sent", ctx)
-        } catch let rejection as FormRejection {
-            return try replyForm(id, ctx, rejection: rejection, typed: form)
-        }
+        }, orShowAgain: { try replyForm(id, ctx, rejection: $0, typed: form) })
     }
 
     private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        do {
-            let uploads = try pages.uploads(form)
+        try pages.submit(form, ctx, then: SiteRoute.merchantCase(id).path + "?done=message_sent", { uploads in
             _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
-            return seeOther(SiteRoute.merchantCase(id).path + "?done=message_sent", ctx)
-        } catch let rejection as FormRejection {
-            return try caseView(id, ctx, rejection: rejection, typed: form)
-        }
+        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 }

@@ -100,6 +100,20 @@ struct Pages {
         }
     }
 
+    /// The one shape of every form post: do the action with the form's uploads and see
+    /// the next page (303), or, when the input is refused, show the form again with the
+    /// messages beside its fields and what the user typed.
+    func submit(_ form: FormBody, _ ctx: RequestContext, then next: String,
+                _ action: ([Upload]) throws -> Void,
+                orShowAgain showAgain: (FormRejection) throws -> HTTPResponse) throws -> HTTPResponse {
+        do {
+            try action(try uploads(form))
+            return seeOther(next, ctx)
+        } catch let rejection as FormRejection {
+            return try showAgain(rejection)
+        }
+    }
+
     /// The uploads of a form, or a rejection beside its file input when a file was refused.
     func uploads(_ form: FormBody) throws -> [Upload] {
         if let first = form.fileErrors.first {

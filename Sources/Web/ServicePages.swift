@@ -59,12 +59,8 @@ struct ServicePages {
         default:
             return pages.error(404, ctx)
         }
-        do {
-            try perform()
-            return seeOther(SiteRoute.serviceCase(id).path + "?done=" + done, ctx)
-        } catch let rejection as FormRejection {
-            return try caseView(id, ctx, agentID: agentID, rejection: rejection, failedForm: name, typed: form)
-        }
+        return try pages.submit(form, ctx, then: SiteRoute.serviceCase(id).path + "?done=" + done, { _ in try perform() },
+                                orShowAgain: { try caseView(id, ctx, agentID: agentID, rejection: $0, failedForm: name, typed: form) })
     }
 
     private func queue(_ ctx: RequestContext, agentID: String) throws -> HTTPResponse {

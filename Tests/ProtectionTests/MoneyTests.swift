@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import Protection
+
+@Suite struct AmountParsingTests {
+    @Test(arguments: [
+        ("249.99", 24_999), ("249,99", 24_999), ("249", 24_900), ("249.9", 24_990), ("0.01", 1), ("1 234,56", 123_456),
+        ("1\u{00A0}234,56", 123_456), ("1.234,56", 123_456), ("1,234.56", 123_456), ("1.234.567", 123_456_700), (".5", 50),
+        ("  12.00 ", 1_200),
+    ] as [(String, Int64)])
+    func typedAmountsAreRead(text: String, minor: Int64) {
+        #expect(AmountText.parse(text, minorDigits: 2) == .success(minor))
+    }
+
+    @Test(arguments: [
+        ("", AmountError.empty), ("   ", .empty), ("abc", .notANumber), ("12a", .notANumber), ("-5", .notANumber),
+        ("1,234", .tooManyDecimals(allowed: 2)), ("10.123", .tooManyDecimals(allowed: 2)), ("0", .notPositive),
+        ("0,00", .notPositive), ("5.", .notANumber), ("1.2.3", .notANumber), ("1,2.3,4", .notANumber),
+        ("99999999999999999999", .tooLarge), ("١٢٣", .notANumber), ("1e5", .notANumber),
+    ] as [(String, AmountError)])
+    func badAmountsAreRefusedWithTheirReason(text: String, error: AmountError) {
+        #expect(AmountText.parse(text, minorDigits: 2) == .failure(error))
+    }
+
+    @Test func currenciesWithoutMinorUnitsRefuseDecimals() {
+        #expect(AmountText.parse("1500", minorDigits: 0) == .success(1500))
+        #expect(AmountText.parse("1500.5", minorDigits: 0) == .failure(.tooManyDecimals(allowed: 0)))
+    }
+
+    @Test func currencyCodesAreISO4217() {
+        #expect(Currency(code: "PLN")?.minorDigits == 2)
+        #expect(Currency(code: "JPY")?.minorDigits == 0)
+        #expect(Currency(code: "KWD")?.minorDigits == 3)
+        #expect(Currency(code: "pln") == nil)
+        #expect(Currency(code: "XYZ") == nil)
+        #expect(Money(minor: 24_999, currency: pln).plainDecimal == "249.99")
+    }
+}
+
+@Suite struct LocaleFormattingTests {
+    let utc = TimeZone(identifier: "UTC")!
+
+    @Test func moneyIsWrittenForTheReader() {
+        let eur = Currency(code: "EUR")!
+        #expect(LocaleFormat(locale: .pl, timeZone: utc).money(money(123_456)) == "1\u{00A0}234,56\u{00A0}zł")
+        #expect(LocaleFormat(locale: .en, timeZone: utc).money(Money(minor: 123_456, currency: eur)) == "€1,234.56")
+        #expect(LocaleFormat(locale: .de, timeZone: utc).money(Money(minor: 123_456, currency: eur)) == "1.234,56\u{00A0}€")
+        #expect(LocaleFormat(locale: .en, timeZone: utc).money(money(99)) == "PLN\u{00A0}0.99")
+        #expect(LocaleFormat(locale: .pl, timeZone: utc).amountInput(money(24_999)) == "249,99")
+        #expect(LocaleFormat(locale: .en, timeZone: utc).amountInput(money(24_999)) == "249.99")
+    }
+
+    @Test func datesAreWrittenForTheReader() {
+        let date = ISO8601.parse("2026-11-25T10:05:00Z")!
+        #expect(LocaleFormat(locale: .pl, timeZone: utc).date(date) == "25.11.2026")
+        #expect(LocaleFormat(locale: .de, timeZone: utc).date(date) == "25.11.2026")
+        #expect(LocaleFormat(locale: .en, timeZone: utc).date(date) == "25 Nov 2026")
+        #expect(LocaleFormat(locale: .pl, timeZone: TimeZone(identifier: "Europe/Warsaw")!).dateTime(date) == "25.11.2026, 11:05")
+    }
+
+    @Test func polishPluralsHaveThreeForms() {
+        #expect([1, 2, 4, 5, 12, 14, 22, 25, 112].map(AppLocale.pl.pluralCategory) == ["one", "few", "few", "many", "many", "many", "few", "many", "many"])
+        #expect([1, 2, 5].map(AppLocale.en.pluralCategory) == ["one", "other", "other"])
+    }
+
+    @Test func localeTagsMapToOurLanguages() {
+        #expect(AppLocale(tag: "pl-PL") == .pl)
+        #expect(AppLocale(tag: "DE_at") == .de)
+        #expect(AppLocale(tag: "fr") == nil)
+    }
+}
+
+@Suite struct ISO8601Tests {
+    @Test(arguments: ["2026-11-25T10:00:00Z", "2026-11-25T11:00:00+01:00", "2026-11-25T10:00:00.250Z", "2026-11-25T05:00:00-0500",
+                      "2026-11-25 10:00:00Z"])
+    func theSameInstantInEveryNotation(text: String) {
+        let date = ISO8601.parse(text)
+        #expect(date.map { Int($0.timeIntervalSince1970) } == Int(ISO8601.parse("2026-11-25T10:00:00Z")!.timeIntervalSince1970))
+    }
+
+    @Test(arguments: ["", "tomorrow", "2026-13-01", "2026-02-30", "2026-11-25T10:00", "2026-11-25T25:00:00Z", "2026-11-25T10:00:00+1",
+                      "2026-11-25T10:00:00Zjunk", "26-11-25"])
+    func anythingElseIsRefused(text: String) {
+        #expect(ISO8601.parse(text) == nil)
+    }
+
+    @Test func aPlainDateIsMidnightUTC() {
+        #expect(ISO8601.string(ISO8601.parse("2026-11-25")!) == "2026-11-25T00:00:00Z")
+    }
+}
+
+@Suite struct EmailAddressTests {
+    @Test(arguments: ["anna@example.com", "Anna.Kowalska+zakupy@sklep.com.pl", " x@y.io "])
+    func addressesAreAcceptedAndLowercased(raw: String) {
+        #expect(EmailAddress.normalize(raw) == raw.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    @Test(arguments: ["", "anna", "anna@", "@example.com", "anna@example", "a b@example.com", "anna@exa mple.com",
+                      "anna@example.com\r\nBcc: x@y.z", "anna..k@example.com", "anna@-example.com", "a<b>@example.com"])
+    func malformedAddressesAreRefused(raw: String) {
+        #expect(EmailAddress.normalize(raw) == nil)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import Protection
+
+@Suite struct ProtectionRulesTests {
+    let active = ProtectionFacts(state: .active, activatedAt: t0, expiresAt: t0 + 30 * day)
+
+    @Test func eachOptionHasItsEffect() throws {
+        #expect(try ProtectionRules.feedback(.allFine, on: active, at: t0) == .complete)
+        #expect(try ProtectionRules.feedback(.notReceived, on: active, at: t0) == .openCase(.notReceived))
+        #expect(try ProtectionRules.feedback(.refundMissing, on: active, at: t0) == .openCase(.refundMissing))
+        #expect(try ProtectionRules.feedback(.other, on: active, at: t0) == .inquiry)
+    }
+
+    @Test func feedbackIsTakenUntilTheLastSecondOfDayThirty() throws {
+        #expect(try ProtectionRules.feedback(.notReceived, on: active, at: t0 + 30 * day - 1) == .openCase(.notReceived))
+        #expect(throws: FeedbackError.ended) { try ProtectionRules.feedback(.notReceived, on: active, at: t0 + 30 * day) }
+        #expect(throws: FeedbackError.ended) { try ProtectionRules.feedback(.allFine, on: active, at: t0 + 31 * day) }
+    }
+
+    @Test func endedOrClaimedProtectionsTakeNoFeedback() {
+        for state in [ProtectionState.completed, .expired] {
+            let facts = ProtectionFacts(state: state, activatedAt: t0, expiresAt: t0 + 30 * day)
+            #expect(throws: FeedbackError.ended) { try ProtectionRules.feedback(.other, on: facts, at: t0 + day) }
+        }
+        let claimed = ProtectionFacts(state: .claimed, activatedAt: t0, expiresAt: t0 + 30 * day, hasCase: true)
+        #expect(throws: FeedbackError.alreadyClaimed) { try ProtectionRules.feedback(.notReceived, on: claimed, at: t0 + day) }
+    }
+
+    @Test func theDay23ReminderIsDueFromDay23UntilExpiryAndOnce() {
+        #expect(!ProtectionRules.feedbackReminderDue(active, at: t0 + 23 * day - 1, deadlines: deadlines))
+        #expect(ProtectionRules.feedbackReminderDue(active, at: t0 + 23 * day, deadlines: deadlines))
+        #expect(ProtectionRules.feedbackReminderDue(active, at: t0 + 30 * day - 1, deadlines: deadlines))
+        #expect(!ProtectionRules.feedbackReminderDue(active, at: t0 + 30 * day, deadlines: deadlines))
+        var sent = active
+        sent.reminderSentAt = t0 + 23 * day
+        #expect(!ProtectionRules.feedbackReminderDue(sent, at: t0 + 24 * day, deadlines: deadlines))
+        var claimed = active
+        claimed.hasCase = true
+        #expect(!ProtectionRules.feedbackReminderDue(claimed, at: t0 + 24 * day, deadlines: deadlines))
+    }
+
+    @Test func expiryIsDueExactlyAtDayThirtyWithoutACase() {
+        #expect(!ProtectionRules.expiryDue(active, at: t0 + 30 * day - 1))
+        #expect(ProtectionRules.expiryDue(active, at: t0 + 30 * day))
+        var claimed = active
+        claimed.hasCase = true
+        #expect(!ProtectionRules.expiryDue(claimed, at: t0 + 40 * day), "a case opened in time goes on after day 30")
+    }
+
+    @Test func deadlinesComeFromConfiguration() {
+        var custom = Deadlines()
+        custom.merchantDays = 2
+        #expect(custom.merchantDue(openedAt: t0) == t0 + 2 * day)
+        #expect(Deadlines.daysLeft(until: t0 + 3 * day, from: t0) == 3)
+        #expect(Deadlines.daysLeft(until: t0 + 3 * day, from: t0 + 1) == 3, "rounded up")
+        #expect(Deadlines.daysLeft(until: t0, from: t0 + 1) == 0)
+    }
+}

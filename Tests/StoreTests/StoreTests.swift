@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Protection
+@testable import Store
+
+func temporaryDirectory() -> String {
+    var template = Array("/tmp/bp-store-XXXXXX".utf8CString)
+    return String(cString: mkdtemp(&template)!)
+}
+
+func migratedDatabase() throws -> (AppDatabase, String) {
+    let directory = temporaryDirectory()
+    let database = try AppDatabase(path: directory + "/bp.sqlite")
+    try database.migrate()
+    return (database, directory)
+}
+
+let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, CaseRecord) {
+    let pln = Currency(code: "PLN")!
+    let shop = ShopRecord(id: Secrets.newID(), name: "Shop", notificationEmails: ["a@shop.pl", "b@shop.pl"], currency: pln,
+                          coverageLimit: Money(minor: 250_000, currency: pln), locale: .pl, apiKeyHash: Secrets.hash("k" + Secrets.newID()),
+                          createdAt: now)
+    try shop.insert(db)
+    let protection = ProtectionRecord(id: Secrets.newID(), shopID: shop.id, orderNumber: "N-\(Secrets.newID().prefix(6))", orderDate: now,
+                                      value: Money(minor: 10_000, currency: pln), customerEmail: "anna@example.com", locale: .pl,
+                                      state: .claimed, activatedAt: now, expiresAt: now + 30 * 86_400, reminderAt: now + 23 * 86_400)
+    try protection.insert(db)
+    let file = CaseFile(kind: .claim, reason: .notReceived, state: .awaitingMerchant, orderValue: protection.value, openedAt: now)
+    let record = CaseRecord(id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id, shopID: shop.id,
+                            customerEmail: protection.customerEmail, file: file, updatedAt: now)
+    try record.insert(db)
+    return (shop, protection, record)
+}
+
+@Suite struct SchemaTests {
+    @Test func migratingTwiceIsHarmlessAndRecordsRoundTrip() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.migrate()
+        #expect(try database.isMigrated())
+        let (shop, protection, record) = try database.write { db in try insertShopAndCase(db) }
+        try database.read { (db: Database) throws -> Void in
+            #expect(try ShopRecord.find(db, id: shop.id) == shop)
+            #expect(try ProtectionRecord.find(db, id: protection.id) == protection)
+            #expect(try CaseRecord.find(db, id: record.id) == record)
+        }
+        let journal = try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+    }
+
+    @Test func eventsAreAppendOnly() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            let (_, _, record) = try insertShopAndCase(db)
+            let id = try EventRecord.append(db, caseID: record.id, draft: EventDraft(kind: .note, actor: .agent("a"), audience: .agentsOnly,
+                                                                                   text: "secret"), at: now)
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE events SET text = 'changed' WHERE id = ?", arguments: [id]) }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM events WHERE id = ?", arguments: [id]) }
+            #expect(try EventRecord.timeline(db, caseID: record.id, audience: .customer).isEmpty, "internal notes are not in the customer's timeline")
+            #expect(try EventRecord.timeline(db, caseID: record.id, audience: .agent).first?.text == "secret")
+        }
+    }
+
+    @Test func aProtectionHasAtMostOneCase() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            let (_, _, record) = try insertShopAndCase(db)
+            var second = record
+            second.id = Secrets.newID()
+            second.number += 1
+            #expect(throws: DatabaseError.self) { try second.insert(db) }
+        }
+    }
+}
+
+@Suite struct OutboxTests {
+    func mail(_ key: String? = nil) -> OutgoingMail {
+        OutgoingMail(kind: "test", caseID: nil, to: "a@b.pl", locale: "pl", subject: "S", textBody: "T", htmlBody: "<p>H</p>", dedupeKey: key)
+    }
+
+    @Test func aDedupeKeyQueuesOnce() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            #expect(try Outbox.enqueue(db, mail("reminder:1"), now: now, messageDomain: "test"))
+            #expect(try !Outbox.enqueue(db, mail("reminder:1"), now: now, messageDomain: "test"))
+            #expect(try Outbox.enqueue(db, mail(), now: now, messageDomain: "test"))
+            #expect(try Outbox.enqueue(db, mail(), now: now, messageDomain: "test"))
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") == 3)
+        }
+    }
+
+    @Test func aClaimedMessageIsLeasedUntilMarkedOrTheLeaseRunsOut() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            try Outbox.enqueue(db, mail(), now: now, messageDomain: "test")
+            let first = try Outbox.claimDue(db, now: now, limit: 10, lease: 600)
+            #expect(first.count == 1)
+            #expect(try Outbox.claimDue(db, now: now + 1, limit: 10, lease: 600).isEmpty, "leased to the first worker")
+            #expect(try Outbox.claimDue(db, now: now + 601, limit: 10, lease: 600).count == 1, "a dead worker's lease runs out")
+            try Outbox.markFailed(db, id: first[0].id, error: "down", retryAfter: 60, now: now + 601)
+            #expect(try Outbox.claimDue(db, now: now + 650, limit: 10, lease: 600).isEmpty)
+            let retried = try Outbox.claimDue(db, now: now + 661, limit: 10, lease: 600)
+            #expect(retried.first?.attempts == 2)
+            try Outbox.markSent(db, id: first[0].id, now: now + 662)
+            #expect(try Outbox.claimDue(db, now: now + 100_000, limit: 10, lease: 600).isEmpty)
+            #expect(try Outbox.find(db, id: first[0].id)?.state == .sent)
+        }
+    }
+}
+
+@Suite struct SignInStoreTests {
+    @Test func formLinksWorkOnceAndCaseLinksUntilTheyExpire() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            let once = try LoginTokens.create(db, email: "a@b.pl", lifetime: 1800, reusable: false, now: now)
+            #expect(try LoginTokens.redeem(db, token: once, now: now + 10) == "a@b.pl")
+            #expect(try LoginTokens.redeem(db, token: once, now: now + 20) == nil)
+            let late = try LoginTokens.create(db, email: "a@b.pl", lifetime: 1800, reusable: false, now: now)
+            #expect(try LoginTokens.redeem(db, token: late, now: now + 1800) == nil)
+            let reusable = try LoginTokens.create(db, email: "a@b.pl", lifetime: 86_400, reusable: true, now: now)
+            #expect(try LoginTokens.redeem(db, token: reusable, now: now + 10) == "a@b.pl")
+            #expect(try LoginTokens.redeem(db, token: reusable, now: now + 20) == "a@b.pl")
+            #expect(try LoginTokens.redeem(db, token: "unknown", now: now) == nil)
+            let stored = try String.fetchAll(db, sql: "SELECT token_hash FROM login_tokens")
+            #expect(!stored.contains(once), "only hashes are stored")
+        }
+    }
+
+    @Test func sessionsExpireAndAreStoredHashed() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            let token = try Sessions.create(db, viewer: .customer(email: "a@b.pl"), now: now)
+            #expect(try Sessions.viewer(db, token: token, now: now + 60)?.viewer == .customer(email: "a@b.pl"))
+            #expect(try Sessions.viewer(db, token: token, now: now + Sessions.lifetime) == nil)
+            #expect(try String.fetchOne(db, sql: "SELECT id_hash FROM sessions") == Secrets.hash(token))
+            try Sessions.delete(db, token: token)
+            #expect(try Sessions.viewer(db, token: token, now: now + 60) == nil)
+        }
+    }
+
+    @Test func failuresAreCountedPerAccountAndPerClient() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            for i in 0..<10 { try SignInThrottle.recordFailure(db, account: "acct", client: "10.0.0.\(i)", now: now) }
+            #expect(try SignInThrottle.isBlocked(db, account: "acct", client: "10.9.9.9", now: now + 1))
+            #expect(try !SignInThrottle.isBlocked(db, account: "other", client: "10.9.9.9", now: now + 1))
+            #expect(try !SignInThrottle.isBlocked(db, account: "acct", client: "x", now: now + SignInThrottle.window + 1), "15 minutes later")
+            for i in 0..<10 { try SignInThrottle.recordFailure(db, account: "acct\(i)", client: "1.2.3.4", now: now) }
+            #expect(try SignInThrottle.isBlocked(db, account: "fresh", client: "1.2.3.4", now: now + 1))
+        }
+    }
+}
+
+@Suite struct DocumentStoreTests {
+    @Test func contentIsStoredOnceUnderItsHash() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = DocumentStore(dataDirectory: directory)
+        try store.prepare()
+        let hash = String(repeating: "ab", count: 32)
+        for _ in 0..<2 {
+            let upload = store.incoming + "/" + Secrets.newID()
+            FileManager.default.createFile(atPath: upload, contents: Data("same".utf8))
+            try store.adopt(temporaryFile: upload, sha256: hash)
+            #expect(!FileManager.default.fileExists(atPath: upload))
+        }
+        #expect(DocumentStore.relativePath(sha256: hash) == "ab/ab/" + hash)
+        #expect(store.exists(sha256: hash))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root + "/ab/ab").count == 1)
+    }
+
+    @Test func idsAndTokensAreUnguessableAndURLSafe() {
+        let ids = (0..<1000).map { _ in Secrets.newID() }
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { Secrets.looksLikeToken($0, length: Secrets.idLength) })
+        #expect(Secrets.looksLikeToken(Secrets.newToken(), length: Secrets.tokenLength))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import Protection
+@testable import Rendering
+
+/// Every word a person reads comes from the catalogs; English, Polish and German are
+/// complete, and each translation keeps the placeholders of the English.
+@Suite struct CatalogTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    func load(_ locale: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: "\(Self.root)/Strings/\(locale).json")))
+    }
+
+    /// Keys the code builds from enumerations.
+    var derivedKeys: [String] {
+        var keys: [String] = []
+        keys += CaseState.allCases.map { "state_" + $0.rawValue }
+        keys += CaseState.allCases.map { "inquiry_state_" + $0.rawValue }
+        keys += CaseReason.allCases.map { "reason_" + $0.rawValue }
+        keys += RefundIntent.allCases.map { "refund_" + $0.rawValue }
+        keys += CustomerAnswer.allCases.map { "answer_" + $0.rawValue }
+        keys += EscalationReason.allCases.map { "escalation_" + $0.rawValue }
+        keys += EscalationReason.allCases.flatMap { ["mail_escalated_\($0.rawValue)_customer", "mail_escalated_\($0.rawValue)_merchant"] }
+        keys += Closure.allCases.map { "closure_" + $0.rawValue }
+        keys += Closure.allCases.map { "mail_closed_" + $0.rawValue }
+        keys += ServiceOutcome.allCases.flatMap { ["outcome_" + $0.rawValue, "outcome_\($0.rawValue)_summary", "mail_decision_" + $0.rawValue] }
+        keys += ProtectionState.allCases.map { "protection_state_" + $0.rawValue }
+        keys += FeedbackOption.allCases.flatMap { ["feedback_" + $0.rawValue, "feedback_\($0.rawValue)_hint"] }
+        keys += ["a", "b", "c"].map { "answer_intro_" + $0 }
+        keys += EventKind.allCases.map { "event_" + $0.rawValue }
+        keys += ["customer", "merchant", "customer_merchant"].map { "event_service_message_to_" + $0 }
+        keys += Party.allCases.flatMap { ["event_documents_requested_" + $0.rawValue, "event_document_request_expired_" + $0.rawValue,
+                                          "party_" + $0.rawValue, "to_" + $0.rawValue] }
+        keys += Notice.Kind.allCases.filter { $0 != .merchantReplied || true }.map { "mail_\($0.rawValue)_subject" }
+        keys += ["pending", "sending", "sent", "failed"].map { "mail_state_" + $0 }
+        keys += AppLocale.allCases.map { "language_" + $0.rawValue }
+        keys += ["merchant", "agent"].map { "role_" + $0 }
+        keys += ["mine", "unassigned"].map { "queue_assignee_" + $0 }
+        keys += [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503].flatMap { ["error_\($0)_heading", "error_\($0)_text"] }
+        keys += ["days_left_one", "days_left_other", "waiting_hours_one", "waiting_days_one", "duration_hours_one"]
+        return keys
+    }
+
+    /// Keys the templates read as `{{t.key}}` and the code passes as literals.
+    func usedKeys() throws -> Set<String> {
+        var keys = Set<String>()
+        let fm = FileManager.default
+        for directory in ["Templates", "Sources"] {
+            let base = "\(Self.root)/\(directory)"
+            for file in fm.enumerator(atPath: base)?.allObjects as? [String] ?? [] where file.hasSuffix(".mustache") || file.hasSuffix(".swift") {
+                let text = try String(contentsOfFile: base + "/" + file, encoding: .utf8)
+                let patterns = file.hasSuffix(".mustache") ? [#"\{\{[#^/]?t\.([a-z0-9_]+)\}\}"#]
+                    : [#"\bt\("([a-z0-9_]+)"\)"#, #"t\.format\("([a-z0-9_]+)""#, #"line\("([a-z0-9_]+)""#, #"Message\("([a-z0-9_]+)""#,
+                       #"\.field\("[a-z_]+", "([a-z0-9_]+)""#, #"key: "([a-z0-9_]+)""#]
+                for pattern in patterns {
+                    let regex = try NSRegularExpression(pattern: pattern)
+                    for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                        if let range = Range(match.range(at: 1), in: text) { keys.insert(String(text[range])) }
+                    }
+                }
+            }
+        }
+        return keys
+    }
+
+    @Test(arguments: ["en", "pl", "de"])
+    func everyKeyTheProductUsesIsTranslated(locale: String) throws {
+        let catalog = try load(locale)
+        let missing = (try usedKeys()).filter { !$0.hasSuffix("_") }.union(derivedKeys).filter { catalog[$0] == nil }.sorted()
+        #expect(missing.isEmpty, "missing in \(locale).json: \(missing)")
+    }
+
+    @Test(arguments: ["pl", "de"])
+    func translationsHaveTheEnglishKeysAndPlaceholders(locale: String) throws {
+        let english = try load("en"), other = try load(locale)
+        let plural = ["_one", "_few", "_many", "_other"]
+        func base(_ key: String) -> String { plural.first(where: key.hasSuffix).map { String(key.dropLast($0.count)) } ?? key }
+        let missing = english.keys.filter { other[$0] == nil }.sorted()
+        #expect(missing.isEmpty, "\(locale).json lacks \(missing)")
+        let extra = other.keys.filter { english[$0] == nil && !english.keys.contains(where: { base($0) == base($0) && base($0) != $0 }) }
+            .filter { key in !english.keys.contains { base($0) == base(key) } }.sorted()
+        #expect(extra.isEmpty, "\(locale).json has keys English lacks: \(extra)")
+        let placeholder = try NSRegularExpression(pattern: #"\{([a-z]+)\}"#)
+        func names(_ s: String) -> Set<String> {
+            Set(placeholder.matches(in: s, range: NSRange(s.startIndex..., in: s)).compactMap { Range($0.range(at: 1), in: s).map { String(s[$0]) } })
+        }
+        for (key, value) in english {
+            if let translated = other[key] { #expect(names(translated) == names(value), "\(locale) \(key)") }
+        }
+    }
+
+    @Test func theFeedbackOptionsUseTheOperatorsWording() throws {
+        let pl = try load("pl"), en = try load("en")
+        #expect(pl["feedback_all_fine"] == "Wszystko w porządku, chciał(a)bym zakończyć Ochronę Kupującego")
+        #expect(pl["feedback_not_received"] == "Nie otrzymałem mojego zamówienia")
+        #expect(pl["feedback_refund_missing"] == "Nie otrzymałem od sklepu zwrotu pieniędzy")
+        #expect(pl["feedback_other"] == "Mam inną sprawę")
+        #expect(en["feedback_all_fine"] == "Everything is fine, I'd like to end Buyer Protection")
+        #expect(en["feedback_other"] == "I have a different matter")
+        #expect(pl["reply_question"] == "Czy zamierzasz dokonać zwrotu pieniędzy?")
+        #expect(pl["reply_amount"] == "Kwota zwrotu")
+        #expect(pl["mail_button_enter_response"] == "Wprowadź odpowiedź tutaj")
+    }
+
+    @Test func everyTemplateParses() throws {
+        let library = try TemplateLibrary(directory: Self.root + "/Templates")
+        for name in ["layout", "home", "error", "customer/case", "merchant/reply", "service/case", "mail/message.txt", "mail/message.html"] {
+            #expect(library.has(name))
+        }
+    }
+
+    @Test func catalogsFillPlaceholdersAndPlurals() throws {
+        let catalogs = try Catalogs(directory: Self.root + "/Strings")
+        #expect(catalogs[.pl].plural("days_left", 1) == "został 1 dzień")
+        #expect(catalogs[.pl].plural("days_left", 3) == "zostały 3 dni")
+        #expect(catalogs[.pl].plural("days_left", 5) == "zostało 5 dni")
+        #expect(catalogs[.en].plural("days_left", 1) == "1 day left")
+        #expect(catalogs[.en].format("case_title", ["number": "#7"]) == "Case #7")
+    }
+}

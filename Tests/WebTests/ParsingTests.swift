@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import Web
+
+@Suite struct URLEncodedTests {
+    @Test func fieldsAreDecoded() throws {
+        let fields = try URLEncoded.parse("a=1&b=x+y&b=%C5%BC%C3%B3%C5%82w&c=&d")
+        #expect(fields["a"] == ["1"])
+        #expect(fields["b"] == ["x y", "żółw"])
+        #expect(fields["c"] == [""])
+        #expect(fields["d"] == [""])
+    }
+
+    @Test(arguments: ["a=%", "a=%G1", "a=%C5", "a=%FF%FE", "%zz=1"])
+    func malformedEscapesAreAnError(text: String) {
+        #expect(throws: URLEncoded.Malformed.self) { try URLEncoded.parse(text) }
+    }
+
+    @Test func tooManyFieldsAreAnError() {
+        let text = (0..<300).map { "f\($0)=1" }.joined(separator: "&")
+        #expect(throws: URLEncoded.Malformed.self) { try URLEncoded.parse(text, maxFields: 256) }
+    }
+
+    @Test func encodingRoundTrips() throws {
+        let value = "/cases/abc?x=1&y=ż ł"
+        #expect(try URLEncoded.parse("v=" + URLEncoded.encode(value))["v"] == [value])
+    }
+}
+
+@Suite struct CookieTests {
+    @Test func cookiesAreReadAndOddOnesSkipped() {
+        let cookies = Cookies.parse("bp_session=abc; bp_lang=pl; junk; =x; quoted=\"v\"; bp_session=second")
+        #expect(cookies["bp_session"] == "abc", "the first of a repeated name")
+        #expect(cookies["bp_lang"] == "pl")
+        #expect(cookies["quoted"] == "v")
+        #expect(Cookies.parse(nil).isEmpty)
+        #expect(Cookies.parse(String(repeating: "a=b; ", count: 5000)).isEmpty, "an absurd header is ignored")
+    }
+
+    @Test func sessionCookiesAreHttpOnlyLaxAndSecureOnHTTPS() {
+        let plain = Cookies.setCookie(name: "bp_session", value: "v", maxAge: 60, secure: false)
+        #expect(plain == "bp_session=v; Path=/; SameSite=Lax; HttpOnly; Max-Age=60")
+        #expect(Cookies.setCookie(name: "bp_session", value: "v", maxAge: nil, secure: true).contains("; Secure"))
+    }
+}
+
+@Suite struct MultipartHeaderTests {
+    @Test func theBoundaryComesFromTheContentType() {
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; boundary=----abc") == "----abc")
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; charset=utf-8; boundary=\"a b\"") == "a b")
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data") == nil)
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; boundary=" + String(repeating: "x", count: 71)) == nil)
+    }
+
+    @Test func dispositionGivesNameAndFilename() {
+        let plain = MultipartHeaders.contentDisposition("form-data; name=\"documents\"; filename=\"a; b.pdf\"")
+        #expect(plain.name == "documents")
+        #expect(plain.filename == "a; b.pdf")
+        let extended = MultipartHeaders.contentDisposition("form-data; name=documents; filename=\"x.pdf\"; filename*=UTF-8''za%C5%BC%C3%B3%C5%82%C4%87.pdf")
+        #expect(extended.filename == "zażółć.pdf")
+        #expect(MultipartHeaders.contentDisposition("form-data; name=\"message\"").filename == nil)
+    }
+
+    @Test(arguments: [
+        ("faktura.pdf", "faktura.pdf"), ("C:\\Users\\anna\\skan.png", "skan.png"), ("../../etc/passwd", "passwd"),
+        ("a\u{0}b\r\n.txt", "ab.txt"), ("\"quoted\".pdf", "quoted.pdf"), ("", "document"), ("...", "document"),
+        ("evil\u{202E}fdp.exe", "evilfdp.exe"),
+    ])
+    func fileNamesAreSanitised(raw: String, clean: String) {
+        #expect(MultipartHeaders.sanitize(raw) == clean)
+    }
+}
+
+@Suite struct ContentSnifferTests {
+    func sniff(_ chunks: [[UInt8]]) -> ContentSniffer.Kind? {
+        var sniffer = ContentSniffer()
+        for chunk in chunks { chunk.withUnsafeBytes { sniffer.feed($0) } }
+        return sniffer.finish()
+    }
+
+    @Test func acceptedTypesAreKnownByTheirFirstBytes() {
+        #expect(sniff([Array("%PDF-1.7\n".utf8)]) == .pdf)
+        #expect(sniff([[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]]) == .png)
+        #expect(sniff([[0xFF, 0xD8, 0xFF, 0xE0]]) == .jpeg)
+        #expect(sniff([Array("GIF89a....".utf8)]) == .gif)
+        #expect(sniff([Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8)]) == .webp)
+        #expect(sniff([Array("Zamówienie 123\r\n\tnr\n".utf8)]) == .text)
+    }
+
+    @Test func theMagicMaySpanChunksAndTextMaySplitACharacter() {
+        #expect(sniff([Array("%P".utf8), Array("DF-1.4".utf8)]) == .pdf)
+        let bytes = Array("żółć".utf8)
+        #expect(sniff([Array(bytes[0..<1]), Array(bytes[1...])]) == .text)
+    }
+
+    @Test func everythingElseIsRefused() {
+        #expect(sniff([[0x4D, 0x5A, 0x90, 0x00]]) == nil, "an executable")
+        #expect(sniff([Array("PK\u{3}\u{4}".utf8)]) == nil, "a zip")
+        #expect(sniff([[0x61, 0x00, 0x62]]) == nil, "a NUL byte is not text")
+        #expect(sniff([[0xC3, 0x28]]) == nil, "invalid UTF-8")
+        #expect(sniff([[0xE2, 0x82]]) == nil, "text cut in the middle of a character")
+        #expect(sniff([[0xED, 0xA0, 0x80]]) == nil, "a surrogate")
+        #expect(sniff([]) == nil, "empty")
+        #expect(sniff([Array("<html><script>".utf8)]) == .text, "HTML is only ever served as plain text")
+    }
+}
+
+@Suite struct NextPathTests {
+    @Test(arguments: [("/account", "/account"), ("/cases/x?y=1", "/cases/x?y=1")] as [(String, String?)]
+                     + [("//evil.example", nil), ("https://evil.example", nil), ("/\\evil", nil), ("javascript:alert(1)", nil),
+                        ("/a b", nil), ("", nil), ("/x\r\nLocation: //evil", nil)] as [(String, String?)])
+    func onlyPathsOnThisSite(raw: String, expected: String?) {
+        #expect(safeNextPath(raw) == expected)
+    }
+}
+
+@Suite struct CSRFTests {
+    @Test func tokensAreBoundToTheirSessionCookie() {
+        let csrf = CSRF(secret: Array(repeating: 7, count: 32))
+        let token = csrf.token(for: "cookie-a")
+        #expect(token.count == 64)
+        #expect(csrf.isValid(token, for: "cookie-a"))
+        #expect(!csrf.isValid(token, for: "cookie-b"))
+        #expect(!csrf.isValid(nil, for: "cookie-a"))
+        #expect(!csrf.isValid(token, for: nil))
+        #expect(!csrf.isValid(String(token.dropLast()) + "0", for: "cookie-a") || token.last == "0")
+        #expect(!CSRF(secret: Array(repeating: 8, count: 32)).isValid(token, for: "cookie-a"), "another server secret")
+    }
+}

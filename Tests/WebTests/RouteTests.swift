@@ -1,0 +1,36 @@
+import Testing
+@testable import Rendering
+
+@Suite struct SiteRouteTests {
+    static let id = "abcdefghijklmnopqrstuvwxyz"
+    static let token = String(repeating: "a2", count: 26)
+
+    static let all: [SiteRoute] = [
+        .home, .login, .loginLink(token: token), .logout, .language, .account, .settings, .protection(id), .protectionFeedback(id),
+        .customerCase(id), .customerAnswer(id), .customerMessages(id), .merchantLogin, .merchantCases, .merchantCase(id),
+        .merchantReply(id), .merchantMessages(id), .serviceLogin, .serviceDashboard, .serviceQueue, .serviceCase(id),
+        .serviceNote(id), .serviceMessage(id), .serviceRequestDocuments(id), .serviceAssign(id), .serviceDecision(id),
+        .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"),
+        .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
+    ]
+
+    @Test(arguments: all)
+    func everyRoutePrintsAPathThatParsesBackToIt(route: SiteRoute) {
+        #expect(SiteRoute(path: route.path) == route)
+    }
+
+    @Test func theSpecsPathsAreTheseRoutes() {
+        #expect(SiteRoute(path: "/merchant/cases/\(Self.id)/reply") == .merchantReply(Self.id))
+        #expect(SiteRoute(path: "/service/cases/\(Self.id)/request-documents") == .serviceRequestDocuments(Self.id))
+        #expect(SiteRoute(path: "/merchant/cases/") == .merchantCases)
+        #expect(SiteRoute.merchantReply(Self.id).methods == ["GET", "HEAD", "POST"])
+        #expect(SiteRoute.serviceDecision(Self.id).methods == ["POST"])
+    }
+
+    @Test(arguments: ["", "x", "/nope", "/cases/short", "/cases/ABCDEFGHIJKLMNOPQRSTUVWXYZ", "/cases/\(id)/delete",
+                      "/login/notatoken", "/service/mail/abc/retry", "/cases/\(id)/answer/x", "//account", "/account/../etc",
+                      "/api/v2/cases", "/service/cases/\(id)/explode", "/documents/" + String(repeating: "a", count: 200)])
+    func unknownPathsMatchNothing(path: String) {
+        #expect(SiteRoute(path: path) == nil)
+    }
+}
