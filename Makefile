@@ -4,6 +4,8 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
+# What the tests use on top: a sendmail-compatible client and an SMTP sink.
+TEST_PACKAGES := msmtp python3-aiosmtpd
 
 .PHONY: all deps build run test demo clean
 
@@ -20,6 +22,7 @@ run: build
 
 # Debug build of everything (the tests start .build/debug/bp behind a private nginx).
 test: deps
+	@scripts/install-deps $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

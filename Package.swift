@@ -50,13 +50,15 @@ let package = Package(
         ]),
         .executableTarget(name: "bp", dependencies: [
             "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations", "Web",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ProtectionTests", dependencies: ["Protection"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Protection"]),
-        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Store", "Protection", "Mail", "Rendering"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Store", "Protection", "Mail", "Rendering",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Store", "Protection", "Mail", "Rendering", "FastCGI"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Store", "Protection"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -10,13 +10,16 @@ public struct MailDelivery: Sendable {
     public let database: AppDatabase
     public let transport: any MailTransport
     public let from: String
+    public let replyTo: String?
     public let maxAttempts: Int
     public let logger: Logger
 
-    public init(database: AppDatabase, transport: any MailTransport, from: String, maxAttempts: Int = 12, logger: Logger) {
+    public init(database: AppDatabase, transport: any MailTransport, from: String, replyTo: String? = nil, maxAttempts: Int = 12,
+                logger: Logger) {
         self.database = database
         self.transport = transport
         self.from = from
+        self.replyTo = replyTo
         self.maxAttempts = maxAttempts
         self.logger = logger
     }
@@ -46,7 +49,7 @@ public struct MailDelivery: Sendable {
     }
 
     private func deliver(_ entry: OutboxEntry, now: @Sendable () -> Date, report: inout Report) {
-        let message = MIMEMessage(from: from, to: entry.mail.to, replyTo: entry.mail.replyTo, subject: entry.mail.subject,
+        let message = MIMEMessage(from: from, to: entry.mail.to, replyTo: entry.mail.replyTo ?? replyTo, subject: entry.mail.subject,
                                   date: now(), messageID: entry.messageID, text: entry.mail.textBody, html: entry.mail.htmlBody)
         do {
             try transport.deliver(message.render(), to: entry.mail.to, key: "bp\(entry.id)")

@@ -43,9 +43,13 @@ extension App {
     /// `/login`: emails a sign-in link, the same answer whether or not the address has
     /// protections. A client asking too often is slowed down; an address asked for too
     /// often silently gets no more links for a while (no mail bombing).
-    public func requestSignInLink(email rawEmail: String, locale: AppLocale, client: String) throws -> LinkRequestResult {
+    public func requestSignInLink(email rawEmail: String, locale pageLocale: AppLocale, client: String) throws -> LinkRequestResult {
         guard let email = EmailAddress.normalize(rawEmail) else { return .sent }
         return try database.write { db in
+            // The language the customer's orders are in, else the page's.
+            let locale = try String.fetchOne(db, sql: """
+                SELECT locale FROM protections WHERE customer_email = ? ORDER BY activated_at DESC LIMIT 1
+                """, arguments: [email]).flatMap(AppLocale.init(rawValue:)) ?? pageLocale
             if try SignInThrottle.isBlocked(db, account: "link:" + email, client: "link:" + client, now: now()) {
                 // Do not tell the client which limit: an address limit is not its business.
                 let clientBlocked = try SignInThrottle.isBlocked(db, account: "-", client: "link:" + client, now: now())

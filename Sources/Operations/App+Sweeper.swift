@@ -39,29 +39,21 @@ extension App {
         report.feedbackReminders = try sweepFeedbackReminders(at: now)
         report.protectionsExpired = try sweepProtectionExpiry(at: now)
         let deadlines = config.deadlines
-        report.merchantReminders = try sweepCases(sql: """
-            SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? AND merchant_reminded_at IS NULL
-            ORDER BY merchant_due_at LIMIT ?
-            """, bound: now + Double(deadlines.merchantReminderDaysBefore) * Deadlines.day, at: now) { $0.remindMerchant(at: now, deadlines: deadlines) }
-        report.casesEscalated = try sweepCases(sql: """
-            SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? ORDER BY merchant_due_at LIMIT ?
-            """, bound: now, at: now) { $0.expireMerchantDeadline(at: now) }
-        report.customerReminders = try sweepCases(sql: """
-            SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? AND customer_reminded_at IS NULL
-            ORDER BY customer_due_at LIMIT ?
-            """, bound: now + Double(deadlines.customerReminderDaysBefore) * Deadlines.day, at: now) {
+        report.merchantReminders = try sweepCases(sql: SweepSQL.merchantReminders, bound: now + Double(deadlines.merchantReminderDaysBefore) * Deadlines.day, at: now) { $0.remindMerchant(at: now, deadlines: deadlines) }
+        report.casesEscalated = try sweepCases(sql: SweepSQL.merchantDeadlines, bound: now, at: now) { $0.expireMerchantDeadline(at: now) }
+        report.customerReminders = try sweepCases(sql: SweepSQL.customerReminders, bound: now + Double(deadlines.customerReminderDaysBefore) * Deadlines.day, at: now) {
             $0.remindCustomer(at: now, deadlines: deadlines)
         }
-        report.casesClosed = try sweepCases(sql: """
-            SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? ORDER BY customer_due_at LIMIT ?
-            """, bound: now, at: now) { $0.expireCustomerDeadline(at: now) }
+        report.casesClosed = try sweepCases(sql: SweepSQL.customerDeadlines, bound: now, at: now) { $0.expireCustomerDeadline(at: now) }
         report.documentRequestsExpired = try sweepDocumentRequests(at: now)
         try database.write { db in
             try db.execute(sql: """
                 INSERT INTO worker_passes (name, last_pass_at) VALUES ('sweeper', ?)
                 ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at
                 """, arguments: [now])
-            _ = try Sessions.purgeExpired(db, now: now)
+            // Housekeeping runs on the wall clock: a pass simulated in the future
+            // (`bp tick --at`) must not sign everybody out.
+            _ = try Sessions.purgeExpired(db, now: Date())
         }
         return report
     }
@@ -99,10 +91,7 @@ extension App {
         var done = 0
         while true {
             let count = try database.write { db -> Int in
-                let due = try ProtectionRecord.fetchAll(db, sql: """
-                    SELECT * FROM protections WHERE state = 'active' AND reminder_sent_at IS NULL AND reminder_at <= ?
-                    ORDER BY reminder_at LIMIT ?
-                    """, arguments: [now, Self.sweepBatch])
+                let due = try ProtectionRecord.fetchAll(db, sql: SweepSQL.feedbackReminders, arguments: [now, Self.sweepBatch])
                 let mailer = NoticeMailer(app: self)
                 for var protection in due {
                     protection.reminderSentAt = now
@@ -141,10 +130,7 @@ extension App {
         var done = 0
         while true {
             let count = try database.write { db -> Int in
-                try db.execute(sql: """
-                    UPDATE protections SET state = 'expired', ended_at = ?
-                    WHERE id IN (SELECT id FROM protections WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
-                    """, arguments: [now, now, Self.sweepBatch * 10])
+                try db.execute(sql: SweepSQL.expireProtections, arguments: [now, now, Self.sweepBatch * 10])
                 return db.changesCount
             }
             done += count
@@ -171,4 +157,40 @@ extension App {
     public func lastSweep() throws -> Date? {
         try database.read { db in try Date.fetchOne(db, sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'") }
     }
+}
+
+/// The sweeper's queries, each served by a partial index on its due column (the schema's
+/// `*_due` indexes), so a pass reads only what is due however large the tables grow.
+/// Kept together so a test can check every plan.
+enum SweepSQL {
+    static let feedbackReminders = """
+        SELECT * FROM protections WHERE state = 'active' AND reminder_sent_at IS NULL AND reminder_at <= ?
+        ORDER BY reminder_at LIMIT ?
+        """
+    static let expireProtections = """
+        UPDATE protections SET state = 'expired', ended_at = ?
+        WHERE id IN (SELECT id FROM protections WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
+        """
+    static let merchantReminders = """
+        SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? AND merchant_reminded_at IS NULL
+        ORDER BY merchant_due_at LIMIT ?
+        """
+    static let merchantDeadlines = """
+        SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at <= ? ORDER BY merchant_due_at LIMIT ?
+        """
+    static let customerReminders = """
+        SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? AND customer_reminded_at IS NULL
+        ORDER BY customer_due_at LIMIT ?
+        """
+    static let customerDeadlines = """
+        SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? ORDER BY customer_due_at LIMIT ?
+        """
+    static let documentRequests = DocumentRequests.dueSQL
+
+    static let all: [(name: String, sql: String, arguments: Int)] = [
+        ("feedback reminders", feedbackReminders, 2), ("protection expiry", expireProtections, 3),
+        ("merchant reminders", merchantReminders, 2), ("merchant deadlines", merchantDeadlines, 2),
+        ("customer reminders", customerReminders, 2), ("customer deadlines", customerDeadlines, 2),
+        ("document requests", documentRequests, 2),
+    ]
 }

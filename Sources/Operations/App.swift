@@ -52,7 +52,7 @@ public final class App: Sendable {
     }
 
     public func mailDelivery() -> MailDelivery {
-        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, logger: logger)
+        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger)
     }
 
     private static func loadOrCreateSecret(at path: String) throws -> [UInt8] {

@@ -24,6 +24,8 @@ public struct AppConfig: Sendable {
     public var sendmailCommand: String
     public var sendmailTimeout: TimeInterval
     public var mailFrom: String
+    /// Where replies to our emails go (the operator's support desk), if anywhere.
+    public var mailReplyTo: String?
     public var workerInterval: TimeInterval
     public var timeZone: TimeZone
     public var uploads: UploadLimits
@@ -84,6 +86,7 @@ public struct AppConfig: Sendable {
         if let command = env["BP_SENDMAIL"], !command.isEmpty { config.sendmailCommand = command }
         if let seconds = try int("BP_SENDMAIL_TIMEOUT", 1...3600) { config.sendmailTimeout = TimeInterval(seconds) }
         if let from = env["BP_MAIL_FROM"], !from.isEmpty { config.mailFrom = from }
+        if let replyTo = env["BP_MAIL_REPLY_TO"], !replyTo.isEmpty { config.mailReplyTo = replyTo }
         if let zone = env["BP_TIMEZONE"], !zone.isEmpty {
             guard let tz = TimeZone(identifier: zone) else { throw Invalid(description: "BP_TIMEZONE \"\(zone)\" is not a time zone") }
             config.timeZone = tz

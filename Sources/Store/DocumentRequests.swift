@@ -51,12 +51,15 @@ public enum DocumentRequests {
             """, arguments: [caseID])
     }
 
-    /// Open requests whose deadline has passed, oldest first.
+    /// Open requests whose deadline has passed, oldest first (through the partial index
+    /// `document_requests_due`).
+    public static let dueSQL = """
+        SELECT * FROM document_requests WHERE answered_at IS NULL AND expired_at IS NULL AND due_at <= ?
+        ORDER BY due_at LIMIT ?
+        """
+
     public static func due(_ db: Database, now: Date, limit: Int) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(db, sql: """
-            SELECT * FROM document_requests WHERE answered_at IS NULL AND expired_at IS NULL AND due_at <= ?
-            ORDER BY due_at LIMIT ?
-            """, arguments: [now, limit])
+        try DocumentRequestRecord.fetchAll(db, sql: dueSQL, arguments: [now, limit])
     }
 
     /// Claims one request's expiry; false when another pass got there first.
@@ -66,14 +69,15 @@ public enum DocumentRequests {
         return db.changesCount == 1
     }
 
-    /// Whether each of these cases has an open request (for the queue's "waiting for documents").
-    public static func waiting(_ db: Database, caseIDs: [String]) throws -> Set<String> {
-        guard !caseIDs.isEmpty else { return [] }
+    /// The nearest deadline of the open requests of each of these cases (for the queue's
+    /// "waiting for documents").
+    public static func waiting(_ db: Database, caseIDs: [String]) throws -> [String: Date] {
+        guard !caseIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: caseIDs.count).joined(separator: ",")
-        let ids = try String.fetchAll(db, sql: """
-            SELECT DISTINCT case_id FROM document_requests
-            WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT case_id, MIN(due_at) AS due FROM document_requests
+            WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
             """, arguments: StatementArguments(caseIDs))
-        return Set(ids)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["case_id"] as String, $0["due"] as Date) })
     }
 }

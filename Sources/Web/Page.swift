@@ -38,6 +38,10 @@ struct Renderer {
         let locale = ctx.locale(pageDefault: page.locale)
         let t = app.catalogs[locale]
         let cookie = ctx.ensureSessionCookie(secure: app.config.isSecure)
+        if let chosen = ctx.queryValue("lang").flatMap(AppLocale.init(rawValue:)) {
+            // `?lang=` switches the language for the rest of the browser session.
+            ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: chosen.rawValue, maxAge: nil, secure: app.config.isSecure))
+        }
         var layout: [String: Any] = [
             "t": t,
             "lang": locale.rawValue,

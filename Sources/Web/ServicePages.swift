@@ -111,7 +111,7 @@ struct ServicePages {
                 "queued": f.dateTime(queued),
                 "agent": (row["agent_email"] as String?) ?? t("queue_unassigned"),
                 "assigned": row["agent_email"] as String? != nil,
-                "documents_pending": waiting.contains(record.id),
+                "documents_due": optional(waiting[record.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" }),
             ]
             if file.kind == .inquiry { item["inquiry"] = true }
             return item

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Store
 import Testing
 
 /// The walking skeleton through a real nginx: pages, headers, sign-in and out for every
@@ -170,6 +172,26 @@ import Testing
         let invalidUTF8Path = try HTTPClient.send(port: stack.port, raw: Array("GET /cases/\u{00FF}%FF HTTP/1.0\r\n\r\n".utf8))
         #expect(invalidUTF8Path.status == 404)
         #expect(try stack.browser().get("/").status == 200, "still serving")
+    }
+
+    @Test func anErrorInOneRequestIsA500PageAndTheNextRequestIsServed() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        let agent = try world.agent()
+        #expect(try agent.get("/service/queue").status == 200)
+        // Break the database under the running server.
+        let database = try AppDatabase(path: stack.data + "/bp.sqlite")
+        try database.write { db in try db.execute(sql: "DROP TABLE sessions") }
+        let broken = try agent.get("/service/queue")
+        #expect(broken.status == 500)
+        #expect(broken.text.contains("Something went wrong on our side"))
+        #expect(!broken.text.contains("sessions"), "no SQL shown to a user")
+        let api = try world.api("POST", "/api/v1/protections", json: "{}", headers: [("Idempotency-Key", "k")])
+        #expect(api.status == 422 || api.status == 500)
+        #expect(try stack.browser().get("/").status == 200, "the next request is served")
+        let log = try String(contentsOfFile: stack.data + "/serve.log", encoding: .utf8)
+        #expect(log.contains("request failed"), "and a log line says why")
     }
 
     @Test func sigtermLetsTheServerFinishAndExitZero() throws {

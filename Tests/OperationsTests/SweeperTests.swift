@@ -138,3 +138,19 @@ import Testing
         #expect(try f.app.sweep(at: start + 20 * day).documentRequestsExpired == 0)
     }
 }
+
+/// A pass over a million protections must find its work through indexes: every
+/// sweeper query is checked with EXPLAIN QUERY PLAN for a full scan of a table.
+@Suite struct SweeperPlanTests {
+    @Test(arguments: SweepSQL.all.map(\.name))
+    func theSweeperQueryUsesAnIndex(name: String) throws {
+        let f = try Fixture()
+        let query = try #require(SweepSQL.all.first { $0.name == name })
+        let plan = try f.app.database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql,
+                             arguments: StatementArguments(Array(repeating: 1, count: query.arguments))).map { $0["detail"] as String }
+        }
+        #expect(!plan.contains { $0.hasPrefix("SCAN ") && !$0.contains("USING") }, "\(name): \(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") || $0.contains("PRIMARY KEY") }, "\(name): \(plan)")
+    }
+}
