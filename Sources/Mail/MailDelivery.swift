@@ -36,25 +36,41 @@ public struct MailDelivery: Sendable {
         return min(minutes * 60, 24 * 3600)
     }
 
+    /// How many messages are handed to the transport at the same time: a slow or hanging
+    /// sendmail holds up one slot, not the whole outbox.
+    public static let parallelDeliveries = 8
+
     /// Delivers everything due at `now`, in batches, until nothing is due.
-    public func deliverDue(now: @Sendable () -> Date) throws -> Report {
-        var report = Report()
+    public func deliverDue(now: @escaping @Sendable () -> Date) throws -> Report {
+        let tally = Tally()
         while true {
-            let batch = try database.write { db in try Outbox.claimDue(db, now: now(), limit: 20, lease: 600) }
+            let batch = try database.write { db in try Outbox.claimDue(db, now: now(), limit: 40, lease: 600) }
             if batch.isEmpty { break }
-            for entry in batch { deliver(entry, now: now, report: &report) }
-            if batch.count < 20 { break }
+            let slots = DispatchSemaphore(value: Self.parallelDeliveries)
+            let group = DispatchGroup()
+            for entry in batch {
+                slots.wait()
+                group.enter()
+                DispatchQueue.global().async {
+                    defer { slots.signal(); group.leave() }
+                    tally.add(deliver(entry, now: now))
+                }
+            }
+            group.wait()
+            if batch.count < 40 { break }
         }
-        return report
+        return tally.report
     }
 
-    private func deliver(_ entry: OutboxEntry, now: @Sendable () -> Date, report: inout Report) {
+    fileprivate enum Outcome { case sent, retrying, failed }
+
+    private func deliver(_ entry: OutboxEntry, now: @Sendable () -> Date) -> Outcome {
         let message = MIMEMessage(from: from, to: entry.mail.to, replyTo: entry.mail.replyTo ?? replyTo, subject: entry.mail.subject,
                                   date: now(), messageID: entry.messageID, text: entry.mail.textBody, html: entry.mail.htmlBody)
         do {
             try transport.deliver(message.render(), to: entry.mail.to, key: "bp\(entry.id)")
             try database.write { db in try Outbox.markSent(db, id: entry.id, now: now()) }
-            report.sent += 1
+            return .sent
         } catch {
             let attempts = entry.attempts + 1
             let retry: TimeInterval? = attempts >= maxAttempts ? nil : Self.backoff(afterAttempt: attempts)
@@ -65,7 +81,25 @@ public struct MailDelivery: Sendable {
             try? database.write { db in
                 try Outbox.markFailed(db, id: entry.id, error: "\(error)", retryAfter: retry, now: now())
             }
-            if retry == nil { report.failed += 1 } else { report.retrying += 1 }
+            return retry == nil ? .failed : .retrying
         }
     }
+}
+
+/// Counts outcomes from the delivery threads.
+private final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = MailDelivery.Report()
+
+    func add(_ outcome: MailDelivery.Outcome) {
+        lock.withLock {
+            switch outcome {
+            case .sent: counts.sent += 1
+            case .retrying: counts.retrying += 1
+            case .failed: counts.failed += 1
+            }
+        }
+    }
+
+    var report: MailDelivery.Report { lock.withLock { counts } }
 }

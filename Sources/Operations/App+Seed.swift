@@ -35,7 +35,6 @@ extension App {
         var rng = SeededGenerator(seed: 20261125)
         let now = now()
         let deadlines = config.deadlines
-        let pln = Currency(code: "PLN")!
         let passwordHash = try Passwords.hash(Self.seedPassword)
         let bigKey = "bpk_" + Secrets.newToken()
         var shopIDs: [String] = []
@@ -185,7 +184,7 @@ extension App {
         // A few documents, on the big shop's newest cases, so downloads can be tried.
         let sample = Array("%PDF-1.4\n% seed document\n%%EOF\n".utf8)
         let upload = documents.incoming + "/" + Secrets.newID()
-        FileManager.default.createFile(atPath: upload, contents: Data(sample))
+        guard FileManager.default.createFile(atPath: upload, contents: Data(sample)) else { throw CocoaError(.fileWriteUnknown) }
         let hash = Secrets.hex(SHA256.hash(data: sample))
         try documents.adopt(temporaryFile: upload, sha256: hash)
         try database.write { db in
