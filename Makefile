@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # What the tests use on top: a sendmail-compatible client and an SMTP sink.
 TEST_PACKAGES := msmtp python3-aiosmtpd
 
-.PHONY: all deps build run test demo clean
+.PHONY: all deps build run test bench clean
 
 all: build
 
@@ -25,6 +25,11 @@ test: deps
 	@scripts/install-deps $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Measures the release build against a C FastCGI "hello" and a C upload sink behind the
+# same nginx (see README, Performance). Seeds bench/results/ on its first run.
+bench: build
+	bench/run
 
 clean:
 	rm -rf .build

@@ -38,17 +38,16 @@ public struct LocaleFormat: Sendable {
     }
 
     public func date(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        let day = c.day ?? 1, month = c.month ?? 1, year = c.year ?? 1970
+        let c = Self.civil(date, timeZone: timeZone)
         switch locale {
-        case .en: return "\(day) \(Self.englishMonths[month - 1]) \(year)"
-        case .pl, .de: return String(format: "%02d.%02d.%04d", day, month, year)
+        case .en: return "\(c.day) \(Self.englishMonths[c.month - 1]) \(c.year)"
+        case .pl, .de: return Self.twoDigits(c.day) + "." + Self.twoDigits(c.month) + "." + String(c.year)
         }
     }
 
     public func dateTime(_ date: Date) -> String {
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return self.date(date) + String(format: ", %02d:%02d", c.hour ?? 0, c.minute ?? 0)
+        let c = Self.civil(date, timeZone: timeZone)
+        return self.date(date) + ", " + Self.twoDigits(c.hour) + ":" + Self.twoDigits(c.minute)
     }
 
     /// ISO date-time for `<time datetime=…>`.
@@ -56,11 +55,27 @@ public struct LocaleFormat: Sendable {
         ISO8601.string(date)
     }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
+    /// The wall-clock fields of an instant in a zone: the zone's offset at that instant,
+    /// then the arithmetic of the proleptic Gregorian calendar. Foundation's Calendar does
+    /// the same far more slowly, and list pages format hundreds of dates.
+    static func civil(_ date: Date, timeZone: TimeZone) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        // Howard Hinnant's days-to-civil.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60)
     }
+
+    private static func twoDigits(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
 
     private func group(_ digits: String, with separator: String) -> String {
         guard digits.count > 3 else { return digits }

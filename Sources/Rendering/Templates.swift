@@ -7,6 +7,7 @@ public struct TemplateLibrary: Sendable {
     public let library: MustacheLibrary
 
     public init(directory: String) throws {
+        FastHTMLEscaping.install()
         var library = MustacheLibrary()
         let base = URL(fileURLWithPath: directory).standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: base) else {
@@ -29,7 +30,7 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders a template; a missing template is a programming error caught by the tests.
     public func render(_ name: String, _ context: Any) -> String {
-        guard let text = library.render(context, withTemplate: name) else {
+        guard let text = library.render(TemplateModel.wrap(context), withTemplate: name) else {
             return "<!-- missing template \(name) -->"
         }
         return text

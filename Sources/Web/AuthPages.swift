@@ -135,7 +135,7 @@ struct AuthPages {
         let model: [String: Any] = [
             "email": user.email,
             "role": t("role_" + user.role.rawValue),
-            "locales": AppLocale.allCases.map { LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"),
+            "locales": AppLocale.allCases.map { languageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"),
                                                                selected: $0 == user.locale) },
         ]
         return pages.render(Page(template: "settings", title: t("settings_title"), model: model), ctx)

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import GRDB
 import Operations
 import Protection
@@ -162,6 +163,67 @@ struct CaseViewModel {
         case "image/webp": "WebP"
         case "image/gif": "GIF"
         default: t("type_text")
+        }
+    }
+}
+
+// The templates read these by name; answering directly spares the engine a Mirror walk
+// over every field for every lookup.
+extension CaseViewModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": number
+        case "state": state
+        case "stateLabel": stateLabel
+        case "kindInquiry": kindInquiry
+        case "reasonLabel": reasonLabel
+        case "shopName": shopName
+        case "orderNumber": orderNumber
+        case "orderDate": orderDate
+        case "orderValue": orderValue
+        case "customerEmail": customerEmail
+        case "openedAt": openedAt
+        case "deadline": deadline
+        case "daysLeft": daysLeft
+        case "deadlinePassed": deadlinePassed
+        case "replySummary": replySummary
+        case "escalationLabel": escalationLabel
+        case "closureLabel": closureLabel
+        case "decisionLabel": decisionLabel
+        case "timeline": timeline
+        case "documents": documents
+        case "isOpen": isOpen
+        default: nil
+        }
+    }
+}
+
+extension TimelineEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "time": time
+        case "timeISO": timeISO
+        case "actor": actor
+        case "heading": heading
+        case "text": text
+        case "details": details
+        case "documents": documents
+        case "isInternal": isInternal
+        case "kind": kind
+        case "hasDocuments": hasDocuments
+        default: nil
+        }
+    }
+}
+
+extension DocumentLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": href
+        case "size": size
+        case "type": type
+        default: nil
         }
     }
 }

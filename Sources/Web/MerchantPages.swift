@@ -37,46 +37,30 @@ struct MerchantPages {
         let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
         let (shop, records, counts) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
-            var sql = "SELECT * FROM cases WHERE shop_id = ? AND kind = 'claim'"
-            var arguments: StatementArguments = [shopID]
-            if let filter {
-                sql += " AND list_rank = ? AND state = ?"
-                arguments += [CaseRecord.listRank(of: filter), filter.rawValue]
-            }
-            sql += " ORDER BY list_rank, list_key LIMIT ? OFFSET ?"
-            arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
-            let records = try CaseRecord.fetchAll(db, sql: sql, arguments: arguments)
-            let counts = try Row.fetchAll(db, sql: """
-                SELECT state, COUNT(*) AS n FROM cases WHERE shop_id = ? AND kind = 'claim' AND state != 'closed' GROUP BY state
-                """, arguments: [shopID])
-            return (shop, records, counts)
+            return (shop, try CaseListing.shopPage(db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
+                                                    offset: (page - 1) * Self.pageSize),
+                    try CaseListing.openCounts(db, shopID: shopID))
         }
-        let protections = try app.database.read { db in
-            try ProtectionRecord.fetchAll(db, keys: records.map(\.protectionID))
-        }
-        let orderNumbers = Dictionary(uniqueKeysWithValues: protections.map { ($0.id, $0.orderNumber) })
         let rows = records.prefix(Self.pageSize).map { record -> [String: Any] in
-            let file = record.file
             var row: [String: Any] = [
                 "href": SiteRoute.merchantCase(record.id).path,
                 "number": "#\(record.number)",
-                "order_number": orderNumbers[record.protectionID] ?? "",
+                "order_number": record.orderNumber,
                 "customer": record.customerEmail,
-                "value": f.money(file.orderValue),
-                "reason": file.reason.map { t.label("reason", $0.rawValue) } ?? "",
-                "state": file.state.rawValue,
-                "state_label": t.label("state", file.state.rawValue),
-                "opened": f.date(file.openedAt),
+                "value": f.money(record.value),
+                "reason": record.reason.map { t.label("reason", $0.rawValue) } ?? "",
+                "state": record.state.rawValue,
+                "state_label": t.label("state", record.state.rawValue),
+                "opened": f.date(record.openedAt),
             ]
-            if file.state == .awaitingMerchant, let due = file.merchantDueAt {
+            if record.state == .awaitingMerchant, let due = record.merchantDueAt {
                 row["due"] = f.dateTime(due)
                 row["days_left"] = daysLeftLabel(until: due, now: now, t)
                 row["urgent"] = Deadlines.daysLeft(until: due, from: now) <= 1
             }
             return row
         }
-        var countByState: [String: Int] = [:]
-        for row in counts { countByState[row["state"]] = row["n"] }
+        let countByState = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state -> [String: Any] in
             var label = state.map { t.label("state", $0.rawValue) } ?? t("filter_all")
             if let state, let n = countByState[state.rawValue], n > 0 { label += " (\(n))" }

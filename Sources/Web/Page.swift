@@ -16,16 +16,13 @@ struct Page {
 }
 
 /// One entry of the top navigation.
-struct NavItem {
-    let label: String
-    let href: String
-    let current: Bool
+func navItem(label: String, href: String, current: Bool) -> [String: Any] {
+    ["label": label, "href": href, "current": current]
 }
 
-struct LanguageOption {
-    let code: String
-    let label: String
-    let selected: Bool
+/// One choice of the language selectors.
+func languageOption(code: String, label: String, selected: Bool) -> [String: Any] {
+    ["code": code, "label": label, "selected": selected]
 }
 
 /// Renders pages inside the shared layout: product name, navigation for the signed-in
@@ -50,7 +47,7 @@ struct Renderer {
             "page": page.model,
             "nav": navigation(ctx, t),
             "languages": AppLocale.allCases.map {
-                LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == locale)
+                languageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == locale)
             },
             "return_to": ctx.request.path + (ctx.request.queryString.isEmpty ? "" : "?" + ctx.request.queryString),
         ]
@@ -82,9 +79,9 @@ struct Renderer {
         "shop_insolvent", "mail_retry", "settings_saved", "already_opened",
     ]
 
-    private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {
-        func item(_ key: String, _ route: SiteRoute) -> NavItem {
-            NavItem(label: t(key), href: route.path, current: ctx.route == route)
+    private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [[String: Any]] {
+        func item(_ key: String, _ route: SiteRoute) -> [String: Any] {
+            navItem(label: t(key), href: route.path, current: ctx.route == route)
         }
         switch ctx.viewer {
         case .anonymous: return []

@@ -83,7 +83,7 @@ struct ServicePages {
         if assignee == "mine" { conditions.append("c.assigned_agent_id = ?"); arguments += [agentID] }
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
-        let (rows, waiting, shops) = try app.database.read { db in
+        let (rows, waiting, filteredShop) = try app.database.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.*, s.name AS shop_name, u.email AS agent_email, p.order_number
                 FROM cases c INDEXED BY cases_queue
@@ -93,8 +93,15 @@ struct ServicePages {
                 """, arguments: arguments)
             let ids = rows.map { $0["id"] as String }
             let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
-            let shops = try Row.fetchAll(db, sql: "SELECT id, name FROM shops ORDER BY name LIMIT 500")
-            return (rows, waiting, shops)
+            let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
+            return (rows, waiting, filteredShop)
+        }
+        func href(_ changes: [String: String?]) -> String {
+            var params: [(String, String)] = []
+            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee]
+            for (k, v) in changes { current[k] = v }
+            for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
+            return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
         let items: [[String: Any]] = try rows.prefix(Self.pageSize).map { row in
             let record = try CaseRecord(row: row)
@@ -104,6 +111,7 @@ struct ServicePages {
                 "href": SiteRoute.serviceCase(record.id).path,
                 "number": "#\(record.number)",
                 "shop": row["shop_name"] as String,
+                "shop_filter_href": href(["shop": record.shopID, "page": nil]),
                 "order_number": row["order_number"] as String,
                 "value": f.money(file.orderValue),
                 "reason": file.kind == .inquiry ? t("reason_inquiry") : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
@@ -116,13 +124,6 @@ struct ServicePages {
             if file.kind == .inquiry { item["inquiry"] = true }
             return item
         }
-        func href(_ changes: [String: String?]) -> String {
-            var params: [(String, String)] = []
-            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee]
-            for (k, v) in changes { current[k] = v }
-            for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
-            return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
-        }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value -> [String: Any] in
             ["value": value, "label": value == "inquiry" ? t("reason_inquiry") : t.label("escalation", value), "selected": value == reason]
         }
@@ -130,7 +131,8 @@ struct ServicePages {
             "items": items,
             "has_items": !items.isEmpty,
             "reasons": reasons,
-            "shops": shops.map { ["value": $0["id"] as String, "label": $0["name"] as String, "selected": ($0["id"] as String) == shopFilter] },
+            "shop_filter": optional(filteredShop.map { ["name": $0.name, "clear_href": href(["shop": nil, "page": nil]),
+                                                          "id": $0.id] as [String: Any] }),
             "assignees": ["mine", "unassigned"].map { ["value": $0, "label": t("queue_assignee_" + $0), "selected": $0 == assignee] },
             "action": SiteRoute.serviceQueue.path,
             "previous_href": optional(page > 1 ? href(["page": String(page - 1)]) : nil as String?),

@@ -12,6 +12,7 @@ struct Serve: ParsableCommand {
     var socket: String?
 
     func run() throws {
+        FastCGIServer.keepFreedMemory()
         let app = try Setup.app()
         let server = FastCGIServer(socketPath: socket ?? app.config.socketPath, threadCount: app.config.threads,
                                    responder: WebApp(app: app), logger: Logger(label: "bp.serve"))

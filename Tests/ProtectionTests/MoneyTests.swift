@@ -101,3 +101,21 @@ import Testing
         #expect(EmailAddress.normalize(raw) == nil)
     }
 }
+
+@Suite struct CivilTimeTests {
+    @Test(arguments: ["UTC", "Europe/Warsaw", "America/New_York", "Asia/Kolkata"])
+    func wallClockFieldsMatchFoundationsCalendar(zone: String) {
+        let timeZone = TimeZone(identifier: zone)!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var generator = SystemRandomNumberGenerator()
+        let instants = [0, -1, 951_782_400, 1_711_846_800, 1_729_987_200] + (0..<500).map { _ in Int.random(in: -2_000_000_000...4_000_000_000, using: &generator) }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let expected = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            let civil = LocaleFormat.civil(date, timeZone: timeZone)
+            #expect(civil.year == expected.year && civil.month == expected.month && civil.day == expected.day
+                    && civil.hour == expected.hour && civil.minute == expected.minute, "\(zone) \(seconds)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Protection
+
+/// One line of the Control Centre's list: only what the list shows, read in one query
+/// with the order number joined in, in the list's own indexed order.
+public struct CaseListRow: Sendable {
+    public var id: String
+    public var number: Int
+    public var orderNumber: String
+    public var customerEmail: String
+    public var reason: CaseReason?
+    public var state: CaseState
+    public var value: Money
+    public var openedAt: Date
+    public var merchantDueAt: Date?
+}
+
+public enum CaseListing {
+    /// A page of a shop's cases: waiting for the merchant first (nearest deadline first),
+    /// then with the service team, with the customer, closed; `state` narrows it to one.
+    public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
+        var sql = """
+            SELECT c.id, c.number, p.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
+                   c.merchant_due_at
+            FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+            WHERE c.shop_id = ? AND c.kind = 'claim'
+            """
+        var arguments: StatementArguments = [shopID]
+        if let state {
+            sql += " AND c.list_rank = ? AND c.state = ?"
+            arguments += [CaseRecord.listRank(of: state), state.rawValue]
+        }
+        sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
+        arguments += [limit, offset]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
+            return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
+                               reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
+                               state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
+                               openedAt: row[8], merchantDueAt: row[9])
+        }
+    }
+
+    /// How many of a shop's cases wait in each open state, counted on the list's index.
+    public static func openCounts(_ db: Database, shopID: String) throws -> [CaseState: Int] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT list_rank, COUNT(*) FROM cases INDEXED BY cases_shop_list
+            WHERE shop_id = ? AND kind = 'claim' AND list_rank < 3 GROUP BY list_rank
+            """, arguments: [shopID])
+        var counts: [CaseState: Int] = [:]
+        for row in rows {
+            let rank: Int = row[0]
+            // For claims each rank below 3 is exactly one state.
+            if let state = [CaseState.awaitingMerchant, .escalated, .awaitingCustomer].first(where: { CaseRecord.listRank(of: $0) == rank }) {
+                counts[state] = row[1]
+            }
+        }
+        return counts
+    }
+}
