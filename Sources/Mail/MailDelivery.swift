@@ -13,9 +13,12 @@ public struct MailDelivery: Sendable {
     public let replyTo: String?
     public let maxAttempts: Int
     public let logger: Logger
+    /// Words a queued notice (subject, text, HTML) just before its first delivery.
+    public let word: @Sendable (OutboxEntry) throws -> OutgoingMail
 
     public init(database: AppDatabase, transport: any MailTransport, from: String, replyTo: String? = nil, maxAttempts: Int = 12,
-                logger: Logger) {
+                logger: Logger, word: @escaping @Sendable (OutboxEntry) throws -> OutgoingMail = { $0.mail }) {
+        self.word = word
         self.database = database
         self.transport = transport
         self.from = from
@@ -28,6 +31,7 @@ public struct MailDelivery: Sendable {
         public var sent = 0
         public var retrying = 0
         public var failed = 0
+        public init() {}
     }
 
     /// Pause before attempt `attempt + 1` after `attempt` failures: 1 min, 2, 4, … ≤ 24 h.
@@ -65,10 +69,17 @@ public struct MailDelivery: Sendable {
     fileprivate enum Outcome { case sent, retrying, failed }
 
     private func deliver(_ entry: OutboxEntry, now: @Sendable () -> Date) -> Outcome {
-        let message = MIMEMessage(from: from, to: entry.mail.to, replyTo: entry.mail.replyTo ?? replyTo, subject: entry.mail.subject,
-                                  date: now(), messageID: entry.messageID, text: entry.mail.textBody, html: entry.mail.htmlBody)
         do {
-            try transport.deliver(message.render(), to: entry.mail.to, key: "bp\(entry.id)")
+            var mail = entry.mail
+            if !mail.isWorded {
+                mail = try word(entry)
+                try database.write { db in
+                    try Outbox.saveWording(db, id: entry.id, subject: mail.subject, textBody: mail.textBody, htmlBody: mail.htmlBody)
+                }
+            }
+            let message = MIMEMessage(from: from, to: mail.to, replyTo: mail.replyTo ?? replyTo, subject: mail.subject,
+                                      date: now(), messageID: entry.messageID, text: mail.textBody, html: mail.htmlBody)
+            try transport.deliver(message.render(), to: mail.to, key: "bp\(entry.id)")
             try database.write { db in try Outbox.markSent(db, id: entry.id, now: now()) }
             return .sent
         } catch {

@@ -17,7 +17,7 @@ extension App {
         if isNew {
             try context.record.insert(db)
         } else {
-            try context.record.update(db)
+            try context.record.save(db)
         }
         var documentEvent: Int64?
         var eventIDs: [Int64] = []

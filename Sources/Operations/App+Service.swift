@@ -124,7 +124,8 @@ extension App {
             try shop.update(db)
             var report = InsolvencyReport()
             let openIDs = try String.fetchAll(db, sql: """
-                SELECT id FROM cases WHERE shop_id = ? AND state IN ('awaiting_merchant', 'awaiting_customer') ORDER BY opened_at
+                SELECT id FROM cases INDEXED BY cases_shop_list
+                WHERE shop_id = ? AND kind = 'claim' AND list_rank IN (0, 2) AND state IN ('awaiting_merchant', 'awaiting_customer')
                 """, arguments: [shop.id])
             for id in openIDs {
                 guard let context = try CaseContext.load(db, caseID: id),
@@ -139,15 +140,8 @@ extension App {
             var told = Set<String>()
             for protection in protections where !told.contains(protection.customerEmail) {
                 told.insert(protection.customerEmail)
-                let t = catalogs[protection.locale]
-                let link = try mailer.customerLink(db, email: protection.customerEmail, to: .account, now: now)
-                let content = MailContent(
-                    subject: t.format("mail_insolvency_subject", ["shop": shop.name]),
-                    heading: t.format("mail_insolvency_heading", ["shop": shop.name]),
-                    paragraphs: [t.format("mail_insolvency_body", ["shop": shop.name])],
-                    action: .init(label: t("mail_button_view_protections"), url: link))
-                try mailer.queue(content, kind: "insolvency", to: protection.customerEmail, locale: protection.locale, caseID: nil,
-                                 dedupeKey: "insolvency:\(shop.id):\(protection.customerEmail)", db: db, now: now)
+                try mailer.enqueueProtectionMail(kind: "insolvency", protection: protection,
+                                                 dedupeKey: "insolvency:\(shop.id):\(protection.customerEmail)", db: db, now: now)
                 report.customersEmailed += 1
             }
             return report

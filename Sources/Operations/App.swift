@@ -52,7 +52,27 @@ public final class App: Sendable {
     }
 
     public func mailDelivery() -> MailDelivery {
-        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger)
+        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger,
+                     word: { [self] entry in try self.word(entry) })
+    }
+
+    /// Words one queued notice (see `NoticeMailer.word`).
+    public func word(_ entry: OutboxEntry) throws -> OutgoingMail {
+        try database.write { db in try NoticeMailer(app: self).word(entry, db: db, now: now()) }
+    }
+
+    /// Words every queued notice without delivering it (tests, and the mail page).
+    public func wordPendingMail() throws {
+        while true {
+            let batch = try database.read { db in try Outbox.unworded(db, limit: 200) }
+            if batch.isEmpty { return }
+            for entry in batch {
+                let mail = try word(entry)
+                try database.write { db in
+                    try Outbox.saveWording(db, id: entry.id, subject: mail.subject, textBody: mail.textBody, htmlBody: mail.htmlBody)
+                }
+            }
+        }
     }
 
     private static func loadOrCreateSecret(at path: String) throws -> [UInt8] {

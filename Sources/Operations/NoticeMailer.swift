@@ -25,36 +25,101 @@ public struct CaseContext: Sendable {
     }
 }
 
-/// Words the domain's notices as emails in the recipient's language and queues them
-/// in the outbox, inside the caller's transaction.
+/// What a queued email is to say, kept in the outbox row until it is worded at delivery.
+struct NoticePayload: Codable, Sendable {
+    /// A `Notice.Kind`, or `feedback_reminder` / `insolvency` for the protection emails.
+    var kind: String
+    var caseID: String?
+    var protectionID: String?
+    var to: Party
+    var text: String?
+    /// Whether the case went straight to the service team when it opened (insolvent shop).
+    var openedEscalated: Bool?
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> NoticePayload? {
+        try? JSONDecoder().decode(NoticePayload.self, from: Data(text.utf8))
+    }
+}
+
+/// Queues the domain's notices as emails to word later (inside the caller's transaction),
+/// and words them in the recipient's language when they are delivered.
 struct NoticeMailer {
     let app: App
 
     func enqueue(_ notices: [Notice], context: CaseContext, db: Database, now: Date) throws {
         for notice in notices {
-            switch notice.to {
-            case .customer:
-                let locale = context.protection.locale
-                let link = try customerLink(db, email: context.protection.customerEmail,
-                                            to: SiteRoute.customerCase(context.record.id), now: now)
-                let content = words(notice, context: context, locale: locale, link: link, db: db, now: now)
-                try queue(content, kind: notice.kind.rawValue, to: context.protection.customerEmail, locale: locale,
-                          caseID: context.record.id, db: db, now: now)
-            case .merchant:
-                let locale = context.shop.locale
-                let link = app.config.url(SiteRoute.merchantCase(context.record.id).path)
-                let content = words(notice, context: context, locale: locale, link: link, db: db, now: now)
-                for address in context.shop.notificationEmails {
-                    try queue(content, kind: notice.kind.rawValue, to: address, locale: locale, caseID: context.record.id, db: db, now: now)
-                }
+            let payload = NoticePayload(kind: notice.kind.rawValue, caseID: context.record.id, to: notice.to, text: notice.text,
+                                        openedEscalated: notice.kind == .caseOpenedCustomer ? context.record.file.state == .escalated : nil)
+            let addresses = notice.to == .customer ? [context.protection.customerEmail] : context.shop.notificationEmails
+            let locale = notice.to == .customer ? context.protection.locale : context.shop.locale
+            for address in addresses {
+                try Outbox.enqueue(db, .notice(payload.json(), kind: notice.kind.rawValue, caseID: context.record.id, to: address,
+                                               locale: locale.rawValue), now: now, messageDomain: app.config.mailDomain)
             }
         }
     }
 
-    func queue(_ content: MailContent, kind: String, to: String, locale: AppLocale, caseID: String?, dedupeKey: String? = nil,
-               db: Database, now: Date) throws {
-        let mail = app.composer.mail(content, kind: kind, to: to, locale: locale, caseID: caseID, dedupeKey: dedupeKey)
-        try Outbox.enqueue(db, mail, now: now, messageDomain: app.config.mailDomain)
+    /// Queues a protection's email (the day-23 question, the insolvency news) to word later.
+    func enqueueProtectionMail(kind: String, protection: ProtectionRecord, dedupeKey: String, db: Database, now: Date) throws {
+        let payload = NoticePayload(kind: kind, protectionID: protection.id, to: .customer)
+        try Outbox.enqueue(db, .notice(payload.json(), kind: kind, caseID: nil, to: protection.customerEmail,
+                                       locale: protection.locale.rawValue, dedupeKey: dedupeKey),
+                           now: now, messageDomain: app.config.mailDomain)
+    }
+
+    /// The words of a queued notice, in the language it was queued in. Links that sign the
+    /// customer in are created now, so they are fresh when the email leaves.
+    func word(_ entry: OutboxEntry, db: Database, now: Date) throws -> OutgoingMail {
+        guard let notice = entry.mail.notice, let payload = NoticePayload.decode(notice) else { return entry.mail }
+        let locale = AppLocale(rawValue: entry.mail.locale) ?? .en
+        let content: MailContent
+        if let caseID = payload.caseID, let kind = Notice.Kind(rawValue: payload.kind) {
+            guard let context = try CaseContext.load(db, caseID: caseID) else { throw NotFound() }
+            let link = payload.to == .customer
+                ? try customerLink(db, email: context.protection.customerEmail, to: SiteRoute.customerCase(caseID), now: now)
+                : app.config.url(SiteRoute.merchantCase(caseID).path)
+            content = words(Notice(kind, to: payload.to, text: payload.text), payload: payload, context: context, locale: locale,
+                            link: link, db: db, now: now)
+        } else if let protectionID = payload.protectionID, let protection = try ProtectionRecord.find(db, id: protectionID),
+                  let shop = try ShopRecord.find(db, id: protection.shopID) {
+            content = try protectionWords(payload.kind, protection: protection, shop: shop, locale: locale, db: db, now: now)
+        } else {
+            throw NotFound()
+        }
+        var mail = app.composer.mail(content, kind: entry.mail.kind, to: entry.mail.to, locale: locale, caseID: entry.mail.caseID,
+                                     dedupeKey: entry.mail.dedupeKey)
+        mail.notice = notice
+        return mail
+    }
+
+    /// The day-23 question and the insolvency news.
+    func protectionWords(_ kind: String, protection: ProtectionRecord, shop: ShopRecord, locale: AppLocale, db: Database,
+                         now: Date) throws -> MailContent {
+        let t = app.catalogs[locale]
+        let f = app.format(locale)
+        let args = ["shop": shop.name, "order": protection.orderNumber]
+        if kind == "insolvency" {
+            let link = try customerLink(db, email: protection.customerEmail, to: .account, now: now)
+            return MailContent(subject: t.format("mail_insolvency_subject", args), heading: t.format("mail_insolvency_heading", args),
+                               paragraphs: [t.format("mail_insolvency_body", args)],
+                               action: .init(label: t("mail_button_view_protections"), url: link))
+        }
+        let link = try customerLink(db, email: protection.customerEmail, to: .protection(protection.id), now: now)
+        return MailContent(
+            subject: t.format("mail_feedback_reminder_subject", args), heading: t.format("mail_feedback_reminder_heading", args),
+            paragraphs: [t.format("mail_feedback_reminder_body", args),
+                         t.format("mail_feedback_reminder_until", ["date": f.date(protection.expiresAt)])],
+            facts: [.init(label: t("fact_shop"), value: shop.name),
+                    .init(label: t("fact_order_number"), value: protection.orderNumber),
+                    .init(label: t("fact_order_date"), value: f.date(protection.orderDate)),
+                    .init(label: t("fact_order_value"), value: f.money(protection.value))],
+            action: .init(label: t("mail_button_give_feedback"), url: link + "#feedback"))
     }
 
     /// An absolute link that signs the customer in and opens `route`. It stays valid
@@ -65,7 +130,8 @@ struct NoticeMailer {
         return app.config.url(SiteRoute.loginLink(token: token).path + "?next=" + route.path)
     }
 
-    func words(_ notice: Notice, context: CaseContext, locale: AppLocale, link: String, db: Database, now: Date) -> MailContent {
+    func words(_ notice: Notice, payload: NoticePayload, context: CaseContext, locale: AppLocale, link: String, db: Database,
+               now: Date) -> MailContent {
         let t = app.catalogs[locale]
         let f = app.format(locale)
         let record = context.record, file = record.file
@@ -99,7 +165,7 @@ struct NoticeMailer {
                 quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
                 action: .init(label: t("mail_button_enter_response"), url: link))
         case .caseOpenedCustomer:
-            let body = file.state == .escalated ? line("mail_case_opened_customer_insolvent")
+            let body = payload.openedEscalated == true ? line("mail_case_opened_customer_insolvent")
                 : line("mail_case_opened_customer_body", ["days": String(app.config.deadlines.merchantDays)])
             return MailContent(subject: subject("case_opened_customer"), heading: line("mail_case_opened_customer_heading"),
                                paragraphs: [body], facts: facts, action: .init(label: t("mail_button_view_case"), url: link))

@@ -59,3 +59,55 @@ public enum CaseListing {
         return counts
     }
 }
+
+/// A case as the shop API lists it.
+public struct CaseSummaryRow: Sendable {
+    public var id: String
+    public var number: Int
+    public var protectionID: String
+    public var orderNumber: String
+    public var reason: String?
+    public var state: String
+    public var openedAt: Date
+    public var merchantDueAt: Date?
+    public var customerDueAt: Date?
+    public var closure: String?
+}
+
+extension CaseListing {
+    static let summaryColumns = """
+        c.id, c.number, c.protection_id, p.order_number, c.reason, c.state, c.opened_at,
+        CASE WHEN c.state = 'awaiting_merchant' THEN c.merchant_due_at END,
+        CASE WHEN c.state = 'awaiting_customer' THEN c.customer_due_at END, c.closure
+        """
+
+    static func summary(_ row: Row) -> CaseSummaryRow {
+        CaseSummaryRow(id: row[0], number: row[1], protectionID: row[2], orderNumber: row[3], reason: row[4], state: row[5],
+                       openedAt: row[6], merchantDueAt: row[7], customerDueAt: row[8], closure: row[9])
+    }
+
+    /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
+    public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
+        var sql = """
+            SELECT \(summaryColumns)
+            FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+            WHERE c.shop_id = ? AND c.kind = 'claim'
+            """
+        var arguments: StatementArguments = [shopID]
+        if let state {
+            sql += " AND c.list_rank = ? AND c.state = ?"
+            arguments += [CaseRecord.listRank(of: state), state.rawValue]
+        }
+        sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
+        arguments += [limit, offset]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(summary)
+    }
+
+    /// The case of a protection, as the API summarises it.
+    public static func claimSummary(_ db: Database, protectionID: String) throws -> CaseSummaryRow? {
+        try Row.fetchOne(db, sql: """
+            SELECT \(summaryColumns) FROM cases c JOIN protections p ON p.id = c.protection_id
+            WHERE c.protection_id = ? AND c.kind = 'claim'
+            """, arguments: [protectionID]).map(summary)
+    }
+}

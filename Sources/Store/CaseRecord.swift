@@ -116,11 +116,30 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
 
 extension CaseRecord {
     public static func find(_ db: Database, id: String) throws -> CaseRecord? {
-        try CaseRecord.fetchOne(db, key: id)
+        // A cached statement: these lookups run for every request and every case of a
+        // sweeper pass, and compiling the query each time was most of their cost.
+        try CaseRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id])
     }
 
     public static func claim(_ db: Database, protectionID: String) throws -> CaseRecord? {
         try CaseRecord.fetchOne(db, sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'", arguments: [protectionID])
+    }
+
+    /// Every column but the id, in the order of `updateSQL`.
+    static let updatableColumns = [
+        "number", "kind", "protection_id", "shop_id", "customer_email", "reason", "state", "amount_minor", "currency", "opened_at",
+        "merchant_due_at", "customer_due_at", "merchant_reminded_at", "customer_reminded_at", "refund", "refund_amount_minor",
+        "variant", "replied_at", "escalation_reason", "escalated_at", "closure", "closed_at", "outcome", "decision_amount_minor",
+        "assigned_agent_id", "queued_at", "list_rank", "list_key", "updated_at",
+    ]
+    static let updateSQL = "UPDATE cases SET " + updatableColumns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
+
+    /// Writes the case's row back through one cached statement.
+    public func save(_ db: Database) throws {
+        let values = try databaseDictionary
+        let statement = try db.cachedStatement(sql: Self.updateSQL)
+        try statement.execute(arguments: StatementArguments(Self.updatableColumns.map { values[$0] ?? .null } + [id.databaseValue]))
+        guard db.changesCount == 1 else { throw RecordError.recordNotFound(databaseTableName: "cases", key: ["id": id.databaseValue]) }
     }
 
     /// The next human case number. Called inside the write transaction that inserts the

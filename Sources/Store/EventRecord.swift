@@ -32,11 +32,11 @@ extension EventRecord {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = String(decoding: try encoder.encode(draft.data), as: UTF8.self)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [caseID, at, draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
-                             draft.audience.rawValue, draft.text, data])
+            """).execute(arguments: [caseID, at, draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
+                                     draft.audience.rawValue, draft.text, data])
         return db.lastInsertedRowID
     }
 

@@ -14,9 +14,13 @@ public struct OutgoingMail: Sendable, Equatable {
     public var replyTo: String?
     /// When set, a second mail with the same key is silently not queued (reminders).
     public var dedupeKey: String?
+    /// What to say, when the mail is worded at delivery (subject and bodies empty till then).
+    public var notice: String?
+
+    public var isWorded: Bool { notice == nil || !subject.isEmpty }
 
     public init(kind: String, caseID: String?, to: String, locale: String, subject: String, textBody: String,
-                htmlBody: String, replyTo: String? = nil, dedupeKey: String? = nil) {
+                htmlBody: String, replyTo: String? = nil, dedupeKey: String? = nil, notice: String? = nil) {
         self.kind = kind
         self.caseID = caseID
         self.to = to
@@ -26,6 +30,14 @@ public struct OutgoingMail: Sendable, Equatable {
         self.htmlBody = htmlBody
         self.replyTo = replyTo
         self.dedupeKey = dedupeKey
+        self.notice = notice
+    }
+
+    /// A mail to be worded at delivery from `notice`.
+    public static func notice(_ notice: String, kind: String, caseID: String?, to: String, locale: String,
+                              dedupeKey: String? = nil) -> OutgoingMail {
+        OutgoingMail(kind: kind, caseID: caseID, to: to, locale: locale, subject: "", textBody: "", htmlBody: "",
+                     dedupeKey: dedupeKey, notice: notice)
     }
 }
 
@@ -47,7 +59,7 @@ extension OutboxEntry: FetchableRecord {
     public init(row: Row) throws {
         let mail = OutgoingMail(kind: row["kind"], caseID: row["case_id"], to: row["to_address"], locale: row["locale"],
                                 subject: row["subject"], textBody: row["text_body"], htmlBody: row["html_body"],
-                                replyTo: row["reply_to"], dedupeKey: row["dedupe_key"])
+                                replyTo: row["reply_to"], dedupeKey: row["dedupe_key"], notice: row["notice"])
         self.init(id: row["id"], mail: mail, messageID: row["message_id"], createdAt: row["created_at"],
                   state: State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                   nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], sentAt: row["sent_at"])
@@ -59,13 +71,13 @@ public enum Outbox {
     @discardableResult
     public static func enqueue(_ db: Database, _ mail: OutgoingMail, now: Date, messageDomain: String) throws -> Bool {
         let messageID = "<\(Secrets.newID())@\(messageDomain)>"
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox (created_at, kind, case_id, to_address, locale, subject, text_body, html_body, reply_to,
-                                dedupe_key, message_id, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                dedupe_key, message_id, next_attempt_at, notice)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (dedupe_key) DO NOTHING
-            """, arguments: [now, mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
-                             mail.replyTo, mail.dedupeKey, messageID, now])
+            """).execute(arguments: [now, mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
+                             mail.replyTo, mail.dedupeKey, messageID, now, mail.notice])
         return db.changesCount == 1
     }
 
@@ -82,6 +94,20 @@ public enum Outbox {
                            arguments: [now + lease, entry.id])
         }
         return entries
+    }
+
+    /// Keeps the words a notice was given at its first delivery attempt, so retries send
+    /// the very same message and the mail page can show its subject.
+    public static func saveWording(_ db: Database, id: Int64, subject: String, textBody: String, htmlBody: String) throws {
+        try db.execute(sql: "UPDATE outbox SET subject = ?, text_body = ?, html_body = ? WHERE id = ?",
+                       arguments: [subject, textBody, htmlBody, id])
+    }
+
+    /// Notices not worded yet (oldest first).
+    public static func unworded(_ db: Database, limit: Int) throws -> [OutboxEntry] {
+        try OutboxEntry.fetchAll(db, sql: """
+            SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND notice IS NOT NULL AND subject = '' ORDER BY id LIMIT ?
+            """, arguments: [limit])
     }
 
     public static func markSent(_ db: Database, id: Int64, now: Date) throws {

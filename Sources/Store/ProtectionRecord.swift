@@ -75,7 +75,9 @@ extension ProtectionRecord: FetchableRecord, PersistableRecord {
 
 extension ProtectionRecord {
     public static func find(_ db: Database, id: String) throws -> ProtectionRecord? {
-        try ProtectionRecord.fetchOne(db, key: id)
+        // A cached statement: these lookups run for every request and every case of a
+        // sweeper pass, and compiling the query each time was most of their cost.
+        try ProtectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM protections WHERE id = ?"), arguments: [id])
     }
 
     public static func find(_ db: Database, shopID: String, orderNumber: String) throws -> ProtectionRecord? {

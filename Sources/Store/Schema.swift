@@ -7,7 +7,22 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-outbox-notices", migrate: v2)
+        migrator.registerMigration("v3-drop-cases-shop-state", migrate: v3)
         return migrator
+    }
+
+    /// Case notices are queued as what to say (`notice`, JSON) and worded when they are
+    /// delivered, so a sweeper pass or a form post does not render emails inside its
+    /// write transaction.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE outbox ADD COLUMN notice TEXT")
+    }
+
+    /// The shop's cases are listed, counted and escalated through `cases_shop_list`; this
+    /// index only cost every state change an extra B-tree update.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
     }
 
     private static func v1(_ db: Database) throws {

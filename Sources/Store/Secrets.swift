@@ -9,9 +9,16 @@ public enum Secrets {
     /// A secret token (sign-in links, sessions, API keys): 256 random bits, URL-safe.
     public static func newToken() -> String { base32(randomBytes(32)) }
 
+    /// Bytes from the system's cryptographic generator, eight at a time (asking for one
+    /// byte at a time costs a system call per byte).
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
     /// SHA-256 of a token in hex: what the database keeps instead of the token.

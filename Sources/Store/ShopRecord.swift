@@ -57,7 +57,9 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
 
 extension ShopRecord {
     public static func find(_ db: Database, id: String) throws -> ShopRecord? {
-        try ShopRecord.fetchOne(db, key: id)
+        // A cached statement: these lookups run for every request and every case of a
+        // sweeper pass, and compiling the query each time was most of their cost.
+        try ShopRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM shops WHERE id = ?"), arguments: [id])
     }
 
     /// The shop an API key belongs to (keys are stored as SHA-256 hashes).

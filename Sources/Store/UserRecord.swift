@@ -54,7 +54,9 @@ extension UserRecord: FetchableRecord, PersistableRecord {
 
 extension UserRecord {
     public static func find(_ db: Database, id: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db, key: id)
+        // A cached statement: these lookups run for every request and every case of a
+        // sweeper pass, and compiling the query each time was most of their cost.
+        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])
     }
 
     public static func find(_ db: Database, role: UserRole, email: String) throws -> UserRecord? {

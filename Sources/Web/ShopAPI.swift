@@ -98,10 +98,10 @@ struct ShopAPI {
             var payload: String
             do {
                 let inserted = try app.insertProtection(db, protection)
-                payload = try encode(protectionObject(inserted, caseRecord: nil, includeCase: false))
+                payload = try JSONBody.encode(protectionJSON(inserted, claim: nil))
             } catch let failure as APIFailure where failure.status == 409 {
                 status = 409
-                payload = try encode(["error": ["code": failure.code, "message": failure.message]])
+                payload = try JSONBody.encode(ErrorJSON(error: .init(code: failure.code, message: failure.message)))
             }
             if let key = idempotencyKey {
                 try db.execute(sql: """
@@ -125,12 +125,12 @@ struct ShopAPI {
     }
 
     private func show(_ shop: ShopRecord, _ id: String) throws -> HTTPResponse {
-        let found = try app.database.read { db -> (ProtectionRecord, CaseRecord?)? in
+        let found = try app.database.read { db -> (ProtectionRecord, CaseSummaryRow?)? in
             guard SiteRoute.isID(id), let protection = try ProtectionRecord.find(db, id: id), protection.shopID == shop.id else { return nil }
-            return (protection, try CaseRecord.claim(db, protectionID: id))
+            return (protection, try CaseListing.claimSummary(db, protectionID: id))
         }
-        guard let (protection, record) = found else { throw APIFailure(404, "not_found", "no protection \(id) for this shop") }
-        return json(200, try encode(protectionObject(protection, caseRecord: record, includeCase: true)))
+        guard let (protection, claim) = found else { throw APIFailure(404, "not_found", "no protection \(id) for this shop") }
+        return json(200, try JSONBody.encode(protectionJSON(protection, claim: .some(claim))))
     }
 
     private func cases(_ shop: ShopRecord, _ request: HTTPRequest) throws -> HTTPResponse {
@@ -148,71 +148,14 @@ struct ShopAPI {
             throw APIFailure(400, "invalid_paging", "limit must be 1 to 1000 and offset at least 0")
         }
         let rows = try app.database.read { db in
-            var sql = """
-                SELECT c.*, p.order_number FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
-                WHERE c.shop_id = ? AND c.kind = 'claim'
-                """
-            var arguments: StatementArguments = [shop.id]
-            if let state {
-                sql += " AND c.list_rank = ? AND c.state = ?"
-                arguments += [CaseRecord.listRank(of: state), state.rawValue]
-            }
-            sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
-            arguments += [limit, offset]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments)
+            try CaseListing.apiPage(db, shopID: shop.id, state: state, limit: limit, offset: offset)
         }
-        let list: [[String: Any]] = try rows.map { row in
-            var object = caseObject(try CaseRecord(row: row))
-            object["order_number"] = row["order_number"] as String
-            return object
-        }
-        return json(200, try encode(["cases": list]))
+        return json(200, try JSONBody.encode(CaseListJSON(cases: rows.map(CaseJSON.init(row:)))))
     }
 
-    private func protectionObject(_ p: ProtectionRecord, caseRecord: CaseRecord?, includeCase: Bool) -> [String: Any] {
+    private func protectionJSON(_ p: ProtectionRecord, claim: CaseSummaryRow??) -> ProtectionJSON {
         let state = p.state == .active && !p.facts.isActive(at: app.now()) ? "expired" : p.state.rawValue
-        var object: [String: Any] = [
-            "id": p.id,
-            "state": state,
-            "order_number": p.orderNumber,
-            "order_date": ISO8601.string(p.orderDate),
-            "amount": p.value.plainDecimal,
-            "currency": p.value.currency.code,
-            "customer_email": p.customerEmail,
-            "locale": p.locale.rawValue,
-            "activated_at": ISO8601.string(p.activatedAt),
-            "expires_at": ISO8601.string(p.expiresAt),
-        ]
-        if includeCase {
-            if let caseRecord {
-                var summary = caseObject(caseRecord)
-                summary["order_number"] = p.orderNumber
-                object["case"] = summary
-            } else {
-                object["case"] = NSNull()
-            }
-        }
-        return object
-    }
-
-    private func caseObject(_ record: CaseRecord) -> [String: Any] {
-        let file = record.file
-        func time(_ date: Date?) -> Any { date.map(ISO8601.string) ?? NSNull() }
-        return [
-            "id": record.id,
-            "number": record.number,
-            "protection_id": record.protectionID,
-            "reason": file.reason?.rawValue ?? NSNull(),
-            "state": file.state.rawValue,
-            "opened_at": time(file.openedAt),
-            "merchant_due_at": time(file.state == .awaitingMerchant ? file.merchantDueAt : nil),
-            "customer_due_at": time(file.state == .awaitingCustomer ? file.customerDueAt : nil),
-            "closure": file.closure?.rawValue ?? NSNull(),
-        ]
-    }
-
-    private func encode(_ object: [String: Any]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        return ProtectionJSON(protection: p, state: state, claim: claim)
     }
 
     private func json(_ status: Int, _ body: String) -> HTTPResponse {
@@ -220,7 +163,7 @@ struct ShopAPI {
     }
 
     private func failure(_ failure: APIFailure) -> HTTPResponse {
-        let body = (try? encode(["error": ["code": failure.code, "message": failure.message]])) ?? "{}"
+        let body = (try? JSONBody.encode(ErrorJSON(error: .init(code: failure.code, message: failure.message)))) ?? "{}"
         return json(failure.status, body)
     }
 }

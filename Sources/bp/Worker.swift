@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Operations
 import Protection
+import Mail
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,9 @@ struct Tick: ParsableCommand {
     @Option(help: "The time of the pass, ISO 8601 (2026-12-25T10:00:00Z). Default: now.")
     var at: String?
 
+    @Flag(name: .customLong("no-mail"), help: "Only the sweeper, no mail delivery (for measuring the sweeper alone).")
+    var noMail = false
+
     func run() throws {
         var time = Date()
         if let at {
@@ -68,7 +72,7 @@ struct Tick: ParsableCommand {
         let report = try app.sweep(at: time)
         let sweepSeconds = Date().timeIntervalSince(started)
         let passTime = time
-        let mail = try app.mailDelivery().deliverDue(now: { passTime })
+        let mail = noMail ? MailDelivery.Report() : try app.mailDelivery().deliverDue(now: { passTime })
         print("pass at \(ISO8601.string(time))")
         for (label, count) in report.lines { print("  \(label): \(count)") }
         print("  mail sent: \(mail.sent), retrying: \(mail.retrying), failed: \(mail.failed)")

@@ -50,8 +50,17 @@ final class Fixture {
         return id
     }
 
+    /// The outbox, every queued notice worded (as delivery would).
     func outbox() throws -> [OutboxEntry] {
-        try app.database.read { db in try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+        try app.wordPendingMail()
+        return try app.database.read { db in try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+    }
+
+    /// Delivery through a test transport, wording notices as the real worker does.
+    func delivery(_ transport: any MailTransport, maxAttempts: Int = 12) -> MailDelivery {
+        let app = self.app
+        return MailDelivery(database: app.database, transport: transport, from: "bp@op.pl", maxAttempts: maxAttempts,
+                            logger: Logger(label: "t"), word: { try app.word($0) })
     }
 
     func state(_ caseID: String) throws -> CaseState {

@@ -47,7 +47,7 @@ import Testing
         let queued = try f.outbox().count
         #expect(queued == 3)
         let transport = FlakyTransport(failures: queued + 1)
-        let delivery = MailDelivery(database: f.app.database, transport: transport, from: "bp@op.pl", logger: Logger(label: "t"))
+        let delivery = f.delivery(transport)
         let first = try delivery.deliverDue(now: { start })
         #expect(first.retrying == queued, "all fail the first time")
         #expect(try delivery.deliverDue(now: { start + 59 }).sent == 0, "not retried before a minute")
@@ -66,8 +66,7 @@ import Testing
     @Test func aMessageThatNeverGoesThroughIsMarkedFailedAndCanBeRetried() throws {
         let f = try Fixture()
         _ = try f.app.requestSignInLink(email: "anna@example.com", locale: .pl, client: "1.2.3.4")
-        let delivery = MailDelivery(database: f.app.database, transport: FlakyTransport(failures: 1000), from: "bp@op.pl", maxAttempts: 3,
-                                    logger: Logger(label: "t"))
+        let delivery = f.delivery(FlakyTransport(failures: 1000), maxAttempts: 3)
         var now = start
         for _ in 0..<4 {
             let at = now
@@ -80,7 +79,7 @@ import Testing
         #expect(entry.lastError?.contains("down") == true)
         #expect(try f.app.retryMail(id: entry.id, viewer: f.agent))
         #expect(throws: NotFound.self) { try f.app.retryMail(id: entry.id, viewer: f.merchant) }
-        let working = MailDelivery(database: f.app.database, transport: FlakyTransport(failures: 0), from: "bp@op.pl", logger: Logger(label: "t"))
+        let working = f.delivery(FlakyTransport(failures: 0))
         let later = now
         #expect(try working.deliverDue(now: { later }).sent == 1)
     }
@@ -89,7 +88,7 @@ import Testing
         let f = try Fixture()
         _ = try f.openCase("N-1")
         let maildir = MaildirTransport(directory: f.directory + "/mail")
-        let delivery = MailDelivery(database: f.app.database, transport: maildir, from: "bp@op.pl", logger: Logger(label: "t"))
+        let delivery = f.delivery(maildir)
         let report = try delivery.deliverDue(now: { start })
         let files = try FileManager.default.contentsOfDirectory(atPath: f.directory + "/mail/new")
         #expect(files.count == report.sent)

@@ -186,3 +186,22 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         #expect(Secrets.looksLikeToken(Secrets.newToken(), length: Secrets.tokenLength))
     }
 }
+
+@Suite struct CaseRowTests {
+    @Test func theFastUpdateWritesEveryColumn() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.write { (db: Database) throws -> Void in
+            let (_, _, record) = try insertShopAndCase(db)
+            #expect(Set(try record.databaseDictionary.keys) == Set(CaseRecord.updatableColumns + ["id"]))
+            var changed = record
+            changed.file.state = .escalated
+            changed.file.escalation = .merchantNoResponse
+            changed.file.escalatedAt = now + 60
+            changed.file.assignedAgentID = nil
+            changed.updatedAt = now + 60
+            try changed.save(db)
+            #expect(try CaseRecord.find(db, id: record.id) == changed)
+        }
+    }
+}
