@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # What the tests use on top: a sendmail-compatible client and an SMTP sink.
 TEST_PACKAGES := msmtp python3-aiosmtpd
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench fuzz clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: deps
 # same nginx (see README, Performance). Seeds bench/results/ on its first run.
 bench: build
 	bench/run
+
+# Every parser of client input under libFuzzer for FUZZ_SECONDS (60) each.
+fuzz: deps
+	scripts/fuzz
 
 clean:
 	rm -rf .build

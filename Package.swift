@@ -48,6 +48,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "FuzzHarnesses", dependencies: ["FastCGI", "Protection", "Rendering", "Operations", "Web"]),
+        .executableTarget(name: "BPFuzz", dependencies: ["FuzzHarnesses"]),
         .executableTarget(name: "bp", dependencies: [
             "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations", "Web",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Store", "Protection", "Mail", "Rendering",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Store", "Protection", "Mail", "Rendering", "FastCGI"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -4,21 +4,40 @@ import CFastCGI
 /// to us (request buffering on), so reads never wait on a slow client.
 public final class RequestBody {
     private let stream: UnsafeMutablePointer<FCGX_Stream>?
+    /// Bytes given in memory instead of a libfcgi stream (tests, fuzzing).
+    private let bytes: [UInt8]
+    private let chunkLimit: Int
     private var finished = false
     /// Bytes handed out so far.
     public private(set) var bytesRead = 0
 
     init(stream: UnsafeMutablePointer<FCGX_Stream>?) {
         self.stream = stream
+        self.bytes = []
+        self.chunkLimit = .max
     }
 
-    /// A body for tests and for callers that already hold the bytes.
-    public static func empty() -> RequestBody { RequestBody(stream: nil) }
+    /// A body that already sits in memory. `chunk` caps each read, to exercise readers
+    /// with bodies that arrive in small pieces.
+    public init(bytes: [UInt8], chunk: Int = .max) {
+        self.stream = nil
+        self.bytes = bytes
+        self.chunkLimit = max(1, chunk)
+    }
+
+    public static func empty() -> RequestBody { RequestBody(bytes: []) }
 
     /// Reads up to `buffer.count` bytes; returns 0 at the end of the body.
     /// A short read from libfcgi means the end of the body.
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard !finished, let stream, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        guard !finished, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        guard let stream else {
+            let n = min(buffer.count, chunkLimit, bytes.count - bytesRead)
+            guard n > 0 else { finished = true; return 0 }
+            bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress! + bytesRead, byteCount: n) }
+            bytesRead += n
+            return n
+        }
         let n = Int(FCGX_GetStr(base.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count), stream))
         if n < buffer.count { finished = true }
         if n > 0 { bytesRead += n }

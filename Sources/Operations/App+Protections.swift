@@ -53,6 +53,14 @@ extension App {
 
     /// Checks every field of a registration and builds the protection, active from now.
     public func validateRegistration(shop: ShopRecord, _ request: ProtectionRegistration) throws -> ProtectionRecord {
+        try request.validated(shopID: shop.id, shopLocale: shop.locale, now: now(), deadlines: config.deadlines)
+    }
+}
+
+extension ProtectionRegistration {
+    /// The protection these fields describe, or the API failure of the first bad field.
+    public func validated(shopID: String, shopLocale: AppLocale, now: Date, deadlines: Deadlines) throws -> ProtectionRecord {
+        let request = self
         guard let orderNumber = request.orderNumber, (1...64).contains(orderNumber.count),
               orderNumber.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value != 0x7f && !($0.properties.generalCategory == .control) && !$0.properties.isWhitespace })
         else { throw APIFailure(422, "invalid_order_number", "order_number must be 1 to 64 printable characters without spaces") }
@@ -79,17 +87,15 @@ extension App {
         guard let rawEmail = request.customerEmail, let email = EmailAddress.normalize(rawEmail) else {
             throw APIFailure(422, "invalid_customer_email", "customer_email must be an email address")
         }
-        var locale = shop.locale
+        var locale = shopLocale
         if let tag = request.locale, !tag.isEmpty {
             guard tag.count <= 35, tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
                 throw APIFailure(422, "invalid_locale", "locale must be a language tag such as pl or pl-PL")
             }
             locale = AppLocale(tag: tag) ?? .en
         }
-        let now = now()
-        let deadlines = config.deadlines
         return ProtectionRecord(
-            id: Secrets.newID(), shopID: shop.id, orderNumber: orderNumber, orderDate: orderDate,
+            id: Secrets.newID(), shopID: shopID, orderNumber: orderNumber, orderDate: orderDate,
             value: Money(minor: minor, currency: currency), customerEmail: email, locale: locale, state: .active,
             activatedAt: now, expiresAt: deadlines.protectionExpiry(activatedAt: now),
             reminderAt: deadlines.feedbackReminderAt(activatedAt: now))

@@ -1,8 +1,8 @@
 /// Decides a file's type from its bytes, never from its name or the browser's claim.
 /// Fed the file in chunks as it streams; plain text must be valid UTF-8 to the end
 /// and free of control characters other than tab, line feed, carriage return, form feed.
-struct ContentSniffer {
-    enum Kind: String {
+package struct ContentSniffer {
+    package enum Kind: String {
         case pdf = "application/pdf"
         case png = "image/png"
         case jpeg = "image/jpeg"
@@ -14,16 +14,18 @@ struct ContentSniffer {
     private var head: [UInt8] = []
     private var textPossible = true
     private var pending: [UInt8] = []  // an incomplete UTF-8 sequence at a chunk's end
-    private(set) var size = 0
+    package private(set) var size = 0
 
-    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+    package init() {}
+
+    package mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         size += bytes.count
         if head.count < 16 { head += bytes.prefix(16 - head.count) }
         if textPossible { checkText(bytes) }
     }
 
     /// The detected type once the whole file was fed, or nil when it is none we accept.
-    func finish() -> Kind? {
+    package func finish() -> Kind? {
         if let binary = Self.binaryKind(head) { return binary }
         guard textPossible, pending.isEmpty, size > 0 else { return nil }
         return .text

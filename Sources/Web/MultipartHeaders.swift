@@ -1,8 +1,8 @@
 /// The bits of multipart headers multipart-kit leaves to us: the boundary of the
 /// request's Content-Type, and `name` / `filename` / `filename*` of a part's
 /// Content-Disposition.
-enum MultipartHeaders {
-    static func boundary(fromContentType header: String) -> String? {
+package enum MultipartHeaders {
+    package static func boundary(fromContentType header: String) -> String? {
         for (key, value) in parameters(header) where key == "boundary" {
             guard (1...70).contains(value.utf8.count) else { return nil }
             return value
@@ -10,7 +10,7 @@ enum MultipartHeaders {
         return nil
     }
 
-    static func contentDisposition(_ header: String) -> (name: String?, filename: String?) {
+    package static func contentDisposition(_ header: String) -> (name: String?, filename: String?) {
         var name: String?, filename: String?, extended: String?
         for (key, value) in parameters(header) {
             switch key {
@@ -63,7 +63,7 @@ enum MultipartHeaders {
 
     /// A file name fit to store and show: the last path component, no control or quote
     /// characters, at most 150 characters.
-    static func sanitize(_ raw: String) -> String {
+    package static func sanitize(_ raw: String) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(last.unicodeScalars.filter {
             $0.value >= 0x20 && $0.value != 0x7F && !"\"<>|:*?".unicodeScalars.contains($0)

@@ -9,7 +9,7 @@ import Store
 
 /// The JSON API for shops (SPEC §7): `Authorization: Bearer <key>`, a key only ever sees
 /// its own shop, errors as `{"error": {"code", "message"}}`.
-struct ShopAPI {
+package struct ShopAPI {
     let app: App
     static let bodyLimit = 64 * 1024
 
@@ -71,19 +71,7 @@ struct ShopAPI {
             }
             return json(stored.status, stored.body)
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            throw APIFailure(400, "invalid_json", "the body must be a JSON object")
-        }
-        func string(_ name: String) throws -> String? {
-            guard let value = object[name], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
-                throw APIFailure(422, "invalid_\(name)", "\(name) must be a JSON string")
-            }
-            return text
-        }
-        let registration = ProtectionRegistration(
-            orderNumber: try string("order_number"), orderDate: try string("order_date"), amount: try string("amount"),
-            currency: try string("currency"), customerEmail: try string("customer_email"), locale: try string("locale"))
+        let registration = try Self.registration(fromJSON: body)
         let protection = try app.validateRegistration(shop: shop, registration)
         // Registration and the remembered answer commit together: two requests with one
         // key cannot both register.
@@ -112,6 +100,24 @@ struct ShopAPI {
             if status == 201 { response.setHeader("Location", SiteRoute.apiProtection(protection.id).path) }
             return response
         }
+    }
+
+    /// The fields of `POST /api/v1/protections` from its JSON body: an object whose
+    /// values are strings (amounts too, so no float ever touches money).
+    package static func registration(fromJSON body: [UInt8]) throws -> ProtectionRegistration {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            throw APIFailure(400, "invalid_json", "the body must be a JSON object")
+        }
+        func string(_ name: String) throws -> String? {
+            guard let value = object[name], !(value is NSNull) else { return nil }
+            guard let text = value as? String else {
+                throw APIFailure(422, "invalid_\(name)", "\(name) must be a JSON string")
+            }
+            return text
+        }
+        return ProtectionRegistration(
+            orderNumber: try string("order_number"), orderDate: try string("order_date"), amount: try string("amount"),
+            currency: try string("currency"), customerEmail: try string("customer_email"), locale: try string("locale"))
     }
 
     private func storedResponse(shop: ShopRecord, key: String) throws -> (hash: String, status: Int, body: String)? {

@@ -9,7 +9,7 @@ struct BP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bp",
         abstract: "Buyer Protection: the FastCGI app, its worker and its tools.",
-        subcommands: [Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self])
+        subcommands: [Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self, Backup.self, Restore.self, Check.self])
 }
 
 /// What every command starts with: logging, configuration from the environment, the app.
@@ -19,6 +19,9 @@ enum Setup {
     static func logging() {
         guard !bootstrapped else { return }
         bootstrapped = true
+        // A sendmail command that exits without reading its input must not kill the
+        // worker with SIGPIPE: the write fails and the delivery is retried instead.
+        signal(SIGPIPE, SIG_IGN)
         let level = ProcessInfo.processInfo.environment["BP_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -80,6 +80,9 @@ import Testing
         try """
         #!/bin/sh
         # Refuses the first two messages it is given, then keeps every message in a file.
+        # Deliveries run side by side: count under a lock.
+        exec 9> \(directory)/lock
+        flock 9
         count=$(cat \(directory)/count 2>/dev/null || echo 0)
         echo $((count + 1)) > \(directory)/count
         if [ "$count" -lt 2 ]; then echo "421 try later" >&2; exit 75; fi

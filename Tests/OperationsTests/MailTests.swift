@@ -123,3 +123,12 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 10)
     }
 }
+
+@Suite struct SendmailPipeTests {
+    @Test func aCommandThatExitsWithoutReadingIsAFailureNotACrash() throws {
+        signal(SIGPIPE, SIG_IGN)  // as every bp command does
+        let transport = SendmailTransport(commandLine: "/bin/false", timeout: 5)
+        let big = String(repeating: "x", count: 1_000_000)
+        #expect(throws: MailDeliveryError.self) { try transport.deliver(big, to: "a@b.pl", key: "1") }
+    }
+}

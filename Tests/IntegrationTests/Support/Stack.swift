@@ -89,6 +89,34 @@ final class Stack: @unchecked Sendable {
 
     var servePID: Int32 { serve?.processIdentifier ?? 0 }
 
+    /// Kills `bp serve` without warning (SIGKILL), as a crash would.
+    func killServe() {
+        guard let serve, serve.isRunning else { return }
+        kill(serve.processIdentifier, SIGKILL)
+        serve.waitUntilExit()
+    }
+
+    /// Starts `bp serve` again after a crash, as `make run` does.
+    func restartServe() throws {
+        killServe()
+        try? FileManager.default.removeItem(atPath: data + "/run/bp.sock")
+        try startServe()
+    }
+
+    /// Starts a `bp worker` on this stack; the caller stops it.
+    func startWorker(interval: Int = 1) throws -> Process {
+        let worker = Process()
+        worker.executableURL = URL(fileURLWithPath: Stack.bp)
+        worker.arguments = ["worker"]
+        var env = environment
+        env["BP_WORKER_INTERVAL"] = String(interval)
+        worker.environment = env
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        return worker
+    }
+
     func stop() {
         guard !stopped else { return }
         stopped = true
@@ -123,7 +151,7 @@ final class Stack: @unchecked Sendable {
     func tick(at date: Date) throws -> Output {
         let formatter = ISO8601DateFormatter()
         let output = try run(["tick", "--at", formatter.string(from: date)])
-        guard output.status == 0 else { throw HTTPFailure(description: "bp tick: \(output.stderr)") }
+        guard output.status == 0 else { throw HTTPFailure(description: "bp tick exited \(output.status): \(output.stderr.suffix(2000))") }
         return output
     }
 

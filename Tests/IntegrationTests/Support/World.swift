@@ -3,7 +3,7 @@ import Testing
 
 /// A shop with two notification addresses, a merchant, an agent and helpers to move
 /// people through the product the way they would: API calls, emailed links, real forms.
-final class World {
+final class World: @unchecked Sendable {
     let stack: Stack
     let shopID: String
     let apiKey: String

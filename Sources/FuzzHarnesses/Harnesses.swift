@@ -1,0 +1,121 @@
+import FastCGI
+import Foundation
+import Operations
+import Protection
+import Rendering
+import Web
+
+/// What the fuzzers feed with arbitrary bytes: every parser that reads what a client
+/// sends. Each harness must return without crashing whatever it is given, and checks
+/// the properties its parser promises (a parsed amount prints back to itself, a file's
+/// type does not depend on how its bytes were split, …). `bp-fuzz` runs them under
+/// libFuzzer; the tests replay the committed corpus through them.
+public enum Harnesses {
+    public static let names = ["urlencoded", "multipart", "cookies", "route", "amount", "json", "sniffer", "iso8601"]
+
+    public static func run(_ name: String, _ data: [UInt8]) {
+        switch name {
+        case "urlencoded": urlencoded(data)
+        case "multipart": multipart(data)
+        case "cookies": cookies(data)
+        case "route": route(data)
+        case "amount": amount(data)
+        case "json": json(data)
+        case "sniffer": sniffer(data)
+        case "iso8601": iso8601(data)
+        default: fatalError("unknown harness \(name)")
+        }
+    }
+
+    static func urlencoded(_ data: [UInt8]) {
+        guard let fields = try? URLEncoded.parse(data, maxFields: 64) else { return }
+        precondition(fields.values.reduce(0) { $0 + $1.count } <= 64, "field limit")
+        for (name, values) in fields {
+            // What was decoded encodes back to something that decodes the same.
+            let again = try? URLEncoded.parse(values.map { URLEncoded.encode(name) + "=" + URLEncoded.encode($0) }.joined(separator: "&"))
+            precondition(again == nil || again?[name] == values, "urlencoded round trip")
+        }
+    }
+
+    static let uploads: String = {
+        let path = NSTemporaryDirectory() + "bp-fuzz-uploads-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// The whole multipart path: multipart-kit's parser, our part headers, limits, file
+    /// sinks and type detection, fed in chunks of a size the input chooses.
+    static func multipart(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let chunk = Int(first % 64) + 1
+        let body = Array(data.dropFirst())
+        let request = HTTPRequest(params: ["REQUEST_METHOD": "POST", "CONTENT_TYPE": "multipart/form-data; boundary=XyZ",
+                                           "CONTENT_LENGTH": String(body.count)],
+                                  body: RequestBody(bytes: body, chunk: chunk))
+        let limits = FormBody.Limits(fieldBytes: 256, fields: 8, fileBytes: 512, files: 3, requestBytes: 4096)
+        if let form = try? FormBody.read(request, limits: limits, uploadDirectory: uploads) {
+            precondition(form.uploads.count <= 3, "file limit")
+            precondition(form.uploads.allSatisfy { $0.size > 0 && $0.size <= 512 }, "file size limit")
+            precondition(form.fields.values.allSatisfy { $0.allSatisfy { $0.utf8.count <= 256 } }, "field size limit")
+            form.cleanUp()
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []
+        precondition(left.isEmpty, "an upload file outlived its request")
+    }
+
+    static func cookies(_ data: [UInt8]) {
+        let parsed = Cookies.parse(String(decoding: data, as: UTF8.self))
+        precondition(parsed.keys.allSatisfy { !$0.isEmpty }, "empty cookie name")
+    }
+
+    static func route(_ data: [UInt8]) {
+        guard let route = SiteRoute(path: String(decoding: data, as: UTF8.self)) else { return }
+        precondition(SiteRoute(path: route.path) == route, "route round trip")
+    }
+
+    static func amount(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        for digits in [0, 2, 3] {
+            if case .success(let minor) = AmountText.parse(text, minorDigits: digits) {
+                precondition(minor > 0 && minor <= AmountText.maximumMinor, "amount range")
+                let printed = AmountText.plain(minor: minor, digits: digits, separator: ".")
+                precondition(AmountText.parse(printed, minorDigits: digits) == .success(minor), "amount round trip")
+            }
+        }
+    }
+
+    static func json(_ data: [UInt8]) {
+        guard let registration = try? ShopAPI.registration(fromJSON: data) else { return }
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        if let protection = try? registration.validated(shopID: "shop", shopLocale: .pl, now: now, deadlines: Deadlines()) {
+            precondition(protection.value.minor > 0, "positive amount")
+            precondition(EmailAddress.normalize(protection.customerEmail) == protection.customerEmail, "normalized email")
+            precondition((1...64).contains(protection.orderNumber.count), "order number length")
+        }
+    }
+
+    /// The detected type must not depend on how the bytes were split.
+    static func sniffer(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let body = Array(data.dropFirst())
+        var whole = ContentSniffer()
+        body.withUnsafeBytes { whole.feed($0) }
+        var pieces = ContentSniffer()
+        let step = Int(first % 7) + 1
+        var index = 0
+        while index < body.count {
+            let end = min(body.count, index + step)
+            body[index..<end].withUnsafeBytes { pieces.feed($0) }
+            index = end
+        }
+        precondition(whole.finish() == pieces.finish(), "sniffing depends on chunking")
+        if whole.finish() == .text { precondition(String(validating: body, as: UTF8.self) != nil, "text that is not UTF-8") }
+    }
+
+    static func iso8601(_ data: [UInt8]) {
+        guard let date = ISO8601.parse(String(decoding: data, as: UTF8.self)) else { return }
+        let printed = ISO8601.string(date)
+        precondition(ISO8601.parse(printed).map { Int($0.timeIntervalSince1970) } == Int(date.timeIntervalSince1970.rounded(.down)),
+                     "ISO 8601 round trip")
+    }
+}

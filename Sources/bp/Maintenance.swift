@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Operations
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database (consistently, while the app serves), the documents and the secret into DIR.")
+
+    @Argument(help: "An empty folder for the backup.") var directory: String
+
+    func run() throws {
+        let app = try Setup.app()
+        do {
+            let report = try app.backup(to: directory)
+            print("backup in \(directory): database \(report.databaseBytes / 1024) KB, \(report.documents) documents")
+        } catch let invalid as InvalidInput {
+            Setup.fail(invalid.description, code: 2)
+        }
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup made by `bp backup` in place of this data folder's database, documents and secret.")
+
+    @Argument(help: "The backup's folder.") var directory: String
+
+    func run() throws {
+        Setup.logging()
+        let config = try Setup.config()
+        do {
+            try App.restore(from: directory, into: config)
+            print("restored \(directory) into \(config.dataDirectory); run `bp migrate` if the backup is older than this build")
+        } catch let invalid as InvalidInput {
+            Setup.fail(invalid.description, code: 2)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the database's integrity, documents against their files, and the outbox; exit 1 on a problem.")
+
+    @Flag(help: "Remove upload and document files older than the grace period that no row refers to.") var repair = false
+    @Option(help: "Seconds a file without a row is left alone (a request may still be writing it).") var grace = 3600
+
+    func run() throws {
+        let app = try Setup.app()
+        let report = try app.check(repair: repair, grace: TimeInterval(grace))
+        print("integrity: \(report.integrity)")
+        print("documents without their file: \(report.documentsWithoutFile.count)")
+        print("files no document refers to (older than an hour): \(report.unreferencedFiles.count)")
+        print("abandoned uploads (older than an hour): \(report.abandonedUploads.count)")
+        print("emails failed for good: \(report.failedMails)")
+        print("oldest waiting email: \(report.oldestWaitingMail.map { "\(Int($0)) s" } ?? "none")")
+        if repair { print("removed: \(report.removed) files") }
+        if !report.problems.isEmpty {
+            for problem in report.problems { print("problem: \(problem)") }
+            throw ExitCode(1)
+        }
+    }
+}
