@@ -7,10 +7,28 @@ import FuzzHarnesses
 #if FUZZING
 nonisolated(unsafe) let harness = ProcessInfo.processInfo.environment["BP_FUZZ_TARGET"] ?? "urlencoded"
 
+typealias FuzzCallback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+/// libFuzzer's entry for programs that bring their own main (SwiftPM names an executable's
+/// entry point `<Target>_main`, so libFuzzer's own `main` cannot be used).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: FuzzCallback) -> CInt
+
+/// The input callback under the name libFuzzer's own main looks for (its archive member
+/// gets linked in too).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    Harnesses.run(harness, Array(UnsafeRawBufferPointer(start: start, count: count)))
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    Harnesses.run(harness, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+@_cdecl("BPFuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzOne(data, size) }
 }
 #else
 @main

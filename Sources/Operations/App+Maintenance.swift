@@ -122,21 +122,35 @@ extension App {
         report.failedMails = failed
         report.oldestWaitingMail = oldest.map { now.timeIntervalSince($0) }
         for row in rows where !documents.exists(sha256: row["sha256"]) { report.documentsWithoutFile.append(row["id"]) }
+        let files = try leftoverFiles(referenced: referenced, remove: repair, grace: grace)
+        report.unreferencedFiles = files.unreferenced
+        report.abandonedUploads = files.abandoned
+        report.removed = files.removed
+        return report
+    }
+
+    /// Files older than `grace` that no document row refers to: uploads of requests
+    /// that died, stored files whose row never committed. Removed when `remove` is set.
+    public func leftoverFiles(referenced known: Set<String>? = nil, remove: Bool, grace: TimeInterval = 3600) throws
+        -> (unreferenced: [String], abandoned: [String], removed: Int) {
+        let referenced = try known ?? Set(database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents") })
         let fm = FileManager.default
+        let now = now()
         func old(_ path: String) -> Bool {
             guard let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return false }
             return now.timeIntervalSince(modified) > grace
         }
+        var unreferenced: [String] = [], abandoned: [String] = [], removed = 0
         for relative in (fm.enumerator(atPath: documents.root)?.allObjects as? [String] ?? []) {
             let name = (relative as NSString).lastPathComponent
             guard name.count == 64, !referenced.contains(name), old(documents.root + "/" + relative) else { continue }
-            report.unreferencedFiles.append(relative)
-            if repair, (try? fm.removeItem(atPath: documents.root + "/" + relative)) != nil { report.removed += 1 }
+            unreferenced.append(relative)
+            if remove, (try? fm.removeItem(atPath: documents.root + "/" + relative)) != nil { removed += 1 }
         }
         for name in (try? fm.contentsOfDirectory(atPath: documents.incoming)) ?? [] where old(documents.incoming + "/" + name) {
-            report.abandonedUploads.append(name)
-            if repair, (try? fm.removeItem(atPath: documents.incoming + "/" + name)) != nil { report.removed += 1 }
+            abandoned.append(name)
+            if remove, (try? fm.removeItem(atPath: documents.incoming + "/" + name)) != nil { removed += 1 }
         }
-        return report
+        return (unreferenced, abandoned, removed)
     }
 }

@@ -6,7 +6,7 @@ import Store
 /// Passwords of merchants and agents: scrypt (N=2^15, r=8, p=1) with a random salt per
 /// user, stored as `scrypt$N$r$p$salt$hash` (base64).
 public enum Passwords {
-    public static let minimumLength = 10
+    public static let minimumLength = 12
 
     public static func hash(_ password: String, rounds: Int = 1 << 15) throws -> String {
         let salt = Secrets.randomBytes(16)

@@ -45,6 +45,8 @@ public enum SiteRoute: Equatable, Sendable {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         if segments.count > 1, segments.last == "" { segments.removeLast() }  // tolerate one trailing slash
         guard segments.allSatisfy({ $0.utf8.count <= 128 }) else { return nil }
+        // "//" anywhere but the root is no path of ours.
+        guard segments == [""] || !segments.contains("") else { return nil }
         func id(_ s: String) -> String? { SiteRoute.isID(s) ? s : nil }
         let s = segments
         let n = s.count

@@ -103,6 +103,7 @@ package final class FormBody {
 private final class MultipartReader {
     let form: FormBody
     let parser: MultipartParser
+    var guardian: MultipartGuard
     let limits: FormBody.Limits
     let directory: String
 
@@ -124,6 +125,7 @@ private final class MultipartReader {
     init(form: FormBody, boundary: String, limits: FormBody.Limits, directory: String) {
         self.form = form
         self.parser = MultipartParser(boundary: boundary)
+        self.guardian = MultipartGuard(boundary: boundary)
         self.limits = limits
         self.directory = directory
         parser.onHeader = { [unowned self] name, value in self.header(name, value) }
@@ -142,7 +144,12 @@ private final class MultipartReader {
                 fail(.tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)]))
             }
             if failure == nil {
-                do { try parser.execute(Array(chunk[0..<n])) } catch { fail(.malformed("multipart syntax")) }
+                let safe = chunk.withUnsafeBytes { guardian.accept(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                if !safe {
+                    fail(.malformed("a part header name with a byte over 127"))
+                } else {
+                    do { try parser.execute(Array(chunk[0..<n])) } catch { fail(.malformed("multipart syntax")) }
+                }
             }
             if let failure { throw failure }
         }

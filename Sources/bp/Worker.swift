@@ -16,6 +16,7 @@ struct Worker: ParsableCommand {
         SignalWaiter.blockStopSignals()
         let delivery = app.mailDelivery()
         var lastSweep = Date.distantPast
+        var lastCleanup = Date.distantPast
         logger.info("worker started", metadata: ["interval": "\(Int(app.config.workerInterval)) s"])
         while true {
             let now = Date()
@@ -24,12 +25,19 @@ struct Worker: ParsableCommand {
                 do {
                     let started = Date()
                     let report = try app.sweep(at: now)
-                    if report.transitions > 0 {
-                        logger.info("sweeper pass", metadata: ["transitions": "\(report.transitions)",
-                                                               "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
-                    }
+                    var metadata: Logger.Metadata = ["ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+                                                     "transitions": "\(report.transitions)"]
+                    for (label, count) in report.lines where count > 0 { metadata[label] = "\(count)" }
+                    logger.info("sweeper pass", metadata: metadata)
                 } catch {
                     logger.error("sweeper pass failed", metadata: ["error": "\(error)"])
+                }
+            }
+            // Once an hour: files that requests which died left behind.
+            if now.timeIntervalSince(lastCleanup) >= 3600 {
+                lastCleanup = now
+                if let files = try? app.leftoverFiles(remove: true), files.removed > 0 {
+                    logger.info("removed leftover files", metadata: ["files": "\(files.removed)"])
                 }
             }
             do {

@@ -127,3 +127,28 @@ import Testing
         #expect(!CSRF(secret: Array(repeating: 8, count: 32)).isValid(token, for: "cookie-a"), "another server secret")
     }
 }
+
+@Suite struct MultipartGuardTests {
+    func accepts(_ body: [UInt8], chunk: Int) -> Bool {
+        var guardian = MultipartGuard(boundary: "XyZ")
+        var index = 0
+        while index < body.count {
+            let end = min(body.count, index + chunk)
+            if !body[index..<end].withUnsafeBytes({ guardian.accept($0) }) { return false }
+            index = end
+        }
+        return true
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 64, 4096])
+    func aHeaderNameWithAByteOver127IsStoppedWhateverTheChunking(chunk: Int) {
+        let good = Array("--XyZ\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"zażółć.pdf\"\r\n\r\n\u{00FF}\u{00FE}body\r\n--XyZ--\r\n".utf8)
+        #expect(accepts(good, chunk: chunk), "UTF-8 in a header value is fine")
+        let binaryBody = Array("--XyZ\r\nA: b\r\n\r\n".utf8) + [0xC3, 0x0D, 0x0A, 0xFF] + Array("\r\n--XyZ\r\nB: c\r\n\r\nx\r\n--XyZ--".utf8)
+        #expect(accepts(binaryBody, chunk: chunk), "any bytes in a body")
+        let bad = Array("--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ\r\nCont".utf8) + [0xC4, 0x85] + Array("nt: x\r\n\r\n".utf8)
+        #expect(!accepts(bad, chunk: chunk), "a byte over 127 in the second part's header name")
+        let epilogue = Array("--XyZ\r\nA: b\r\n\r\nx\r\n--XyZ--\r\n".utf8) + [0xFF, 0x3A]
+        #expect(accepts(epilogue, chunk: chunk), "the epilogue is ignored")
+    }
+}

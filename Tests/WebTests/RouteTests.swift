@@ -29,7 +29,7 @@ import Testing
 
     @Test(arguments: ["", "x", "/nope", "/cases/short", "/cases/ABCDEFGHIJKLMNOPQRSTUVWXYZ", "/cases/\(id)/delete",
                       "/login/notatoken", "/service/mail/abc/retry", "/cases/\(id)/answer/x", "//account", "/account/../etc",
-                      "/api/v2/cases", "/service/cases/\(id)/explode", "/documents/" + String(repeating: "a", count: 200)])
+                      "/api/v2/cases", "/service/cases/\(id)/explode", "/api/v1/protections//", "/merchant//cases", "/documents/" + String(repeating: "a", count: 200)])
     func unknownPathsMatchNothing(path: String) {
         #expect(SiteRoute(path: path) == nil)
     }
