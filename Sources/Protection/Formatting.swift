@@ -158,15 +158,20 @@ public enum ISO8601 {
         }
         guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60,
               (1...9999).contains(year) else { return nil }
-        var components = DateComponents()
-        components.year = year; components.month = month; components.day = day
-        components.hour = hour; components.minute = minute; components.second = second
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: components) else { return nil }
-        // Reject dates the calendar rolled over ("2026-02-31").
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        guard back.year == year, back.month == month, back.day == day else { return nil }
+        // Proleptic Gregorian arithmetic, as ISO 8601 (and `string`, through gmtime)
+        // counts; Foundation's calendar switches to Julian before 1582.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= monthDays[month - 1] else { return nil }
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64(month > 2 ? month - 3 : month + 9)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
         return date.addingTimeInterval(TimeInterval(-offset))
     }
 }

@@ -119,3 +119,17 @@ import Testing
         }
     }
 }
+
+@Suite struct ISO8601CalendarTests {
+    @Test func datesBefore1582AreProlepticGregorianBothWays() {
+        // Found by fuzzing: Foundation's calendar is Julian before 1582, gmtime is not.
+        let text = "1013-11-25T17:00:00.123-0550"
+        let date = ISO8601.parse(text)
+        #expect(date.map(ISO8601.string) == "1013-11-25T22:50:00Z")
+        #expect(ISO8601.parse("0001-01-01T00:00:00Z").map(ISO8601.string) == "0001-01-01T00:00:00Z")
+        #expect(ISO8601.parse("2024-02-29") != nil)
+        #expect(ISO8601.parse("2023-02-29") == nil)
+        #expect(ISO8601.parse("1900-02-29") == nil)
+        #expect(ISO8601.parse("2000-02-29") != nil)
+    }
+}

@@ -1,0 +1,263 @@
+"""Every role's path in Chromium (issue "Real browsers"): the customer signs in with the
+emailed link and opens a case with a file chosen in the file input, the merchant replies
+with a document, the customer answers, the agent works the queue, writes a note and
+decides. Every page is looked at (screenshots at desktop and phone size, axe-core, no
+sideways scrolling, tap targets); test_z_valid_html.py checks their HTML afterwards."""
+import os
+import tempfile
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+from stack import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def a_file(name, data):
+    path = os.path.join(tempfile.mkdtemp(prefix="bp-upload-"), name)
+    with open(path, "wb") as file:
+        file.write(data)
+    return path
+
+
+def wait_for(pages, css):
+    return WebDriverWait(pages.driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def submit(form):
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def sign_in_staff(stack, pages, path, email):
+    pages.get(stack, path)
+    pages.driver.find_element(By.ID, "email").send_keys(email)
+    pages.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit(pages.driver.find_element(By.CSS_SELECTOR, "main form"))
+
+
+def test_every_role_from_feedback_to_decision(stack, browsers):
+    protection = stack.register("WEB-1001", amount="249.99")
+
+    # The customer: landing page, the sign-in link from the mail, the four options.
+    anna = browsers()
+    anna.get(stack, "/")
+    anna.look("landing")
+    anna.get(stack, "/login")
+    anna.look("customer-login")
+    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com")
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(anna, "main h1")
+    anna.look("check-email")
+    stack.deliver_mail()
+    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
+    wait_for(anna, ".protection-list")
+    anna.look("account")
+    anna.driver.find_element(By.CSS_SELECTOR, ".protection-card h2 a").click()
+    wait_for(anna, "#feedback")
+    anna.look("protection-feedback-form")
+    labels = [label.text for label in anna.driver.find_elements(By.CSS_SELECTOR, "fieldset.choices label")]
+    assert labels == ["Everything is fine, I'd like to end Buyer Protection", "I have not received my order",
+                      "I have not received my refund from the shop", "I have a different matter"]
+
+    # The progressive touches: chosen files are listed with their sizes, one over the
+    # limit is flagged, and the submit button is disabled after the first click.
+    file_input = anna.driver.find_element(By.CSS_SELECTOR, "input[type=file]")
+    big = a_file("too-big.pdf", PDF + b"0" * (11 * 1024 * 1024))
+    file_input.send_keys(big)
+    flagged = anna.driver.find_element(By.CSS_SELECTOR, ".file-list li")
+    assert "too-big.pdf" in flagged.text and "too-large" in flagged.get_attribute("class")
+    anna.driver.execute_script("arguments[0].value = ''", file_input)
+    confirmation = a_file("order-confirmation.pdf", PDF)
+    file_input.send_keys(confirmation)
+    listed = anna.driver.find_element(By.CSS_SELECTOR, ".file-list li").text
+    assert "order-confirmation.pdf" in listed and "KB" in listed
+
+    anna.driver.find_element(By.CSS_SELECTOR, "label[for=option-not_received]").click()
+    anna.driver.find_element(By.ID, "message-feedback").send_keys("The parcel never came.")
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
+    wait_for(anna, ".timeline")
+    assert "order-confirmation.pdf" in anna.driver.page_source
+    anna.look("customer-case-opened")
+    case_path = anna.driver.current_url.split(stack.base)[1].split("?")[0]
+    case_id = case_path.rsplit("/", 1)[1]
+
+    # The merchant: sign in, the case from the list, the reply form.
+    shop = browsers()
+    shop.get(stack, "/merchant/login")
+    shop.look("merchant-login")
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    wait_for(shop, "table.cases")
+    shop.look("merchant-cases")
+    shop.driver.find_element(By.CSS_SELECTOR, f"a[href='/merchant/cases/{case_id}']").click()
+    wait_for(shop, ".timeline")
+    assert "order-confirmation.pdf" in shop.driver.page_source
+    shop.look("merchant-case")
+    shop.driver.find_element(By.CSS_SELECTOR, "a.button[href$='/reply']").click()
+    wait_for(shop, ".reply-form")
+    shop.look("merchant-reply-form")
+    amount = shop.driver.find_element(By.ID, "amount")
+    assert amount.get_attribute("value") == "249.99", "prefilled with the order value"
+    amount_field = shop.driver.find_element(By.CSS_SELECTOR, ".amount-field")
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-no]").click()
+    assert not amount_field.is_displayed(), "no amount for 'no'"
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-yes_after_return]").click()
+    assert amount_field.is_displayed()
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-yes]").click()
+    assert amount_field.is_displayed()
+    amount.clear()
+    amount.send_keys("100,00")
+    shop.driver.find_element(By.ID, "message-reply").send_keys("We refund half; the other half was delivered.")
+    shop.driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(a_file("proof.pdf", PDF + b"proof"))
+    submit(shop.driver.find_element(By.CSS_SELECTOR, ".reply-form"))
+    wait_for(shop, ".flash")
+    shop.look("merchant-case-replied")
+
+    # The customer answers from the email's button.
+    stack.deliver_mail()
+    anna.driver.get(stack.link_in_last_mail("anna@example.com", contains="next=/cases/"))
+    wait_for(anna, "#answer")
+    anna.look("customer-answer-form")
+    answers = [e.get_attribute("value") for e in anna.driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")]
+    assert answers == ["refund_received", "refund_not_received", "partial_refused"]
+    anna.driver.find_element(By.CSS_SELECTOR, "label[for=answer-partial_refused]").click()
+    form = anna.driver.find_element(By.CSS_SELECTOR, "#answer form")
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    # The form is sent once: held back here so the page stays, the button is disabled.
+    anna.driver.execute_script("arguments[0].addEventListener('submit', e => e.preventDefault())", form)
+    button.click()
+    WebDriverWait(anna.driver, 5).until(lambda d: button.get_attribute("disabled") is not None)
+    anna.driver.execute_script("arguments[0].submit()", form)
+    wait_for(anna, ".flash")
+    anna.look("customer-case-escalated")
+
+    # The agent: dashboard, queue, the case, a note, a decision.
+    agent = browsers()
+    agent.get(stack, "/service/login")
+    agent.look("service-login")
+    sign_in_staff(stack, agent, "/service/login", "agent@operator.example")
+    wait_for(agent, ".stats")
+    agent.look("service-dashboard")
+    agent.get(stack, "/service/queue")
+    wait_for(agent, "table.cases")
+    agent.look("service-queue")
+    agent.driver.find_element(By.CSS_SELECTOR, f"a[href='/service/cases/{case_id}']").click()
+    wait_for(agent, ".service-actions")
+    agent.look("service-case")
+    agent.driver.find_element(By.ID, "note-text").send_keys("Checked the carrier: one parcel delivered.")
+    submit(agent.driver.find_element(By.CSS_SELECTOR, ".note-panel form"))
+    wait_for(agent, ".flash")
+    assert "Checked the carrier" in agent.driver.page_source
+    agent.driver.find_element(By.CSS_SELECTOR, "label[for=outcome-refund_by_merchant]").click()
+    decision_amount = agent.driver.find_element(By.ID, "decision-amount")
+    decision_amount.clear()
+    decision_amount.send_keys("249.99")
+    agent.driver.find_element(By.ID, "decision-text").send_keys("The shop refunds the full value.")
+    submit(agent.driver.find_element(By.CSS_SELECTOR, "section.highlight form"))
+    wait_for(agent, ".flash")
+    agent.look("service-case-decided")
+    assert "state-closed" in agent.driver.page_source
+
+    # What the customer and the merchant see now; the note is not there.
+    anna.get(stack, case_path)
+    assert "Checked the carrier" not in anna.driver.page_source
+    anna.look("customer-case-closed")
+    shop.get(stack, f"/merchant/cases/{case_id}")
+    assert "Checked the carrier" not in shop.driver.page_source
+
+    # The rest of the staff pages.
+    agent.get(stack, f"/service/shops/{stack.shop_id}")
+    agent.look("service-shop")
+    agent.get(stack, "/service/mail")
+    agent.look("service-mail")
+    agent.get(stack, "/settings")
+    agent.look("settings")
+    agent.get(stack, "/no/such/page")
+    agent.look("not-found")
+
+
+def test_forms_show_errors_beside_their_fields(stack, browsers):
+    protection = stack.register("WEB-2001")
+    shop = browsers()
+    anna = browsers()
+    anna.get(stack, "/login")
+    anna.driver.find_element(By.ID, "email").send_keys("not an email")
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(anna, ".field-error")
+    assert anna.driver.find_element(By.ID, "email").get_attribute("aria-invalid") == "true"
+    anna.look("customer-login-error")
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    wait_for(shop, "main h1")
+    # A refused reply: the errors sit beside their fields, tied to them for screen readers.
+    anna.driver.find_element(By.ID, "email").clear()
+    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com")
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
+    stack.deliver_mail()
+    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
+    anna.get(stack, f"/protections/{protection}")
+    anna.driver.find_element(By.CSS_SELECTOR, "label[for=option-refund_missing]").click()
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
+    case_id = anna.driver.current_url.split("/cases/")[1].split("?")[0]
+    shop.get(stack, f"/merchant/cases/{case_id}/reply")
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-yes]").click()
+    amount = shop.driver.find_element(By.ID, "amount")
+    amount.clear()
+    amount.send_keys("999")
+    # Skip the browser's own check of the required message, as a user without it would.
+    shop.driver.execute_script("document.querySelector('.reply-form').noValidate = true")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, ".reply-form"))
+    wait_for(shop, ".field-error")
+    shop.look("merchant-reply-errors")
+    assert shop.driver.find_element(By.ID, "amount").get_attribute("aria-describedby").endswith("amount-error")
+    assert shop.driver.find_element(By.ID, "message-reply").get_attribute("aria-invalid") == "true"
+    assert shop.driver.find_element(By.ID, "amount").get_attribute("value") == "999", "what was typed is kept"
+
+
+def test_without_javascript_the_amount_is_always_there_and_ignored_for_no(stack, browsers):
+    protection = stack.register("WEB-3001")
+    anna = browsers()
+    anna.get(stack, "/login")
+    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com")
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
+    stack.deliver_mail()
+    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
+    anna.get(stack, f"/protections/{protection}")
+    anna.driver.find_element(By.CSS_SELECTOR, "label[for=option-not_received]").click()
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
+    case_id = anna.driver.current_url.split("/cases/")[1].split("?")[0]
+    shop = browsers(javascript=False)
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    shop.get(stack, f"/merchant/cases/{case_id}/reply")
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-no]").click()
+    assert shop.driver.find_element(By.CSS_SELECTOR, ".amount-field").is_displayed()
+    shop.driver.find_element(By.ID, "message-reply").send_keys("The parcel is on its way.")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, ".reply-form"))
+    wait_for(shop, ".flash")
+    assert "No refund" in shop.driver.page_source
+
+
+def test_keyboard_alone_reaches_and_sends_the_feedback_form(stack, browsers):
+    from selenium.webdriver.common.keys import Keys
+    protection = stack.register("WEB-4001")
+    anna = browsers()
+    anna.get(stack, "/login")
+    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com", Keys.ENTER)
+    stack.deliver_mail()
+    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
+    anna.get(stack, f"/protections/{protection}")
+    body = anna.driver.find_element(By.TAG_NAME, "body")
+    # Tab to the first option, choose with the arrow keys, tab on and send.
+    for _ in range(40):
+        body = anna.driver.switch_to.active_element
+        if body.get_attribute("name") == "option":
+            break
+        body.send_keys(Keys.TAB)
+    assert body.get_attribute("name") == "option", "the options are reachable with Tab"
+    outline = anna.driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focus is visible"
+    body.send_keys(Keys.ARROW_DOWN)
+    assert anna.driver.switch_to.active_element.get_attribute("value") == "not_received"
+    anna.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(anna, ".timeline")
+    assert "/cases/" in anna.driver.current_url
