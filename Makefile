@@ -4,8 +4,9 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
-# What the tests use on top: a sendmail-compatible client and an SMTP sink.
-TEST_PACKAGES := msmtp python3-aiosmtpd
+# What the tests use on top: a sendmail-compatible client and an SMTP sink; Chromium, its
+# driver and Python's venv for the browser suite (its PyPI packages go into .venv).
+TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless
 
 .PHONY: all deps build run test bench fuzz clean
 
@@ -25,6 +26,7 @@ test: deps
 	@scripts/install-deps $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/browser-tests
 
 # Measures the release build against a C FastCGI "hello" and a C upload sink behind the
 # same nginx (see README, Performance). Seeds bench/results/ on its first run.
