@@ -19,21 +19,21 @@ public struct CaseListRow: Sendable {
 public enum CaseListing {
     /// A page of a shop's cases: waiting for the merchant first (nearest deadline first),
     /// then with the service team, with the customer, closed; `state` narrows it to one.
+    static func shopPageSQL(filtered: Bool) -> String {
+        """
+        SELECT c.id, c.number, p.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
+               c.merchant_due_at
+        FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+        WHERE c.shop_id = ? AND c.kind = 'claim'\(filtered ? " AND c.list_rank = ? AND c.state = ?" : "")
+        ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?
+        """
+    }
+
     public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
-        var sql = """
-            SELECT c.id, c.number, p.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
-                   c.merchant_due_at
-            FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
-            WHERE c.shop_id = ? AND c.kind = 'claim'
-            """
         var arguments: StatementArguments = [shopID]
-        if let state {
-            sql += " AND c.list_rank = ? AND c.state = ?"
-            arguments += [CaseRecord.listRank(of: state), state.rawValue]
-        }
-        sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
+        if let state { arguments += [CaseRecord.listRank(of: state), state.rawValue] }
         arguments += [limit, offset]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments).map { row in
             let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
             return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
                                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
@@ -42,12 +42,14 @@ public enum CaseListing {
         }
     }
 
+    static let openCountsSQL = """
+        SELECT list_rank, COUNT(*) FROM cases INDEXED BY cases_shop_list
+        WHERE shop_id = ? AND kind = 'claim' AND list_rank < 3 GROUP BY list_rank
+        """
+
     /// How many of a shop's cases wait in each open state, counted on the list's index.
     public static func openCounts(_ db: Database, shopID: String) throws -> [CaseState: Int] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT list_rank, COUNT(*) FROM cases INDEXED BY cases_shop_list
-            WHERE shop_id = ? AND kind = 'claim' AND list_rank < 3 GROUP BY list_rank
-            """, arguments: [shopID])
+        let rows = try Row.fetchAll(db, sql: openCountsSQL, arguments: [shopID])
         var counts: [CaseState: Int] = [:]
         for row in rows {
             let rank: Int = row[0]
@@ -87,20 +89,20 @@ extension CaseListing {
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
+    static func apiPageSQL(filtered: Bool) -> String {
+        """
+        SELECT \(summaryColumns)
+        FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+        WHERE c.shop_id = ? AND c.kind = 'claim'\(filtered ? " AND c.list_rank = ? AND c.state = ?" : "")
+        ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?
+        """
+    }
+
     public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
-        var sql = """
-            SELECT \(summaryColumns)
-            FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
-            WHERE c.shop_id = ? AND c.kind = 'claim'
-            """
         var arguments: StatementArguments = [shopID]
-        if let state {
-            sql += " AND c.list_rank = ? AND c.state = ?"
-            arguments += [CaseRecord.listRank(of: state), state.rawValue]
-        }
-        sql += " ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?"
+        if let state { arguments += [CaseRecord.listRank(of: state), state.rawValue] }
         arguments += [limit, offset]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(summary)
+        return try Row.fetchAll(db, sql: apiPageSQL(filtered: state != nil), arguments: arguments).map(summary)
     }
 
     /// The case of a protection, as the API summarises it.

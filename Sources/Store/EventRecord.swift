@@ -40,10 +40,11 @@ extension EventRecord {
         return db.lastInsertedRowID
     }
 
+    static let timelineSQL = "SELECT * FROM events WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id"
+
     /// The timeline of a case as the viewer may read it, oldest first.
     public static func timeline(_ db: Database, caseID: String, audience: Audience) throws -> [EventRecord] {
-        try EventRecord.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id",
-                                 arguments: [caseID, audience.rawValue])
+        try EventRecord.fetchAll(db, sql: timelineSQL, arguments: [caseID, audience.rawValue])
     }
 }
 
@@ -102,12 +103,14 @@ extension DocumentRecord {
         try DocumentRecord.fetchOne(db, key: id)
     }
 
+    static let visibleSQL = """
+        SELECT d.* FROM documents d JOIN events e ON e.id = d.event_id
+        WHERE d.case_id = ? AND (e.audience & ?) != 0 ORDER BY d.created_at, d.id
+        """
+
     /// The documents of a case the viewer may read (those of events in its audience).
     public static func visible(_ db: Database, caseID: String, audience: Audience) throws -> [DocumentRecord] {
-        try DocumentRecord.fetchAll(db, sql: """
-            SELECT d.* FROM documents d JOIN events e ON e.id = d.event_id
-            WHERE d.case_id = ? AND (e.audience & ?) != 0 ORDER BY d.created_at, d.id
-            """, arguments: [caseID, audience.rawValue])
+        try DocumentRecord.fetchAll(db, sql: visibleSQL, arguments: [caseID, audience.rawValue])
     }
 
     /// The audience of the event a document came with.

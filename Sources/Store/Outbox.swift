@@ -81,14 +81,15 @@ public enum Outbox {
         return db.changesCount == 1
     }
 
+    static let dueSQL = """
+        SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?
+        """
+
     /// Takes up to `limit` due messages for delivery. Each is leased (state `sending`,
     /// due again after `lease`) inside the write transaction, so two workers never take
     /// the same message, and a worker that dies mid-delivery only delays it.
     public static func claimDue(_ db: Database, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxEntry] {
-        let entries = try OutboxEntry.fetchAll(db, sql: """
-            SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
-            ORDER BY next_attempt_at LIMIT ?
-            """, arguments: [now, limit])
+        let entries = try OutboxEntry.fetchAll(db, sql: dueSQL, arguments: [now, limit])
         for entry in entries {
             try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
                            arguments: [now + lease, entry.id])

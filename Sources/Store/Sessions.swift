@@ -33,14 +33,16 @@ public enum Sessions {
         return token
     }
 
+    static let viewerSQL = """
+        SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
+               u.password_hash, u.locale, u.created_at
+        FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+        WHERE s.id_hash = ?
+        """
+
     /// The viewer a session cookie stands for, or nil when it is unknown or expired.
     public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?)? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
-                   u.password_hash, u.locale, u.created_at
-            FROM sessions s LEFT JOIN users u ON u.id = s.user_id
-            WHERE s.id_hash = ?
-            """, arguments: [Secrets.hash(token)]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)]) else { return nil }
         let expires: Date = row["expires_at"]
         guard expires > now else { return nil }
         switch Role(rawValue: row["role"]) {

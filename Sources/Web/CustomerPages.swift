@@ -32,13 +32,7 @@ struct CustomerPages {
     private func account(_ ctx: RequestContext, email: String) throws -> HTTPResponse {
         let now = app.now()
         let rows = try app.database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.*, s.name AS shop_name, c.id AS case_id, c.state AS case_state, c.number AS case_number,
-                       c.merchant_due_at AS c_merchant_due, c.customer_due_at AS c_customer_due
-                FROM protections p JOIN shops s ON s.id = p.shop_id
-                LEFT JOIN cases c ON c.protection_id = p.id AND c.kind = 'claim'
-                WHERE p.customer_email = ? ORDER BY p.activated_at DESC LIMIT 200
-                """, arguments: [email])
+            try Row.fetchAll(db, sql: ListSQL.account, arguments: [email])
         }
         let pageLocale = rows.first.flatMap { AppLocale(rawValue: $0["locale"]) }
         let t = pages.catalog(ctx, pageDefault: pageLocale)

@@ -21,22 +21,13 @@ struct ServiceDashboard {
         let since = now - Double(weeks * 7) * Deadlines.day
         let data = try app.database.read { db in
             (
-                states: try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM cases INDEXED BY cases_state WHERE state != 'closed' GROUP BY state"),
-                reasons: try Row.fetchAll(db, sql: """
-                    SELECT escalation_reason AS reason, COUNT(*) AS n FROM cases INDEXED BY cases_state
-                    WHERE state = 'escalated' GROUP BY escalation_reason
-                    """),
-                opened: try Date.fetchAll(db, sql: "SELECT opened_at FROM cases INDEXED BY cases_opened WHERE opened_at >= ? AND kind = 'claim'", arguments: [since]),
-                closed: try Row.fetchAll(db, sql: """
-                    SELECT opened_at, closed_at FROM cases INDEXED BY cases_closed WHERE closed_at >= ? AND kind = 'claim'
-                    """, arguments: [since]),
-                replied: try Row.fetchAll(db, sql: "SELECT opened_at, replied_at FROM cases INDEXED BY cases_replied WHERE replied_at >= ?",
-                                          arguments: [since]),
-                shops: try Row.fetchAll(db, sql: """
-                    SELECT c.shop_id, s.name, COUNT(*) AS n FROM cases c INDEXED BY cases_escalated JOIN shops s ON s.id = c.shop_id
-                    WHERE c.escalated_at >= ? GROUP BY c.shop_id ORDER BY n DESC, s.name LIMIT 10
-                    """, arguments: [since]),
-                queued: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases INDEXED BY cases_queue WHERE queued_at IS NOT NULL") ?? 0
+                states: try Row.fetchAll(db, sql: ListSQL.dashboardStates),
+                reasons: try Row.fetchAll(db, sql: ListSQL.dashboardReasons),
+                opened: try Date.fetchAll(db, sql: ListSQL.dashboardOpened, arguments: [since]),
+                closed: try Row.fetchAll(db, sql: ListSQL.dashboardClosed, arguments: [since]),
+                replied: try Row.fetchAll(db, sql: ListSQL.dashboardReplied, arguments: [since]),
+                shops: try Row.fetchAll(db, sql: ListSQL.dashboardShops, arguments: [since]),
+                queued: try Int.fetchOne(db, sql: ListSQL.dashboardQueued) ?? 0
             )
         }
         let states = [CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .open].map { state -> (String, Int) in

@@ -71,7 +71,7 @@ struct ServicePages {
         let shopFilter = ctx.queryValue("shop").flatMap { SiteRoute.isID($0) ? $0 : nil }
         let assignee = ctx.queryValue("assignee").flatMap { ["mine", "unassigned"].contains($0) ? $0 : nil }
         let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
-        var conditions = ["c.queued_at IS NOT NULL"]
+        var conditions: [String] = []
         var arguments: StatementArguments = []
         if let reason {
             if reason == "inquiry" { conditions.append("c.kind = 'inquiry'") } else {
@@ -84,13 +84,7 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         let (rows, waiting, filteredShop) = try app.database.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.*, s.name AS shop_name, u.email AS agent_email, p.order_number
-                FROM cases c INDEXED BY cases_queue
-                JOIN shops s ON s.id = c.shop_id JOIN protections p ON p.id = c.protection_id
-                LEFT JOIN users u ON u.id = c.assigned_agent_id
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.queued_at LIMIT ? OFFSET ?
-                """, arguments: arguments)
+            let rows = try Row.fetchAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments)
             let ids = rows.map { $0["id"] as String }
             let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
             let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }

@@ -17,10 +17,8 @@ struct ServiceShopPages {
         let now = app.now()
         let (shop, byState, active, merchants) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: id) else { throw NotFound() }
-            let byState = try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM cases INDEXED BY cases_shop_list WHERE shop_id = ? AND kind = 'claim' GROUP BY state",
-                                           arguments: [id])
-            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM protections WHERE shop_id = ? AND state = 'active' AND expires_at > ?",
-                                          arguments: [id, now]) ?? 0
+            let byState = try Row.fetchAll(db, sql: ListSQL.shopCasesByState, arguments: [id])
+            let active = try Int.fetchOne(db, sql: ListSQL.shopActiveProtections, arguments: [id, now]) ?? 0
             let merchants = try String.fetchAll(db, sql: "SELECT email FROM users WHERE shop_id = ? ORDER BY email", arguments: [id])
             return (shop, byState, active, merchants)
         }
@@ -62,10 +60,7 @@ struct ServiceShopPages {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let (waiting, recent) = try app.database.read { db in
-            (try OutboxEntry.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE state IN ('pending', 'sending', 'failed') ORDER BY state = 'failed' DESC, next_attempt_at LIMIT 200
-                """),
-             try OutboxEntry.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sent' ORDER BY id DESC LIMIT 20"))
+            (try OutboxEntry.fetchAll(db, sql: ListSQL.mailWaiting), try OutboxEntry.fetchAll(db, sql: ListSQL.mailRecent))
         }
         func row(_ entry: OutboxEntry) -> [String: Any] {
             [

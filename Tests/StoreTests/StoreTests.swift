@@ -205,3 +205,25 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         }
     }
 }
+
+/// Every list, queue, dashboard, session and outbox query finds its rows through an
+/// index: checked with EXPLAIN QUERY PLAN for a full scan of a table that grows.
+@Suite struct QueryPlanTests {
+    static let large = ["cases", "protections", "events", "sessions", "outbox", "documents", "document_requests", "login_tokens"]
+
+    @Test(arguments: ListSQL.planned.map(\.name))
+    func theQueryUsesAnIndex(name: String) throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let query = try #require(ListSQL.planned.first { $0.name == name })
+        let plan = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql,
+                             arguments: StatementArguments(Array(repeating: 1, count: query.arguments))).map { $0["detail"] as String }
+        }
+        for line in plan where line.hasPrefix("SCAN ") {
+            let table = line.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
+            let scanned = ["c": "cases", "p": "protections", "e": "events", "s": "shops", "d": "documents", "u": "users"][table] ?? table
+            #expect(!Self.large.contains(scanned) || line.contains("USING"), "\(name): \(line) in \(plan)")
+        }
+    }
+}
