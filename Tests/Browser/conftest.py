@@ -44,10 +44,32 @@ def make_driver(javascript=True):
     return webdriver.Chrome(service=service, options=options)
 
 
+OPEN_DRIVERS = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test leaves a screenshot of every browser it had open, and names them."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        names = []
+        for index, driver in enumerate(OPEN_DRIVERS):
+            path = os.path.join(SCREENSHOTS, f"FAILED-{item.name}-{index}.png")
+            try:
+                driver.save_screenshot(path)
+                names.append(f"{path} ({driver.current_url})")
+            except Exception:
+                pass
+        if names:
+            report.longrepr = f"{report.longrepr}\n\nScreenshots at the failure:\n  " + "\n  ".join(names)
+
+
 @pytest.fixture
 def browsers():
     """A factory of drivers (each a separate person with their own cookies), all quit at the end."""
-    created = []
+    created = OPEN_DRIVERS
+    created.clear()
 
     def new(javascript=True):
         driver = make_driver(javascript)
@@ -55,8 +77,9 @@ def browsers():
         return Pages(driver)
 
     yield new
-    for driver in created:
+    for driver in list(created):
         driver.quit()
+    created.clear()
 
 
 class Pages:

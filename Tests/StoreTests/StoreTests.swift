@@ -227,3 +227,56 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         }
     }
 }
+
+/// Upgrades keep every row: a database made by the first schema, with a row in each
+/// table, migrated to the current one.
+@Suite struct MigrationTests {
+    @Test func aFirstSchemaDatabaseUpgradesWithEveryRow() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase(path: directory + "/bp.sqlite")
+        try Schema.migrator.migrate(database.pool, upTo: "v1")
+        let counts = try database.write { db -> [String: Int] in
+            try db.execute(sql: """
+                INSERT INTO shops VALUES ('s1', 'Shop', 'a@shop.pl', 'PLN', 250000, 'pl', 'keyhash', NULL, '2026-01-01 00:00:00.000');
+                INSERT INTO users VALUES ('u1', 'merchant', 's1', 'm@shop.pl', 'scrypt$x', 'en', '2026-01-01 00:00:00.000');
+                INSERT INTO sessions VALUES ('h1', 'merchant', 'u1', NULL, '2026-01-01 00:00:00.000', '2030-01-01 00:00:00.000');
+                INSERT INTO login_tokens VALUES ('t1', 'anna@example.com', 0, '2026-01-01 00:00:00.000', '2030-01-01 00:00:00.000', NULL);
+                INSERT INTO sign_in_failures (account, client, at) VALUES ('a', 'c', '2026-01-01 00:00:00.000');
+                INSERT INTO protections VALUES ('p1', 's1', 'N-1', '2026-01-01 00:00:00.000', 1000, 'PLN', 'anna@example.com', 'pl',
+                    'claimed', '2026-01-01 00:00:00.000', '2026-01-31 00:00:00.000', '2026-01-24 00:00:00.000', NULL, NULL);
+                INSERT INTO cases (id, number, kind, protection_id, shop_id, customer_email, reason, state, amount_minor, currency, opened_at,
+                    merchant_due_at, list_rank, list_key, updated_at)
+                    VALUES ('c1', 100001, 'claim', 'p1', 's1', 'anna@example.com', 'not_received', 'awaiting_merchant', 1000, 'PLN',
+                    '2026-01-02 00:00:00.000', '2026-01-07 00:00:00.000', 0, 1767744000, '2026-01-02 00:00:00.000');
+                INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
+                    VALUES ('c1', '2026-01-02 00:00:00.000', 'customer', 'anna@example.com', 'case_opened', 7, 'Brak', '{}');
+                INSERT INTO documents VALUES ('d1', 'c1', 1, 'customer', NULL, 'a.pdf', 'application/pdf', 9, 'abc', '2026-01-02 00:00:00.000');
+                INSERT INTO document_requests (case_id, event_id, party, text, requested_at, due_at)
+                    VALUES ('c1', 1, 'merchant', 'x', '2026-01-02 00:00:00.000', '2026-01-09 00:00:00.000');
+                INSERT INTO outbox (created_at, kind, case_id, to_address, locale, subject, text_body, html_body, message_id, next_attempt_at)
+                    VALUES ('2026-01-02 00:00:00.000', 'case_opened_customer', 'c1', 'anna@example.com', 'pl', 'S', 'T', 'H', '<m@x>',
+                    '2026-01-02 00:00:00.000');
+                INSERT INTO api_idempotency VALUES ('s1', 'k', 'h', 201, '{}', '2026-01-02 00:00:00.000');
+                INSERT INTO worker_passes VALUES ('sweeper', '2026-01-02 00:00:00.000');
+                """)
+            var counts: [String: Int] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'") {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table)\"")
+            }
+            return counts
+        }
+        #expect(counts.values.allSatisfy { $0 == 1 }, "a row in every table: \(counts)")
+        try database.migrate()
+        #expect(try database.isMigrated())
+        try database.read { (db: Database) throws -> Void in
+            for (table, count) in counts {
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table)\"") == count, "\(table) keeps its rows")
+            }
+            #expect(try CaseRecord.find(db, id: "c1")?.file.state == .awaitingMerchant)
+            let mail = try OutboxEntry.fetchOne(db, sql: "SELECT * FROM outbox")
+            #expect(mail?.mail.isWorded == true, "a mail queued worded before the upgrade is delivered as it is")
+            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+        }
+    }
+}
