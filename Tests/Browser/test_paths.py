@@ -6,6 +6,7 @@ sideways scrolling, tap targets); test_z_valid_html.py checks their HTML afterwa
 import os
 import tempfile
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
@@ -27,7 +28,37 @@ def wait_for(pages, css):
 
 
 def submit(form):
+    """Sends the form and waits until the answer has replaced the page, so that what
+    follows (mail in the outbox, a session cookie) is there."""
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(form.parent, 10).until(lambda driver: gone(form))
+
+
+def gone(element):
+    # Chromium reports a replaced page's node either as stale or as "does not belong to
+    # the document"; both mean the same here.
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
+def sign_in_customer(stack, pages, email):
+    """Asks for a link on /login and opens the one the mail brings."""
+    pages.get(stack, "/login")
+    pages.driver.find_element(By.ID, "email").send_keys(email)
+    submit(pages.driver.find_element(By.CSS_SELECTOR, "main form"))
+    stack.deliver_mail()
+    pages.driver.get(stack.link_in_last_mail(email))
+
+
+def open_case(stack, pages, protection, option="not_received"):
+    pages.get(stack, f"/protections/{protection}")
+    pages.driver.find_element(By.CSS_SELECTOR, f"label[for=option-{option}]").click()
+    submit(pages.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
+    wait_for(pages, ".timeline")
+    return pages.driver.current_url.split("/cases/")[1].split("?")[0]
 
 
 def sign_in_staff(stack, pages, path, email):
@@ -190,17 +221,8 @@ def test_forms_show_errors_beside_their_fields(stack, browsers):
     sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
     wait_for(shop, "main h1")
     # A refused reply: the errors sit beside their fields, tied to them for screen readers.
-    anna.driver.find_element(By.ID, "email").clear()
-    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com")
-    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
-    wait_for(anna, "main h1")
-    stack.deliver_mail()
-    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
-    anna.get(stack, f"/protections/{protection}")
-    anna.driver.find_element(By.CSS_SELECTOR, "label[for=option-refund_missing]").click()
-    submit(anna.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
-    wait_for(anna, ".timeline")
-    case_id = anna.driver.current_url.split("/cases/")[1].split("?")[0]
+    sign_in_customer(stack, anna, "anna@example.com")
+    case_id = open_case(stack, anna, protection, option="refund_missing")
     shop.get(stack, f"/merchant/cases/{case_id}/reply")
     wait_for(shop, ".reply-form")
     shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-yes]").click()
@@ -220,17 +242,8 @@ def test_forms_show_errors_beside_their_fields(stack, browsers):
 def test_without_javascript_the_amount_is_always_there_and_ignored_for_no(stack, browsers):
     protection = stack.register("WEB-3001")
     anna = browsers()
-    anna.get(stack, "/login")
-    anna.driver.find_element(By.ID, "email").send_keys("anna@example.com")
-    submit(anna.driver.find_element(By.CSS_SELECTOR, "main form"))
-    wait_for(anna, "main h1")
-    stack.deliver_mail()
-    anna.driver.get(stack.link_in_last_mail("anna@example.com"))
-    anna.get(stack, f"/protections/{protection}")
-    anna.driver.find_element(By.CSS_SELECTOR, "label[for=option-not_received]").click()
-    submit(anna.driver.find_element(By.CSS_SELECTOR, "#feedback form"))
-    wait_for(anna, ".timeline")
-    case_id = anna.driver.current_url.split("/cases/")[1].split("?")[0]
+    sign_in_customer(stack, anna, "anna@example.com")
+    case_id = open_case(stack, anna, protection)
     shop = browsers(javascript=False)
     sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
     shop.get(stack, f"/merchant/cases/{case_id}/reply")
@@ -247,7 +260,9 @@ def test_keyboard_alone_reaches_and_sends_the_feedback_form(stack, browsers):
     protection = stack.register("WEB-4001")
     anna = browsers()
     anna.get(stack, "/login")
+    form = anna.driver.find_element(By.CSS_SELECTOR, "main form")
     anna.driver.find_element(By.ID, "email").send_keys("anna@example.com", Keys.ENTER)
+    WebDriverWait(anna.driver, 10).until(lambda driver: gone(form))
     stack.deliver_mail()
     anna.driver.get(stack.link_in_last_mail("anna@example.com"))
     anna.get(stack, f"/protections/{protection}")
