@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Store", "Protection", "Mail", "Rendering",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Store", "Protection", "Mail", "Rendering", "FastCGI"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Store", "Protection", "Mail", "Rendering", "FastCGI",
+                                                  .product(name: "MultipartKit", package: "multipart-kit")]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -4,79 +4,116 @@
 /// the whole `bp serve` process down (found by `make fuzz`). Header values may carry
 /// UTF-8 (browsers send file names that way) and are let through.
 ///
-/// It follows the same grammar: a delimiter `CRLF--boundary` (found with a KMP automaton,
-/// so any chunking works in linear time), the rest of that line, header lines up to an
-/// empty line, then the part's body.
+/// It is a byte-for-byte mirror of `MultipartParser`'s state machine (MultipartParser.swift
+/// in multipart-kit 4.7.1), keeping only the states: where the two disagreed, a body the
+/// guard read as preamble reached the parser's header-name table anyway (`make fuzz`
+/// found "??--XyZ" opening a body: the parser's naive preamble match jumps on any "-").
+/// It checks every chunk before the parser sees it, so any chunking works; on a byte
+/// the parser would reject with a syntax error it stops checking and lets the parser
+/// refuse the body itself.
 struct MultipartGuard {
     private enum State {
-        case body
-        case delimiterLine(afterHyphens: Int)
-        case headerLineStart
-        case headerName
+        case preamble(matched: Int)
+        case preHeaders(expectingLF: Bool)
+        case headerName(empty: Bool)
         case headerValue
-        case headerLineEnd(blank: Bool)
+        case postHeaderValue
+        case postHeaders
+        case body
+        case boundary(matched: Int)
         case epilogue
+        /// The parser throws at this byte; nothing after it is parsed.
+        case syntaxError
     }
 
-    private let pattern: [UInt8]
-    private let failure: [Int]
-    private var matched: Int
-    private var state: State = .body
+    private static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+    private static let colon = UInt8(ascii: ":"), hyphen = UInt8(ascii: "-")
+
+    private let delimiter: [UInt8]
+    private var state: State = .preamble(matched: 0)
 
     init(boundary: String) {
-        pattern = Array("\r\n--\(boundary)".utf8)
-        var failure = [0]
-        var k = 0
-        for i in 1..<pattern.count {
-            while k > 0 && pattern[i] != pattern[k] { k = failure[k - 1] }
-            if pattern[i] == pattern[k] { k += 1 }
-            failure.append(k)
-        }
-        self.failure = failure
-        // The first delimiter may open the body without a CRLF before it.
-        matched = 2
+        delimiter = Array("\r\n--\(boundary)".utf8)
     }
 
     /// False when the chunk holds a byte multipart-kit would trap on.
     mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
         for byte in bytes {
             switch state {
-            case .body:
-                while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
-                if byte == pattern[matched] { matched += 1 }
-                if matched == pattern.count {
-                    matched = 0
-                    state = .delimiterLine(afterHyphens: 0)
-                }
-            case .delimiterLine(let hyphens):
-                if byte == UInt8(ascii: "-") {
-                    state = hyphens == 1 ? .epilogue : .delimiterLine(afterHyphens: hyphens + 1)
-                } else if byte == UInt8(ascii: "\n") {
-                    state = .headerLineStart
+            case .preamble(let matched):
+                // parsePreamble: "--boundary" may open the body anywhere; a mismatch
+                // restarts at CR or at nothing, without falling back like KMP would.
+                var next: Int
+                if matched == 0, byte == delimiter[2] {
+                    next = 3
+                } else if byte == delimiter[matched] {
+                    next = matched + 1
+                } else if matched > 0, byte == delimiter[0] {
+                    next = 1
                 } else {
-                    state = .delimiterLine(afterHyphens: 2)
+                    next = 0
                 }
-            case .headerLineStart:
-                if byte == UInt8(ascii: "\r") {
-                    state = .headerLineEnd(blank: true)
+                state = next >= delimiter.count ? .preHeaders(expectingLF: false) : .preamble(matched: next)
+            case .preHeaders(let expectingLF):
+                if !expectingLF, byte == Self.cr {
+                    state = .preHeaders(expectingLF: true)
+                } else if expectingLF, byte == Self.lf {
+                    state = .headerName(empty: true)
                 } else {
-                    if byte >= 0x80 { return false }
-                    state = .headerName
+                    state = .syntaxError
                 }
-            case .headerName:
-                if byte == UInt8(ascii: ":") { state = .headerValue } else if byte >= 0x80 { return false }
-            case .headerValue:
-                if byte == UInt8(ascii: "\r") { state = .headerLineEnd(blank: false) }
-            case .headerLineEnd(let blank):
-                if byte == UInt8(ascii: "\n") {
-                    if blank { state = .body; matched = 0 } else { state = .headerLineStart }
-                } else {
+            case .headerName(let empty):
+                if byte == Self.colon, !empty {
                     state = .headerValue
+                } else if byte == Self.cr, empty {
+                    state = .postHeaders
+                } else if byte >= 0x80 {
+                    return false  // the 128-entry table lookup
+                } else if Self.allowedInHeaderName(byte) {
+                    state = .headerName(empty: false)
+                } else {
+                    state = .syntaxError
                 }
-            case .epilogue:
+            case .headerValue:
+                if byte == Self.cr { state = .postHeaderValue }
+            case .postHeaderValue:
+                state = byte == Self.lf ? .headerName(empty: true) : .syntaxError
+            case .postHeaders:
+                state = byte == Self.lf ? .body : .syntaxError
+            case .body:
+                // parseBody hands everything before a CR to the body; the CR starts a match.
+                if byte == delimiter[0] { state = .boundary(matched: 1) }
+            case .boundary(let matched):
+                if matched >= delimiter.count {
+                    if byte == Self.cr {
+                        state = .preHeaders(expectingLF: true)
+                    } else if byte == Self.hyphen {
+                        state = .epilogue
+                    } else {
+                        state = .syntaxError
+                    }
+                } else if byte == delimiter[matched] {
+                    state = .boundary(matched: matched + 1)
+                } else {
+                    state = byte == delimiter[0] ? .boundary(matched: 1) : .body
+                }
+            case .epilogue, .syntaxError:
                 return true
             }
         }
         return true
+    }
+
+    /// RFC 822 token characters, as multipart-kit's table has them.
+    private static func allowedInHeaderName(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0..<33, 127: return false
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"),
+             UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""),
+             UInt8(ascii: "/"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "?"), UInt8(ascii: "="),
+             UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return false
+        default: return true
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MultipartKit
 @testable import Web
 
 @Suite struct URLEncodedTests {
@@ -150,5 +151,36 @@ import Testing
         #expect(!accepts(bad, chunk: chunk), "a byte over 127 in the second part's header name")
         let epilogue = Array("--XyZ\r\nA: b\r\n\r\nx\r\n--XyZ--\r\n".utf8) + [0xFF, 0x3A]
         #expect(accepts(epilogue, chunk: chunk), "the epilogue is ignored")
+    }
+
+    /// Whether multipart-kit itself gets to the header name after this preamble: the
+    /// same body with a harmless byte where the bad one would be, parsed for real.
+    func parserReadsHeaderName(after preamble: [UInt8]) -> Bool {
+        let parser = MultipartParser(boundary: "XyZ")
+        var names: [String] = []
+        parser.onHeader = { name, _ in names.append(name) }
+        try? parser.execute(preamble + Array("--XyZ\r\nContAnt: x\r\n\r\n".utf8))
+        return names.contains("ContAnt")
+    }
+
+    /// multipart-kit finds the first "--boundary" anywhere in the preamble, even glued to
+    /// text before it, and its match restarts naively (make fuzz found "??--XyZ"); the
+    /// guard must read every preamble the way the parser does. Every preamble of up to
+    /// four bytes from the characters that matter, against the real parser.
+    @Test(arguments: [1, 3, 4096])
+    func everyShortPreambleIsReadTheWayTheParserReadsIt(chunk: Int) {
+        let alphabet = Array("-\r\nXZx".utf8)
+        var preambles: [[UInt8]] = [[]]
+        for _ in 0..<4 { preambles += preambles.filter { $0.count == preambles.last!.count }.flatMap { p in alphabet.map { p + [$0] } } }
+        var reached = 0
+        for preamble in preambles {
+            let body = preamble + Array("--XyZ\r\nCont".utf8) + [0xFF] + Array("nt: x\r\n\r\n".utf8)
+            let parserReaches = parserReadsHeaderName(after: preamble)
+            if parserReaches { reached += 1 }
+            #expect(accepts(body, chunk: chunk) == !parserReaches, "preamble \(preamble)")
+        }
+        #expect(reached > 100, "the sample holds many preambles the parser reads through")
+        let afterSyntaxError = Array("--XyZ\r\n:".utf8) + [0xFF]
+        #expect(accepts(afterSyntaxError, chunk: chunk), "the parser throws at the colon and reads no further")
     }
 }
