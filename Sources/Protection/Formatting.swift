@@ -98,13 +98,32 @@ public struct LocaleFormat: Sendable {
 /// ISO 8601 in UTC with seconds, the one textual time format stored and exchanged.
 public enum ISO8601 {
     public static func string(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        // Written digit by digit: String(format:) took a quarter of an API list answer.
+        let c = LocaleFormat.civil(date, timeZone: utc)
+        let second = Int(Int64(date.timeIntervalSince1970.rounded(.down)) % 60 + 60) % 60
+        var text = ""
+        text.reserveCapacity(20)
+        if (0...9999).contains(c.year) {
+            append(c.year / 100, to: &text)
+            append(c.year % 100, to: &text)
+        } else {
+            text += String(c.year)
+        }
+        text += "-"; append(c.month, to: &text)
+        text += "-"; append(c.day, to: &text)
+        text += "T"; append(c.hour, to: &text)
+        text += ":"; append(c.minute, to: &text)
+        text += ":"; append(second, to: &text)
+        text += "Z"
+        return text
+    }
+
+    private static let utc = TimeZone(secondsFromGMT: 0)!
+
+    /// Two digits, 0-padded.
+    private static func append(_ n: Int, to text: inout String) {
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + n / 10)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + n % 10)))
     }
 
     /// Reads "2026-11-25T10:00:00Z", "2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00.123Z"

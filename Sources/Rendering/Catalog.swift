@@ -23,12 +23,28 @@ public struct Catalog: Sendable, MustacheParent {
     }
 
     /// A string with `{name}` placeholders filled in.
+    /// One pass over the text (list pages fill a few hundred of these); a `{name}` with
+    /// no argument is left as it is, and a value is never searched for placeholders.
     public func format(_ key: String, _ arguments: [String: String]) -> String {
-        var text = self(key)
-        for (name, value) in arguments {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        let text = self(key)
+        guard !arguments.isEmpty, text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else { rest = rest[open...]; break }
+            if let value = arguments[String(rest[afterOpen..<close])] {
+                result += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result += "{"
+                rest = rest[afterOpen...]
+            }
         }
-        return text
+        result += rest
+        return result
     }
 
     /// The plural form for `n` (`key_one`, `key_few`, `key_many`, `key_other`) with `{n}` filled in.

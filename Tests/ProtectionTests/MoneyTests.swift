@@ -132,4 +132,21 @@ import Testing
         #expect(ISO8601.parse("1900-02-29") == nil)
         #expect(ISO8601.parse("2000-02-29") != nil)
     }
+
+    /// The digit-by-digit writer against the C library's gmtime, over instants from the
+    /// year 1 to 9999 and the second boundaries that carry into minutes and days.
+    @Test func printingAgreesWithGmtime() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, -1, 59, 60, 86_399, 86_400, 951_782_399, 951_782_400, 1_795_000_000]
+        let random = (0..<20_000).map { _ in Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator) }
+        for seconds in edges + random {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                                  Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds) + 0.75)
+            #expect(ISO8601.string(date) == expected, "\(seconds)")
+        }
+    }
 }

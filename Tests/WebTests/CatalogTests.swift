@@ -118,4 +118,14 @@ import Testing
         #expect(catalogs[.en].plural("days_left", 1) == "1 day left")
         #expect(catalogs[.en].format("case_title", ["number": "#7"]) == "Case #7")
     }
+
+    @Test func placeholdersAreFilledInOnePass() {
+        let catalog = Catalog(locale: .en, strings: [
+            "k": "{a} and {b}, {a}; {unknown} {b", "plain": "no braces", "edge": "{a}{b}{",
+        ], fallback: [:])
+        #expect(catalog.format("k", ["a": "x{b}", "b": "ż"]) == "x{b} and ż, x{b}; {unknown} {b", "values are not searched again")
+        #expect(catalog.format("plain", ["a": "1"]) == "no braces")
+        #expect(catalog.format("edge", ["a": "1", "b": "2"]) == "12{")
+        #expect(catalog.format("k", [:]) == "{a} and {b}, {a}; {unknown} {b")
+    }
 }
