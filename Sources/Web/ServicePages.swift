@@ -84,8 +84,11 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         let (rows, waiting, filteredShop) = try app.database.read { db in
-            let rows = try Row.fetchAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments)
-            let ids = rows.map { $0["id"] as String }
+            let rows = try Row.mapAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
+                QueueRow(record: try CaseRecord(row: row), shopName: row["shop_name"], agentEmail: row["agent_email"],
+                         orderNumber: row["order_number"])
+            }
+            let ids = rows.map(\.record.id)
             let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
             let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
             return (rows, waiting, filteredShop)
@@ -97,22 +100,22 @@ struct ServicePages {
             for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
             return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
-        let items: [[String: Any]] = try rows.prefix(Self.pageSize).map { row in
-            let record = try CaseRecord(row: row)
+        let items: [[String: Any]] = rows.prefix(Self.pageSize).map { row in
+            let record = row.record
             let file = record.file
             let queued = file.queuedAt ?? file.openedAt
             var item: [String: Any] = [
                 "href": SiteRoute.serviceCase(record.id).path,
                 "number": "#\(record.number)",
-                "shop": row["shop_name"] as String,
+                "shop": row.shopName,
                 "shop_filter_href": href(["shop": record.shopID, "page": nil]),
-                "order_number": row["order_number"] as String,
+                "order_number": row.orderNumber,
                 "value": f.money(file.orderValue),
                 "reason": file.kind == .inquiry ? t("reason_inquiry") : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
                 "waiting": waitingLabel(now.timeIntervalSince(queued), t),
                 "queued": f.dateTime(queued),
-                "agent": (row["agent_email"] as String?) ?? t("queue_unassigned"),
-                "assigned": row["agent_email"] as String? != nil,
+                "agent": row.agentEmail ?? t("queue_unassigned"),
+                "assigned": row.agentEmail != nil,
                 "documents_due": optional(waiting[record.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" }),
             ]
             if file.kind == .inquiry { item["inquiry"] = true }
@@ -210,4 +213,12 @@ struct ServicePages {
         let title = t.format(file.kind == .inquiry ? "service_inquiry_title" : "case_title", ["number": view.number])
         return pages.render(Page(template: "service/case", title: title, model: model, status: rejection?.status ?? 200), ctx)
     }
+}
+
+/// A queue line as read: the case and what the queue shows beside it.
+private struct QueueRow {
+    let record: CaseRecord
+    let shopName: String
+    let agentEmail: String?
+    let orderNumber: String
 }
