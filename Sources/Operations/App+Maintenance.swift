@@ -58,7 +58,7 @@ extension App {
         for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) {
             let from = source.root + "/" + relative, to = target.root + "/" + relative
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: from, isDirectory: &isDirectory)
+            guard fm.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 try fm.createDirectory(atPath: to, withIntermediateDirectories: true)
             } else if !fm.fileExists(atPath: to) {

@@ -253,7 +253,7 @@ private final class MultipartReader {
     }
 }
 
-/// An upload being written: bytes go to the hash and the type sniffer at once, and to
+/// An upload being written: bytes go to the type sniffer at once, and to the hash and
 /// disk through a buffer (multipart-kit hands a file over in pieces that end at every
 /// CR byte, a few hundred bytes each in binary data; one write per piece was most of the
 /// cost of an upload).
@@ -275,7 +275,6 @@ private final class FileSink {
 
     func write(_ bytes: UnsafeRawBufferPointer) {
         guard fd >= 0, error == nil else { return }
-        hasher.update(bufferPointer: bytes)
         sniffer.feed(bytes)
         pending.append(contentsOf: bytes)
         if pending.count >= Self.bufferSize { flush() }
@@ -284,6 +283,9 @@ private final class FileSink {
     private func flush() {
         guard fd >= 0, error == nil, !pending.isEmpty else { return }
         pending.withUnsafeBytes { buffer in
+            // Hashed here, a buffer at a time: a SHA-256 update per small piece cost more
+            // in call overhead than in hashing.
+            hasher.update(bufferPointer: buffer)
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)

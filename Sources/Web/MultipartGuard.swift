@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads a multipart body alongside multipart-kit and stops a request before the parser
 /// sees a byte it cannot survive: multipart-kit 4.7.1 looks each byte of a part's header
 /// *name* up in a 128-entry table, so a byte of 128 or more there traps and would take
@@ -38,7 +40,11 @@ struct MultipartGuard {
 
     /// False when the chunk holds a byte multipart-kit would trap on.
     mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             switch state {
             case .preamble(let matched):
                 // parsePreamble: "--boundary" may open the body anywhere; a mismatch
@@ -82,7 +88,16 @@ struct MultipartGuard {
                 state = byte == Self.lf ? .body : .syntaxError
             case .body:
                 // parseBody hands everything before a CR to the body; the CR starts a match.
-                if byte == delimiter[0] { state = .boundary(matched: 1) }
+                // Nearly every byte of an upload is body, so the next CR is found with
+                // memchr rather than a byte at a time (this loop was a third of an upload's
+                // CPU time before).
+                if byte == delimiter[0] {
+                    state = .boundary(matched: 1)
+                } else {
+                    guard let found = memchr(base + index, Int32(Self.cr), bytes.count - index) else { return true }
+                    index = base.distance(to: UnsafeRawPointer(found)) + 1
+                    state = .boundary(matched: 1)
+                }
             case .boundary(let matched):
                 if matched >= delimiter.count {
                     if byte == Self.cr {

@@ -153,6 +153,26 @@ import MultipartKit
         #expect(accepts(epilogue, chunk: chunk), "the epilogue is ignored")
     }
 
+    /// The guard skips through a part's body to the next CR in one step; every short body
+    /// made of the characters that matter (CRs, half delimiters) must still end where the
+    /// parser ends it, whatever the chunking, so that a bad header after it is caught.
+    @Test(arguments: [1, 2, 5, 4096])
+    func everyShortBodyEndsWhereTheParserEndsIt(chunk: Int) {
+        let alphabet = Array("-\r\nXZa".utf8)
+        var contents: [[UInt8]] = [[]]
+        for _ in 0..<4 { contents += contents.filter { $0.count == contents.last!.count }.flatMap { c in alphabet.map { c + [$0] } } }
+        let opening = Array("--XyZ\r\nA: b\r\n\r\n".utf8) + Array(repeating: UInt8(ascii: "a"), count: 300)
+        for content in contents {
+            let prefix = opening + content + Array("\r\n--XyZ\r\nCont".utf8)
+            let parser = MultipartParser(boundary: "XyZ")
+            var names: [String] = []
+            parser.onHeader = { name, _ in names.append(name) }
+            try? parser.execute(prefix + Array("Ant: x\r\n\r\n".utf8))
+            let parserReaches = names.contains("ContAnt")
+            #expect(accepts(prefix + [0xFF] + Array("nt: x\r\n\r\n".utf8), chunk: chunk) == !parserReaches, "content \(content)")
+        }
+    }
+
     /// Whether multipart-kit itself gets to the header name after this preamble: the
     /// same body with a harmless byte where the bad one would be, parsed for real.
     func parserReadsHeaderName(after preamble: [UInt8]) -> Bool {
