@@ -12,12 +12,13 @@ extension App {
     func persist(_ transition: Transition, context: CaseContext, uploads: [Upload], uploader: ActorRef,
                  db: Database, now: Date, isNew: Bool = false) throws -> (CaseContext, [Int64]) {
         var context = context
+        let original = context.record
         context.record.file = transition.file
         context.record.updatedAt = now
         if isNew {
             try context.record.insert(db)
         } else {
-            try context.record.save(db)
+            try context.record.save(db, from: original)
         }
         var documentEvent: Int64?
         var eventIDs: [Int64] = []

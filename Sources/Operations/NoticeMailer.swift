@@ -37,9 +37,7 @@ struct NoticePayload: Codable, Sendable {
     var openedEscalated: Bool?
 
     func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        String(decoding: (try? sortedKeysEncoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> NoticePayload? {

@@ -59,7 +59,13 @@ public struct LocaleFormat: Sendable {
     /// then the arithmetic of the proleptic Gregorian calendar. Foundation's Calendar does
     /// the same far more slowly, and list pages format hundreds of dates.
     static func civil(_ date: Date, timeZone: TimeZone) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
+        let c = civil(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date)))
+        return (c.year, c.month, c.day, c.hour, c.minute)
+    }
+
+    /// The calendar fields of a count of seconds since 1970-01-01 00:00 (in whatever zone
+    /// the count was shifted to).
+    package static func civil(secondsSince1970 seconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         // Howard Hinnant's days-to-civil.
@@ -72,7 +78,7 @@ public struct LocaleFormat: Sendable {
         let day = Int(doy - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-        return (year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60)
+        return (year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60)
     }
 
     private static func twoDigits(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }

@@ -26,16 +26,22 @@ extension EventRecord: FetchableRecord {
     }
 }
 
+/// One encoder for every event and notice payload: making a JSONEncoder costs more than
+/// encoding the few keys these hold, and `encode` may be called from any thread.
+package let sortedKeysEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return encoder
+}()
+
 extension EventRecord {
     /// Appends an event and returns its id.
     public static func append(_ db: Database, caseID: String, draft: EventDraft, at: Date) throws -> Int64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = String(decoding: try encoder.encode(draft.data), as: UTF8.self)
+        let data = String(decoding: try sortedKeysEncoder.encode(draft.data), as: UTF8.self)
         try db.cachedStatement(sql: """
             INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [caseID, at, draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
+            """).execute(arguments: [caseID, StoredDate(at), draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
                                      draft.audience.rawValue, draft.text, data])
         return db.lastInsertedRowID
     }
@@ -94,7 +100,7 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
         container["content_type"] = contentType
         container["size"] = size
         container["sha256"] = sha256
-        container["created_at"] = createdAt
+        container["created_at"] = StoredDate(createdAt)
     }
 }
 

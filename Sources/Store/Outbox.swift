@@ -76,8 +76,8 @@ public enum Outbox {
                                 dedupe_key, message_id, next_attempt_at, notice)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (dedupe_key) DO NOTHING
-            """).execute(arguments: [now, mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
-                             mail.replyTo, mail.dedupeKey, messageID, now, mail.notice])
+            """).execute(arguments: [StoredDate(now), mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
+                             mail.replyTo, mail.dedupeKey, messageID, StoredDate(now), mail.notice])
         return db.changesCount == 1
     }
 

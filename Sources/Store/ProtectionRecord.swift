@@ -59,17 +59,17 @@ extension ProtectionRecord: FetchableRecord, PersistableRecord {
         container["id"] = id
         container["shop_id"] = shopID
         container["order_number"] = orderNumber
-        container["order_date"] = orderDate
+        container["order_date"] = StoredDate(orderDate)
         container["amount_minor"] = value.minor
         container["currency"] = value.currency.code
         container["customer_email"] = customerEmail
         container["locale"] = locale.rawValue
         container["state"] = state.rawValue
-        container["activated_at"] = activatedAt
-        container["expires_at"] = expiresAt
-        container["reminder_at"] = reminderAt
-        container["reminder_sent_at"] = reminderSentAt
-        container["ended_at"] = endedAt
+        container["activated_at"] = StoredDate(activatedAt)
+        container["expires_at"] = StoredDate(expiresAt)
+        container["reminder_at"] = StoredDate(reminderAt)
+        container["reminder_sent_at"] = StoredDate(reminderSentAt)
+        container["ended_at"] = StoredDate(endedAt)
     }
 }
 

@@ -50,8 +50,8 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
         container["coverage_limit_minor"] = coverageLimit.minor
         container["locale"] = locale.rawValue
         container["api_key_hash"] = apiKeyHash
-        container["insolvent_at"] = insolventAt
-        container["created_at"] = createdAt
+        container["insolvent_at"] = StoredDate(insolventAt)
+        container["created_at"] = StoredDate(createdAt)
     }
 }
 

@@ -48,7 +48,7 @@ extension UserRecord: FetchableRecord, PersistableRecord {
         container["email"] = email
         container["password_hash"] = passwordHash
         container["locale"] = locale.rawValue
-        container["created_at"] = createdAt
+        container["created_at"] = StoredDate(createdAt)
     }
 }
 

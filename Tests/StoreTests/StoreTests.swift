@@ -188,7 +188,7 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
 }
 
 @Suite struct CaseRowTests {
-    @Test func theFastUpdateWritesEveryColumn() throws {
+    @Test func theUpdateWritesEveryChangedColumn() throws {
         let (database, directory) = try migratedDatabase()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try database.write { (db: Database) throws -> Void in
@@ -200,8 +200,34 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
             changed.file.escalatedAt = now + 60
             changed.file.assignedAgentID = nil
             changed.updatedAt = now + 60
-            try changed.save(db)
+            try changed.save(db, from: record)
             #expect(try CaseRecord.find(db, id: record.id) == changed)
+            var closed = changed
+            closed.file.state = .closed
+            closed.file.closure = .serviceDecision
+            closed.file.closedAt = now + 120
+            closed.updatedAt = now + 120
+            try closed.save(db, from: changed)
+            #expect(try CaseRecord.find(db, id: record.id) == closed, "a column set back to NULL is written too")
+            try closed.save(db, from: closed)
+            #expect(try CaseRecord.find(db, id: record.id) == closed, "nothing changed, nothing written")
+        }
+    }
+
+    /// The records write dates through StoredDate instead of GRDB's DateFormatter: the
+    /// text must be GRDB's to the millisecond, or comparisons with dates GRDB binds
+    /// (`merchant_due_at <= ?`) would shift at the edges.
+    @Test func storedDatesAreWrittenExactlyAsGRDBWritesThem() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1), Date(timeIntervalSince1970: -0.0005),
+                     Date(timeIntervalSince1970: 951_782_400), now, now + 0.999_9, now - 0.000_1, Date(timeIntervalSinceReferenceDate: 0.0005),
+                     Date(timeIntervalSince1970: 253_402_300_799.999), Date(timeIntervalSince1970: -62_135_596_800)]
+        for _ in 0..<20_000 {
+            dates.append(Date(timeIntervalSince1970: Double.random(in: -2_208_988_800...4_102_444_800, using: &generator)))
+            dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &generator)) / 1000))
+        }
+        for date in dates {
+            #expect(StoredDate(date).databaseValue == date.databaseValue, "\(date.timeIntervalSince1970)")
         }
     }
 }
