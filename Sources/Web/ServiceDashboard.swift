@@ -94,64 +94,43 @@ struct ServiceDashboard {
     }
 }
 
-/// Small SVG charts, drawn with presentation attributes only (the site's CSP allows no
-/// inline styles). Every label is escaped here because the SVG is inserted as markup.
+/// The geometry of the dashboard's SVG charts; `partials/bar_chart` and
+/// `partials/week_chart` draw them (with presentation attributes only: the site's CSP
+/// allows no inline styles), so every label is escaped by Mustache like any other text.
 enum Charts {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
-    static func horizontalBars(_ items: [(String, Int)], title: String) -> String {
-        let width = 560, labelWidth = 220, rowHeight = 28
-        let height = max(1, items.count) * rowHeight + 8
+    /// One bar a row with its label on the line above, so that long labels (reasons in
+    /// Polish or German, shop names) are never cut off by the bars.
+    static func horizontalBars(_ items: [(String, Int)], title: String) -> [String: Any] {
+        let width = 400, rowHeight = 44
         let maxValue = max(1, items.map(\.1).max() ?? 1)
-        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        svg += "<title>\(escape(title))</title>"
-        for (index, item) in items.enumerated() {
+        let rows = items.enumerated().map { index, item -> [String: Any] in
             let y = 4 + index * rowHeight
-            let barWidth = Int(Double(width - labelWidth - 60) * Double(item.1) / Double(maxValue))
-            svg += "<text x=\"0\" y=\"\(y + 18)\" font-size=\"13\" fill=\"#1f2a37\">\(escape(String(item.0.prefix(32))))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(max(barWidth, item.1 > 0 ? 2 : 0))\" height=\"18\" rx=\"3\" fill=\"#2f6f9f\"/>"
-            svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 18)\" font-size=\"13\" fill=\"#1f2a37\">\(item.1)</text>"
+            let barWidth = item.1 > 0 ? max(2, Int(Double(width - 60) * Double(item.1) / Double(maxValue))) : 0
+            let label = item.0.count > 56 ? String(item.0.prefix(55)) + "…" : item.0
+            return ["label": label, "count": item.1, "label_y": y + 14, "bar_y": y + 20, "bar_width": barWidth,
+                    "count_x": barWidth + 6, "count_y": y + 32]
         }
-        return svg + "</svg>"
+        return ["title": title, "width": width, "height": max(1, items.count) * rowHeight + 8, "rows": rows]
     }
 
-    static func weeklyBars(opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String, title: String) -> String {
+    static func weeklyBars(opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String, title: String) -> [String: Any] {
         let width = 640, height = 240, left = 36, bottom = 40, top = 28
-        let plotHeight = height - bottom - top
+        let plotHeight = Double(height - bottom - top), base = Double(height - bottom)
         let maxValue = max(1, (opened + closed).max() ?? 1)
         let slot = Double(width - left - 8) / Double(max(1, opened.count))
         let bar = max(2.0, slot / 2 - 3)
-        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        svg += "<title>\(escape(title))</title>"
-        svg += "<rect x=\"\(left)\" y=\"6\" width=\"12\" height=\"12\" fill=\"#2f6f9f\"/><text x=\"\(left + 16)\" y=\"16\" font-size=\"12\" fill=\"#1f2a37\">\(escape(openedLabel))</text>"
-        svg += "<rect x=\"\(left + 140)\" y=\"6\" width=\"12\" height=\"12\" fill=\"#8fb996\"/><text x=\"\(left + 156)\" y=\"16\" font-size=\"12\" fill=\"#1f2a37\">\(escape(closedLabel))</text>"
-        svg += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - 4)\" y2=\"\(height - bottom)\" stroke=\"#9aa5b1\"/>"
-        svg += "<text x=\"0\" y=\"\(top + 10)\" font-size=\"11\" fill=\"#52606d\">\(maxValue)</text>"
-        for i in 0..<opened.count {
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        let bars = opened.indices.map { i -> [String: Any] in
             let x = Double(left) + Double(i) * slot + 2
-            let h1 = Double(plotHeight) * Double(opened[i]) / Double(maxValue)
-            let h2 = Double(plotHeight) * Double(closed[i]) / Double(maxValue)
-            let base = Double(height - bottom)
-            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2f6f9f\"><title>%d</title></rect>", x, base - h1, bar, h1, opened[i])
-            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8fb996\"><title>%d</title></rect>", x + bar + 1, base - h2, bar, h2, closed[i])
-            if i % 2 == 1 || opened.count <= 6 {
-                svg += String(format: "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#52606d\">", x, height - bottom + 14)
-                    + escape(String(labels[i].prefix(6))) + "</text>"
-            }
+            let openedHeight = plotHeight * Double(opened[i]) / Double(maxValue)
+            let closedHeight = plotHeight * Double(closed[i]) / Double(maxValue)
+            return ["x": number(x), "closed_x": number(x + bar + 1), "bar": number(bar),
+                    "opened": opened[i], "opened_y": number(base - openedHeight), "opened_height": number(openedHeight),
+                    "closed": closed[i], "closed_y": number(base - closedHeight), "closed_height": number(closedHeight),
+                    "has_label": i % 2 == 1 || opened.count <= 6, "label": String(labels[i].prefix(6)), "label_y": height - bottom + 14]
         }
-        return svg + "</svg>"
+        return ["title": title, "width": width, "height": height, "left": left, "opened_label": openedLabel,
+                "closed_label": closedLabel, "opened_label_x": left + 16, "closed_key_x": left + 140, "closed_label_x": left + 156,
+                "axis_y": height - bottom, "axis_end": width - 4, "max_value": maxValue, "max_y": top + 10, "bars": bars]
     }
 }

@@ -191,7 +191,8 @@ import Testing
         let agent = try world.agent()
         let dashboard = try agent.get("/service")
         #expect(dashboard.status == 200)
-        #expect(Browser.allMatches("<svg class=\"chart\"", in: dashboard.text).count == 4)
+        #expect(Browser.allMatches("<svg class=\"chart", in: dashboard.text).count == 4)
+        #expect(dashboard.text.contains(">Sklep Testowy</text>"), "the shop is named on its bar")
         #expect(dashboard.text.contains("Sklep Testowy"), "top shops by escalations")
         #expect(dashboard.text.contains(">1</td>"), "one escalated case counted")
     }
