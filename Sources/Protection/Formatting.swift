@@ -105,31 +105,38 @@ public struct LocaleFormat: Sendable {
 public enum ISO8601 {
     public static func string(_ date: Date) -> String {
         // Written digit by digit: String(format:) took a quarter of an API list answer.
-        let c = LocaleFormat.civil(date, timeZone: utc)
-        let second = Int(Int64(date.timeIntervalSince1970.rounded(.down)) % 60 + 60) % 60
+        let c = LocaleFormat.civil(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
         var text = ""
         text.reserveCapacity(20)
-        if (0...9999).contains(c.year) {
-            append(c.year / 100, to: &text)
-            append(c.year % 100, to: &text)
-        } else {
-            text += String(c.year)
-        }
-        text += "-"; append(c.month, to: &text)
-        text += "-"; append(c.day, to: &text)
-        text += "T"; append(c.hour, to: &text)
-        text += ":"; append(c.minute, to: &text)
-        text += ":"; append(second, to: &text)
+        appendDate(c, separator: "T", to: &text)
         text += "Z"
         return text
     }
 
-    private static let utc = TimeZone(secondsFromGMT: 0)!
+    /// "2026-11-25T10:30:00" (or with another separator) from calendar fields: years
+    /// outside 0...9999 are written as they are.
+    package static func appendDate(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
+                                   separator: String, to text: inout String) {
+        if (0...9999).contains(c.year) {
+            appendDigits(c.year, width: 4, to: &text)
+        } else {
+            text += String(c.year)
+        }
+        text += "-"; appendDigits(c.month, width: 2, to: &text)
+        text += "-"; appendDigits(c.day, width: 2, to: &text)
+        text += separator; appendDigits(c.hour, width: 2, to: &text)
+        text += ":"; appendDigits(c.minute, width: 2, to: &text)
+        text += ":"; appendDigits(c.second, width: 2, to: &text)
+    }
 
-    /// Two digits, 0-padded.
-    private static func append(_ n: Int, to text: inout String) {
-        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + n / 10)))
-        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + n % 10)))
+    /// `n` (not negative) 0-padded to `width` digits.
+    package static func appendDigits(_ n: Int, width: Int, to text: inout String) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (n / divisor) % 10)))
+            divisor /= 10
+        }
     }
 
     /// Reads "2026-11-25T10:00:00Z", "2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00.123Z"

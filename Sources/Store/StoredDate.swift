@@ -39,29 +39,11 @@ public struct StoredDate: DatabaseValueConvertible {
         let milliseconds = Int64(((date.timeIntervalSinceReferenceDate + 978_307_200.0) * 1000.0 + 0.5).rounded(.down))
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millisecond = Int(milliseconds - seconds * 1000)
-        let c = LocaleFormat.civil(secondsSince1970: seconds)
         var text = ""
         text.reserveCapacity(23)
-        if (0...9999).contains(c.year) {
-            digits(c.year / 100, 2, &text)
-            digits(c.year % 100, 2, &text)
-        } else {
-            text += String(c.year)
-        }
-        text += "-"; digits(c.month, 2, &text)
-        text += "-"; digits(c.day, 2, &text)
-        text += " "; digits(c.hour, 2, &text)
-        text += ":"; digits(c.minute, 2, &text)
-        text += ":"; digits(c.second, 2, &text)
-        text += "."; digits(millisecond, 3, &text)
+        ISO8601.appendDate(LocaleFormat.civil(secondsSince1970: seconds), separator: " ", to: &text)
+        text += "."
+        ISO8601.appendDigits(millisecond, width: 3, to: &text)
         return text
-    }
-
-    private static func digits(_ n: Int, _ width: Int, _ text: inout String) {
-        var divisor = width == 3 ? 100 : 10
-        while divisor > 0 {
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (n / divisor) % 10)))
-            divisor /= 10
-        }
     }
 }
