@@ -106,7 +106,7 @@ enum Charts {
         let rows = items.enumerated().map { index, item -> [String: Any] in
             let y = 4 + index * rowHeight
             let barWidth = item.1 > 0 ? max(2, Int(Double(width - 60) * Double(item.1) / Double(maxValue))) : 0
-            let label = item.0.count > 56 ? String(item.0.prefix(55)) + "…" : item.0
+            let label = item.0.count > 60 ? String(item.0.prefix(59)) + "…" : item.0
             return ["label": label, "count": item.1, "label_y": y + 14, "bar_y": y + 20, "bar_width": barWidth,
                     "count_x": barWidth + 6, "count_y": y + 32]
         }
