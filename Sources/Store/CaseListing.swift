@@ -23,16 +23,28 @@ public enum CaseListing {
         """
         SELECT c.id, c.number, p.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
                c.merchant_due_at
+        \(shopOrder(filtered: filtered))
+        """
+    }
+
+    /// A shop's claims in the Control Centre's order, on the list index; shared by the
+    /// list page and the shop API. Bound by `shopOrderArguments`.
+    static func shopOrder(filtered: Bool) -> String {
+        """
         FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
         WHERE c.shop_id = ? AND c.kind = 'claim'\(filtered ? " AND c.list_rank = ? AND c.state = ?" : "")
         ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?
         """
     }
 
-    public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
+    static func shopOrderArguments(shopID: String, state: CaseState?, limit: Int, offset: Int) -> StatementArguments {
         var arguments: StatementArguments = [shopID]
         if let state { arguments += [CaseRecord.listRank(of: state), state.rawValue] }
-        arguments += [limit, offset]
+        return arguments + [limit, offset]
+    }
+
+    public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
+        let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
         return try Row.fetchAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments).map { row in
             let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
             return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
@@ -92,16 +104,12 @@ extension CaseListing {
     static func apiPageSQL(filtered: Bool) -> String {
         """
         SELECT \(summaryColumns)
-        FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
-        WHERE c.shop_id = ? AND c.kind = 'claim'\(filtered ? " AND c.list_rank = ? AND c.state = ?" : "")
-        ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?
+        \(shopOrder(filtered: filtered))
         """
     }
 
     public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
-        var arguments: StatementArguments = [shopID]
-        if let state { arguments += [CaseRecord.listRank(of: state), state.rawValue] }
-        arguments += [limit, offset]
+        let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
         return try Row.fetchAll(db, sql: apiPageSQL(filtered: state != nil), arguments: arguments).map(summary)
     }
 
