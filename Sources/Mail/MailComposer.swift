@@ -46,13 +46,26 @@ public struct MailContent: Sendable {
     }
 }
 
+/// What `Templates/mail/message.{txt,html}.mustache` read: one email's words and the
+/// reader's catalog.
+struct MailMessage {
+    let t: Catalog
+    let lang: String
+    let subject: String
+    let heading: String
+    let paragraphs: [String]
+    let quote: String?
+    let quoteLabel: String?
+    let facts: [MailContent.Fact]
+    let action: MailContent.Action?
+    var hasFacts: Bool { !facts.isEmpty }
+}
+
 public struct MailComposer: Sendable {
-    public let templates: TemplateLibrary
     public let catalogs: Catalogs
     public let productName: String
 
-    public init(templates: TemplateLibrary, catalogs: Catalogs) {
-        self.templates = templates
+    public init(catalogs: Catalogs) {
         self.catalogs = catalogs
         self.productName = catalogs[.en]("product_name")
     }
@@ -60,21 +73,14 @@ public struct MailComposer: Sendable {
     public func mail(_ content: MailContent, kind: String, to address: String, locale: AppLocale, caseID: String?,
                      dedupeKey: String? = nil, replyTo: String? = nil) -> OutgoingMail {
         let t = catalogs[locale]
-        let context: [String: Any] = [
-            "t": t,
-            "lang": locale.rawValue,
-            "subject": content.subject,
-            "heading": content.heading,
-            "paragraphs": content.paragraphs,
-            "quote": content.quote ?? NSNull(),
-            "quote_label": content.quoteLabel ?? NSNull(),
-            "facts": content.facts.map { ["label": $0.label, "value": $0.value] },
-            "has_facts": !content.facts.isEmpty,
-            "action": content.action.map { ["label": $0.label, "url": $0.url] } ?? NSNull(),
-        ]
-        let text = templates.render("mail/message.txt", context)
-        let html = templates.render("mail/message.html", context)
+        let message = MailMessage(
+            t: t, lang: locale.rawValue, subject: content.subject, heading: content.heading, paragraphs: content.paragraphs,
+            quote: content.quote, quoteLabel: content.quoteLabel, facts: content.facts, action: content.action)
+        var text = TemplateOutput(capacity: 2048)
+        Template.mailMessageTxt(message, into: &text)
+        var html = TemplateOutput(capacity: 8192)
+        Template.mailMessageHtml(message, into: &html)
         return OutgoingMail(kind: kind, caseID: caseID, to: address, locale: locale.rawValue, subject: content.subject,
-                            textBody: text, htmlBody: html, replyTo: replyTo, dedupeKey: dedupeKey)
+                            textBody: text.text, htmlBody: html.text, replyTo: replyTo, dedupeKey: dedupeKey)
     }
 }

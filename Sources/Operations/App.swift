@@ -5,14 +5,13 @@ import Protection
 import Rendering
 import Store
 
-/// The application: configuration, database, templates, catalogs, document store and
+/// The application: configuration, database, catalogs, document store and
 /// clock, shared by every command and every request. Operations on it (the `App+…`
 /// files) load what they need, ask the domain, and persist the result with its emails
 /// in one transaction.
 public final class App: Sendable {
     public let config: AppConfig
     public let database: AppDatabase
-    public let templates: TemplateLibrary
     public let catalogs: Catalogs
     public let composer: MailComposer
     public let documents: DocumentStore
@@ -29,9 +28,8 @@ public final class App: Sendable {
         try fm.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         try fm.createDirectory(atPath: config.dataDirectory + "/run", withIntermediateDirectories: true)
         database = try AppDatabase(path: config.databasePath)
-        templates = try TemplateLibrary(directory: config.resourceRoot + "/Templates")
         catalogs = try Catalogs(directory: config.resourceRoot + "/Strings")
-        composer = MailComposer(templates: templates, catalogs: catalogs)
+        composer = MailComposer(catalogs: catalogs)
         documents = DocumentStore(dataDirectory: config.dataDirectory)
         try documents.prepare()
         secret = try Self.loadOrCreateSecret(at: config.secretPath)

@@ -1,22 +1,38 @@
 import Foundation
-import Mustache
 import Protection
 
-/// Every word a person reads, in one language. Templates read it as `{{t.key}}`; code
-/// calls `catalog("key")`, `catalog.format("key", ["n": "3"])` or `catalog.plural(…)`.
-public struct Catalog: Sendable, MustacheParent {
+/// Every word a person reads, in one language. Templates read it as `{{t.key}}`, which the
+/// template compiler turns into a typed key (`CatalogKey`, generated from `Strings/en.json`
+/// and checked against every language at build time) and the words already escaped for
+/// HTML. Code calls `catalog(.key)`, `catalog("key")` for keys it composes,
+/// `catalog.format("key", ["n": "3"])` or `catalog.plural(…)`.
+public struct Catalog: Sendable {
     public let locale: AppLocale
     public let strings: [String: String]
     /// Where a missing key is looked up (English), so a gap shows English, not a key.
     private let fallback: [String: String]
+    /// By `CatalogKey.rawValue`: the words, as text and escaped for HTML.
+    private let texts: [[UInt8]]
+    private let htmls: [[UInt8]]
 
     public init(locale: AppLocale, strings: [String: String], fallback: [String: String]) {
         self.locale = locale
         self.strings = strings
         self.fallback = fallback
+        let words = CatalogKey.names.map { strings[$0] ?? fallback[$0] ?? $0 }
+        texts = words.map { Array($0.utf8) }
+        htmls = words.map { Array(HTMLEscaping.escape($0).utf8) }
     }
 
-    public func child(named name: String) -> Any? { self(name) }
+    /// The words of a key as a template writes them into a TEXT template.
+    @inline(__always)
+    public func text(_ key: CatalogKey) -> [UInt8] { texts[key.rawValue] }
+
+    /// The words of a key escaped for HTML, prepared once at start.
+    @inline(__always)
+    public func html(_ key: CatalogKey) -> [UInt8] { htmls[key.rawValue] }
+
+    public func callAsFunction(_ key: CatalogKey) -> String { String(decoding: texts[key.rawValue], as: UTF8.self) }
 
     public func callAsFunction(_ key: String) -> String {
         strings[key] ?? fallback[key] ?? key

@@ -1,36 +1,36 @@
-import Mustache
-
-/// HTML escaping for every `{{value}}` of the HTML templates, byte by byte over UTF-8:
-/// the same five replacements as swift-mustache's own escaper (`< > & " '`), which walks
-/// Characters and was the largest single cost of rendering a list page. A string with
-/// nothing to escape is returned as it is, without a copy.
-struct FastHTMLEscaping: MustacheContentType {
-    func escapeText(_ text: String) -> String {
-        var needsWork = false
-        for byte in text.utf8 where byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 {
-            needsWork = true
-            break
-        }
-        guard needsWork else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x3C: out += [0x26, 0x6C, 0x74, 0x3B]  // &lt;
-            case 0x3E: out += [0x26, 0x67, 0x74, 0x3B]  // &gt;
-            case 0x26: out += [0x26, 0x61, 0x6D, 0x70, 0x3B]  // &amp;
-            case 0x22: out += [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]  // &quot;
-            case 0x27: out += [0x26, 0x23, 0x33, 0x39, 0x3B]  // &#39;
-            default: out.append(byte)
+/// HTML escaping over UTF-8 bytes: `< > & " '` become `&lt; &gt; &amp; &quot; &#39;`, the
+/// same five replacements as swift-mustache's escaper (the test-only reference renderer),
+/// everything else is copied in runs.
+public enum HTMLEscaping {
+    public static func append(_ source: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        let count = source.count
+        while index < count {
+            let replacement: StaticString
+            switch source[index] {
+            case 0x3C: replacement = "&lt;"
+            case 0x3E: replacement = "&gt;"
+            case 0x26: replacement = "&amp;"
+            case 0x22: replacement = "&quot;"
+            case 0x27: replacement = "&#39;"
+            default:
+                index += 1
+                continue
             }
+            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index])) }
+            replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+            index += 1
+            runStart = index
         }
-        return String(decoding: out, as: UTF8.self)
+        if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<count])) }
     }
 
-    /// Registers the escaper under the name the templates' `{{% CONTENT_TYPE: HTML}}`
-    /// pragma looks up. Templates without the pragma still escape, with the library's
-    /// default: slower, never unsafe.
-    static func install() {
-        MustacheContentTypes.register(FastHTMLEscaping(), named: "HTML")
+    /// The escaped text as a String (for the few places that still build text, and tests).
+    public static func escape(_ text: String) -> String {
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { append($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -29,13 +29,8 @@ struct AuthPages {
 
     private func customerLoginForm(_ ctx: RequestContext, email: String, error: String?, status: Int = 200) -> HTTPResponse {
         let t = pages.catalog(ctx)
-        let model: [String: Any] = [
-            "action": SiteRoute.login.path,
-            "email": email,
-            "error": optional(error),
-            "next": safeNextPath(ctx.queryValue("next")) ?? "",
-        ]
-        return pages.render(Page(template: "auth/customer_login", title: t("login_title"), model: model, status: status), ctx)
+        let model = CustomerLoginPage(action: SiteRoute.login.path, email: email, error: error)
+        return pages.render(Page(template: Template.authCustomerLogin, title: t(.login_title), model: model, status: status), ctx)
     }
 
     private func requestLink(_ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
@@ -48,16 +43,15 @@ struct AuthPages {
         case .throttled:
             return pages.error(429, ctx)
         case .sent:
-            let model: [String: Any] = ["email": email]
-            return pages.render(Page(template: "auth/check_email", title: t("check_email_title"), model: model), ctx)
+            return pages.render(Page(template: Template.authCheckEmail, title: t(.check_email_title), model: CheckEmailPage()), ctx)
         }
     }
 
     private func redeem(_ token: String, _ ctx: RequestContext) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         guard let signedIn = try app.redeemSignInLink(token: token) else {
-            let model: [String: Any] = ["login": SiteRoute.login.path]
-            return pages.render(Page(template: "auth/link_invalid", title: t("link_invalid_title"), model: model, status: 410), ctx)
+            let model = LinkInvalidPage(login: SiteRoute.login.path)
+            return pages.render(Page(template: Template.authLinkInvalid, title: t(.link_invalid_title), model: model, status: 410), ctx)
         }
         ctx.startSession(token: signedIn.sessionToken, secure: app.config.isSecure)
         return seeOther(safeNextPath(ctx.queryValue("next")) ?? SiteRoute.account.path, ctx)
@@ -67,15 +61,11 @@ struct AuthPages {
                                 status: Int = 200, next: String? = nil) -> HTTPResponse {
         let t = pages.catalog(ctx)
         let route: SiteRoute = role == .merchant ? .merchantLogin : .serviceLogin
-        let model: [String: Any] = [
-            "action": route.path,
-            "heading": t(role == .merchant ? "merchant_login_title" : "service_login_title"),
-            "intro": t(role == .merchant ? "merchant_login_intro" : "service_login_intro"),
-            "email": email,
-            "error": optional(error),
-            "next": next ?? safeNextPath(ctx.queryValue("next")) ?? "",
-        ]
-        return pages.render(Page(template: "auth/staff_login", title: model["heading"] as! String, model: model, status: status), ctx)
+        let model = StaffLoginPage(
+            action: route.path, heading: t(role == .merchant ? .merchant_login_title : .service_login_title),
+            intro: t(role == .merchant ? .merchant_login_intro : .service_login_intro), email: email, error: error,
+            next: next ?? safeNextPath(ctx.queryValue("next")) ?? "")
+        return pages.render(Page(template: Template.authStaffLogin, title: model.heading, model: model, status: status), ctx)
     }
 
     private func staffSignIn(_ ctx: RequestContext, _ form: FormBody, role: UserRecord.UserRole) throws -> HTTPResponse {
@@ -132,12 +122,11 @@ struct AuthPages {
             return seeOther(SiteRoute.settings.path + "?done=settings_saved", ctx)
         }
         let t = pages.catalog(ctx)
-        let model: [String: Any] = [
-            "email": user.email,
-            "role": t("role_" + user.role.rawValue),
-            "locales": AppLocale.allCases.map { languageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"),
-                                                               selected: $0 == user.locale) },
-        ]
-        return pages.render(Page(template: "settings", title: t("settings_title"), model: model), ctx)
+        let model = SettingsPage(
+            email: user.email, role: t("role_" + user.role.rawValue),
+            locales: AppLocale.allCases.map {
+                LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == user.locale)
+            })
+        return pages.render(Page(template: Template.settings, title: t(.settings_title), model: model), ctx)
     }
 }

@@ -37,40 +37,35 @@ struct CustomerPages {
         let pageLocale = rows.first.flatMap { AppLocale(rawValue: $0["locale"]) }
         let t = pages.catalog(ctx, pageDefault: pageLocale)
         let f = pages.format(ctx, pageDefault: pageLocale)
-        let items: [[String: Any]] = try rows.map { row in
+        let items = try rows.map { row in
             let p = try ProtectionRecord(row: row)
-            var item: [String: Any] = [
-                "shop": row["shop_name"] as String,
-                "order_number": p.orderNumber,
-                "order_date": f.date(p.orderDate),
-                "value": f.money(p.value),
-                "href": SiteRoute.protection(p.id).path,
-            ]
             let active = p.facts.isActive(at: now)
             let stateKey = p.state == .active && !active ? "expired" : p.state.rawValue
-            item["state"] = stateKey
-            item["state_label"] = t.label("protection_state", stateKey)
+            var item = AccountProtection(
+                shop: row["shop_name"], orderNumber: p.orderNumber, orderDate: f.date(p.orderDate), value: f.money(p.value),
+                href: SiteRoute.protection(p.id).path, state: stateKey, stateLabel: t.label("protection_state", stateKey),
+                urgent: false)
             if let caseID: String = row["case_id"], let caseState = (row["case_state"] as String?).flatMap(CaseState.init(rawValue:)) {
-                item["case_label"] = t.format("account_case", ["number": "#\(row["case_number"] as Int)",
-                                                             "state": t.label("state", caseState.rawValue)])
-                item["next_href"] = SiteRoute.customerCase(caseID).path
+                item.caseLabel = t.format("account_case", ["number": "#\(row["case_number"] as Int)",
+                                                         "state": t.label("state", caseState.rawValue)])
+                item.nextHref = SiteRoute.customerCase(caseID).path
                 switch caseState {
                 case .awaitingCustomer:
                     let due: Date = row["c_customer_due"] ?? now
-                    item["next_label"] = t.format("account_next_answer", ["days": daysLeftLabel(until: due, now: now, t)])
-                    item["urgent"] = true
-                case .escalated: item["next_label"] = t("account_next_service")
-                case .awaitingMerchant: item["next_label"] = t("account_next_wait_merchant")
-                default: item["next_label"] = t("account_next_view_case")
+                    item.nextLabel = t.format("account_next_answer", ["days": daysLeftLabel(until: due, now: now, t)])
+                    item.urgent = true
+                case .escalated: item.nextLabel = t(.account_next_service)
+                case .awaitingMerchant: item.nextLabel = t(.account_next_wait_merchant)
+                default: item.nextLabel = t(.account_next_view_case)
                 }
             } else if active {
-                item["next_href"] = SiteRoute.protection(p.id).path + "#feedback"
-                item["next_label"] = t.format("account_next_feedback", ["date": f.date(p.expiresAt)])
+                item.nextHref = SiteRoute.protection(p.id).path + "#feedback"
+                item.nextLabel = t.format("account_next_feedback", ["date": f.date(p.expiresAt)])
             }
             return item
         }
-        let model: [String: Any] = ["protections": items, "has_protections": !items.isEmpty, "email": email]
-        return pages.render(Page(template: "customer/account", title: t("account_title"), model: model, locale: pageLocale), ctx)
+        return pages.render(Page(template: Template.customerAccount, title: t(.account_title), model: AccountPage(protections: items),
+                                 locale: pageLocale), ctx)
     }
 
     private func loadProtection(_ id: String, email: String) throws -> (ProtectionRecord, ShopRecord, CaseRecord?, [CaseRecord]) {
@@ -92,43 +87,28 @@ struct CustomerPages {
         let now = app.now()
         let active = p.facts.isActive(at: now)
         let chosen = typed?.value("option")
-        let options = FeedbackOption.allCases.map { option -> [String: Any] in
-            ["value": option.rawValue, "label": t("feedback_" + option.rawValue), "hint": t("feedback_" + option.rawValue + "_hint"),
-             "checked": option.rawValue == chosen]
+        let options = FeedbackOption.allCases.map { option in
+            FeedbackChoice(value: option.rawValue, label: t("feedback_" + option.rawValue),
+                           hint: t("feedback_" + option.rawValue + "_hint"), checked: option.rawValue == chosen)
         }
         let stateKey = p.state == .active && !active ? "expired" : p.state.rawValue
-        var model: [String: Any] = [
-            "shop": shop.name,
-            "order_number": p.orderNumber,
-            "order_date": f.date(p.orderDate),
-            "value": f.money(p.value),
-            "activated": f.date(p.activatedAt),
-            "expires": f.date(p.expiresAt),
-            "state_label": t.label("protection_state", stateKey),
-            "state": stateKey,
-            "show_form": active,
-            "action": SiteRoute.protectionFeedback(p.id).path,
-            "options": options,
-            "message": typed?.text("message") ?? "",
-            "errors": pages.fieldErrors(rejection, t),
-            "general_error": optional(pages.words(rejection?.general, t)),
-            "days_left": daysLeftLabel(until: p.expiresAt, now: now, t),
-            "max_files": app.config.uploads.files,
-            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
-            "upload": ["form_id": "feedback"],
-        ]
-        if let claim {
-            model["case_href"] = SiteRoute.customerCase(claim.id).path
-            model["case_label"] = t.format("protection_case_link", ["number": "#\(claim.number)",
-                                                                    "state": t.label("state", claim.file.state.rawValue)])
-        }
-        model["inquiries"] = inquiries.map { inquiry -> [String: Any] in
-            ["href": SiteRoute.customerCase(inquiry.id).path, "label": t.format("protection_inquiry_link", [
-                "date": f.date(inquiry.file.openedAt), "state": t("inquiry_state_" + inquiry.file.state.rawValue)])]
-        }
-        model["has_inquiries"] = !inquiries.isEmpty
+        let model = ProtectionPage(
+            shop: shop.name, orderNumber: p.orderNumber, orderDate: f.date(p.orderDate), value: f.money(p.value),
+            expires: f.date(p.expiresAt), state: stateKey, stateLabel: t.label("protection_state", stateKey), showForm: active,
+            daysLeft: daysLeftLabel(until: p.expiresAt, now: now, t), action: SiteRoute.protectionFeedback(p.id).path,
+            options: options, message: typed?.text("message") ?? "", errors: pages.fieldErrors(rejection, t),
+            generalError: pages.words(rejection?.general, t), maxFiles: pages.maxFiles, maxFileMb: pages.maxFileMB,
+            upload: PartyMessageForm(action: SiteRoute.protectionFeedback(p.id).path, formId: "feedback"),
+            caseHref: claim.map { SiteRoute.customerCase($0.id).path },
+            caseLabel: claim.map {
+                t.format("protection_case_link", ["number": "#\($0.number)", "state": t.label("state", $0.file.state.rawValue)])
+            },
+            inquiries: inquiries.map { inquiry in
+                InquiryLink(href: SiteRoute.customerCase(inquiry.id).path, label: t.format("protection_inquiry_link", [
+                    "date": f.date(inquiry.file.openedAt), "state": t("inquiry_state_" + inquiry.file.state.rawValue)]))
+            })
         let status = rejection?.status ?? 200
-        return pages.render(Page(template: "customer/protection", title: t.format("protection_title", ["order": p.orderNumber]),
+        return pages.render(Page(template: Template.customerProtection, title: t.format("protection_title", ["order": p.orderNumber]),
                                  model: model, status: status, locale: p.locale), ctx)
     }
 
@@ -157,37 +137,29 @@ struct CustomerPages {
         let f = pages.format(ctx, pageDefault: locale)
         let now = app.now()
         let (view, requests) = try app.database.read { db in
-            (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+            (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
              try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer })
         }
         let file = context.record.file
-        var model: [String: Any] = [
-            "case": view,
-            "errors": pages.fieldErrors(rejection, t),
-            "general_error": optional(pages.words(rejection?.general, t)),
-            "message": typed?.text("message") ?? "",
-            "protection_href": SiteRoute.protection(context.protection.id).path,
-            "max_files": app.config.uploads.files,
-            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
-        ]
+        var answerForm: AnswerForm?
         if file.state == .awaitingCustomer, let reply = file.reply, !view.deadlinePassed {
             let chosen = typed?.value("answer")
-            model["answer_form"] = [
-                "action": SiteRoute.customerAnswer(id).path,
-                "answers": reply.variant.answers.map { answer -> [String: Any] in
-                    ["value": answer.rawValue, "label": t("answer_" + answer.rawValue), "checked": answer.rawValue == chosen]
+            answerForm = AnswerForm(
+                action: SiteRoute.customerAnswer(id).path,
+                answers: reply.variant.answers.map { answer in
+                    Choice(value: answer.rawValue, label: t("answer_" + answer.rawValue), checked: answer.rawValue == chosen)
                 },
-                "variant_intro": t("answer_intro_" + reply.variant.rawValue.lowercased()),
-                "form_id": "answer",
-            ] as [String: Any]
+                variantIntro: t("answer_intro_" + reply.variant.rawValue.lowercased()), formId: "answer")
         }
-        if file.state == .escalated && file.kind == .claim {
-            model["message_form"] = ["action": SiteRoute.customerMessages(id).path, "form_id": "message"] as [String: Any]
-            model["requests"] = requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt)] }
-            model["has_requests"] = !requests.isEmpty
-        }
-        let title = file.kind == .inquiry ? t("inquiry_title") : t.format("case_title", ["number": view.number])
-        return pages.render(Page(template: "customer/case", title: title, model: model, status: rejection?.status ?? 200, locale: locale), ctx)
+        let mediated = file.state == .escalated && file.kind == .claim
+        let model = CustomerCasePage(
+            case: view, errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t),
+            message: typed?.text("message") ?? "", protectionHref: SiteRoute.protection(context.protection.id).path,
+            maxFiles: pages.maxFiles, maxFileMb: pages.maxFileMB, answerForm: answerForm,
+            messageForm: mediated ? PartyMessageForm(action: SiteRoute.customerMessages(id).path, formId: "message") : nil,
+            requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
+        let title = file.kind == .inquiry ? t(.inquiry_title) : t.format("case_title", ["number": view.number])
+        return pages.render(Page(template: Template.customerCase, title: title, model: model, status: rejection?.status ?? 200, locale: locale), ctx)
     }
 
     private func answer(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {

@@ -41,47 +41,31 @@ struct MerchantPages {
                                                     offset: (page - 1) * Self.pageSize),
                     try CaseListing.openCounts(db, shopID: shopID))
         }
-        let rows = records.prefix(Self.pageSize).map { record -> [String: Any] in
-            var row: [String: Any] = [
-                "href": SiteRoute.merchantCase(record.id).path,
-                "number": "#\(record.number)",
-                "order_number": record.orderNumber,
-                "customer": record.customerEmail,
-                "value": f.money(record.value),
-                "reason": record.reason.map { t.label("reason", $0.rawValue) } ?? "",
-                "state": record.state.rawValue,
-                "state_label": t.label("state", record.state.rawValue),
-                "opened": f.date(record.openedAt),
-            ]
-            if record.state == .awaitingMerchant, let due = record.merchantDueAt {
-                row["due"] = f.dateTime(due)
-                row["days_left"] = daysLeftLabel(until: due, now: now, t)
-                row["urgent"] = Deadlines.daysLeft(until: due, from: now) <= 1
-            }
-            return row
+        let rows = records.prefix(Self.pageSize).map { record in
+            let due = record.state == .awaitingMerchant ? record.merchantDueAt : nil
+            return MerchantCaseRow(
+                href: SiteRoute.merchantCase(record.id).path, number: "#\(record.number)", orderNumber: record.orderNumber,
+                customer: record.customerEmail, value: f.money(record.value),
+                reason: record.reason.map { t.label("reason", $0.rawValue) } ?? "", state: record.state.rawValue,
+                stateLabel: t.label("state", record.state.rawValue), opened: f.date(record.openedAt),
+                due: due.map(f.dateTime), daysLeft: due.map { daysLeftLabel(until: $0, now: now, t) },
+                urgent: due.map { Deadlines.daysLeft(until: $0, from: now) <= 1 } ?? false)
         }
-        let countByState = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
-        let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state -> [String: Any] in
-            var label = state.map { t.label("state", $0.rawValue) } ?? t("filter_all")
-            if let state, let n = countByState[state.rawValue], n > 0 { label += " (\(n))" }
-            return ["label": label, "href": SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
-                    "current": state == filter]
+        let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
+            var label = state.map { t.label("state", $0.rawValue) } ?? t(.filter_all)
+            if let state, let n = counts[state], n > 0 { label += " (\(n))" }
+            return NavItem(label: label, href: SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
+                           current: state == filter)
         }
         func pageHref(_ n: Int) -> String {
             SiteRoute.merchantCases.path + "?" + (filter.map { "state=\($0.rawValue)&" } ?? "") + "page=\(n)"
         }
-        let model: [String: Any] = [
-            "shop": shop.name,
-            "insolvent": shop.isInsolvent,
-            "cases": Array(rows),
-            "has_cases": !rows.isEmpty,
-            "filters": filters,
-            "waiting": countByState[CaseState.awaitingMerchant.rawValue] ?? 0,
-            "previous_href": optional(page > 1 ? pageHref(page - 1) : nil),
-            "next_href": optional(records.count > Self.pageSize ? pageHref(page + 1) : nil),
-            "page": page,
-        ]
-        return pages.render(Page(template: "merchant/cases", title: t("merchant_cases_title"), model: model), ctx)
+        let waiting = counts[.awaitingMerchant] ?? 0
+        let model = MerchantCasesPage(
+            shop: shop.name, insolvent: shop.isInsolvent, cases: Array(rows), filters: filters,
+            waiting: waiting > 0 ? waiting : nil, previousHref: page > 1 ? pageHref(page - 1) : nil,
+            nextHref: records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)
+        return pages.render(Page(template: Template.merchantCases, title: t(.merchant_cases_title), model: model), ctx)
     }
 
     private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
@@ -90,32 +74,22 @@ struct MerchantPages {
         let f = pages.format(ctx)
         let now = app.now()
         let (view, requests, customerMessage) = try app.database.read { db in
-            (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+            (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
              try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
              try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id]))
         }
         let file = context.record.file
         let insolvent = context.shop.isInsolvent
-        var model: [String: Any] = [
-            "case": view,
-            "customer_message": optional(customerMessage),
-            "insolvent": insolvent,
-            "errors": pages.fieldErrors(rejection, t),
-            "general_error": optional(pages.words(rejection?.general, t)),
-            "message": typed?.text("message") ?? "",
-            "list_href": SiteRoute.merchantCases.path,
-            "max_files": app.config.uploads.files,
-            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
-        ]
-        if file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed {
-            model["reply_href"] = SiteRoute.merchantReply(id).path
-        }
-        if file.state == .escalated && !insolvent {
-            model["message_form"] = ["action": SiteRoute.merchantMessages(id).path, "form_id": "message"] as [String: Any]
-            model["requests"] = requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt)] }
-            model["has_requests"] = !requests.isEmpty
-        }
-        return pages.render(Page(template: "merchant/case", title: t.format("case_title", ["number": view.number]),
+        let mayReply = file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed
+        let mediated = file.state == .escalated && !insolvent
+        let model = MerchantCasePage(
+            case: view, customerMessage: customerMessage, insolvent: insolvent, errors: pages.fieldErrors(rejection, t),
+            generalError: pages.words(rejection?.general, t), message: typed?.text("message") ?? "",
+            listHref: SiteRoute.merchantCases.path, maxFiles: pages.maxFiles, maxFileMb: pages.maxFileMB,
+            replyHref: mayReply ? SiteRoute.merchantReply(id).path : nil,
+            messageForm: mediated ? PartyMessageForm(action: SiteRoute.merchantMessages(id).path, formId: "message") : nil,
+            requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
+        return pages.render(Page(template: Template.merchantCase, title: t.format("case_title", ["number": view.number]),
                                  model: model, status: rejection?.status ?? 200), ctx)
     }
 
@@ -134,31 +108,20 @@ struct MerchantPages {
             try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id])
         }
         let chosen = typed?.value("refund")
-        let model: [String: Any] = [
-            "number": "#\(context.record.number)",
-            "case_href": SiteRoute.merchantCase(id).path,
-            "action": SiteRoute.merchantReply(id).path,
-            "order_number": context.protection.orderNumber,
-            "order_value": f.money(file.orderValue),
-            "customer_email": context.protection.customerEmail,
-            "reason": file.reason.map { t.label("reason", $0.rawValue) } ?? "",
-            "customer_message": optional(customerMessage),
-            "options": RefundIntent.allCases.map { intent -> [String: Any] in
-                ["value": intent.rawValue, "label": t("refund_" + intent.rawValue), "checked": intent.rawValue == chosen]
+        let model = ReplyPage(
+            number: "#\(context.record.number)", caseHref: SiteRoute.merchantCase(id).path, action: SiteRoute.merchantReply(id).path,
+            orderNumber: context.protection.orderNumber, orderValue: f.money(file.orderValue),
+            customerEmail: context.protection.customerEmail, reason: file.reason.map { t.label("reason", $0.rawValue) } ?? "",
+            customerMessage: customerMessage,
+            options: RefundIntent.allCases.map { intent in
+                Choice(value: intent.rawValue, label: t("refund_" + intent.rawValue), checked: intent.rawValue == chosen)
             },
-            "amount": typed?.value("amount") ?? f.amountInput(file.orderValue),
-            "currency": file.orderValue.currency.code,
-            "message": typed?.text("message") ?? "",
-            "errors": pages.fieldErrors(rejection, t),
-            "general_error": optional(pages.words(rejection?.general, t)),
-            "due": optional(file.merchantDueAt.map(f.dateTime)),
-            "days_left": optional(file.merchantDueAt.map { daysLeftLabel(until: $0, now: now, t) }),
-            "max_files": app.config.uploads.files,
-            "max_file_mb": app.config.uploads.fileBytes / 1_048_576,
-            "closed": closedForReply,
-            "form_id": "reply",
-        ]
-        return pages.render(Page(template: "merchant/reply", title: t.format("reply_title", ["number": "#\(context.record.number)"]),
+            amount: typed?.value("amount") ?? f.amountInput(file.orderValue), currency: file.orderValue.currency.code,
+            message: typed?.text("message") ?? "", errors: pages.fieldErrors(rejection, t),
+            generalError: pages.words(rejection?.general, t), due: file.merchantDueAt.map(f.dateTime),
+            daysLeft: file.merchantDueAt.map { daysLeftLabel(until: $0, now: now, t) }, maxFiles: pages.maxFiles,
+            maxFileMb: pages.maxFileMB, closed: closedForReply, formId: "reply")
+        return pages.render(Page(template: Template.merchantReply, title: t.format("reply_title", ["number": "#\(context.record.number)"]),
                                  model: model, status: rejection?.status ?? 200), ctx)
     }
 

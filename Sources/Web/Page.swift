@@ -4,34 +4,24 @@ import Operations
 import Protection
 import Rendering
 
-/// A page to render: a template, its title and its model (a plain struct or
-/// dictionary the logic-less template reads).
-struct Page {
-    var template: String
+/// A page to render: its compiled template, its title and its model. The template's
+/// type says which model it reads, so a page cannot be handed the wrong one.
+struct Page<Content> {
+    var template: (PageLayout<Content>, inout TemplateOutput) -> Void
     var title: String
-    var model: Any
+    var model: Content
     var status: Int = 200
     /// Extra language for the page when the reader chose none (a customer's protection).
     var locale: AppLocale?
 }
 
-/// One entry of the top navigation.
-func navItem(label: String, href: String, current: Bool) -> [String: Any] {
-    ["label": label, "href": href, "current": current]
-}
-
-/// One choice of the language selectors.
-func languageOption(code: String, label: String, selected: Bool) -> [String: Any] {
-    ["code": code, "label": label, "selected": selected]
-}
-
 /// Renders pages inside the shared layout: product name, navigation for the signed-in
-/// role, language switch, sign-out. User text is escaped by Mustache, always.
+/// role, language switch, sign-out. Model text is escaped by the compiled templates, always.
 struct Renderer {
     let app: App
     let csrf: CSRF
 
-    func render(_ page: Page, _ ctx: RequestContext) -> HTTPResponse {
+    func render<Content>(_ page: Page<Content>, _ ctx: RequestContext) -> HTTPResponse {
         let locale = ctx.locale(pageDefault: page.locale)
         let t = app.catalogs[locale]
         let cookie = ctx.ensureSessionCookie(secure: app.config.isSecure)
@@ -39,33 +29,24 @@ struct Renderer {
             // `?lang=` switches the language for the rest of the browser session.
             ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: chosen.rawValue, maxAge: nil, secure: app.config.isSecure))
         }
-        var layout: [String: Any] = [
-            "t": t,
-            "lang": locale.rawValue,
-            "title": page.title,
-            "csrf": csrf.token(for: cookie),
-            "page": page.model,
-            "nav": navigation(ctx, t),
-            "languages": AppLocale.allCases.map {
-                languageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == locale)
-            },
-            "return_to": ctx.request.path + (ctx.request.queryString.isEmpty ? "" : "?" + ctx.request.queryString),
-        ]
+        var viewerLabel: String?
         switch ctx.viewer {
-        case .anonymous: break
-        case .customer(let email):
-            layout["signed_in"] = true
-            layout["viewer_label"] = email
-        case .merchant, .agent:
-            layout["signed_in"] = true
-            layout["viewer_label"] = ctx.user?.email ?? ""
-            layout["is_staff"] = true
+        case .anonymous: viewerLabel = nil
+        case .customer(let email): viewerLabel = email
+        case .merchant, .agent: viewerLabel = ctx.user?.email ?? ""
         }
-        if let done = ctx.queryValue("done"), Self.flashes.contains(done) {
-            layout["flash"] = t("flash_" + done)
-        }
-        let html = app.templates.render(page.template, layout)
-        var response = HTTPResponse(status: page.status, contentType: "text/html; charset=utf-8", body: html)
+        let layout = PageLayout(
+            t: t, lang: locale.rawValue, title: page.title, csrf: csrf.token(for: cookie), page: page.model,
+            nav: navigation(ctx, t),
+            languages: AppLocale.allCases.map {
+                LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == locale)
+            },
+            returnTo: ctx.request.path + (ctx.request.queryString.isEmpty ? "" : "?" + ctx.request.queryString),
+            signedIn: viewerLabel != nil, viewerLabel: viewerLabel,
+            flash: ctx.queryValue("done").flatMap { Self.flashes.contains($0) ? t("flash_" + $0) : nil })
+        var out = TemplateOutput()
+        page.template(layout, &out)
+        var response = HTTPResponse(status: page.status, headers: [("Content-Type", "text/html; charset=utf-8")], body: out.bytes)
         response.setHeader("Cache-Control", "no-store")
         response.setHeader("Content-Language", locale.rawValue)
         for cookie in ctx.responseCookies { response.headers.append(("Set-Cookie", cookie)) }
@@ -79,16 +60,16 @@ struct Renderer {
         "shop_insolvent", "mail_retry", "settings_saved", "already_opened",
     ]
 
-    private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [[String: Any]] {
-        func item(_ key: String, _ route: SiteRoute) -> [String: Any] {
-            navItem(label: t(key), href: route.path, current: ctx.route == route)
+    private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {
+        func item(_ key: CatalogKey, _ route: SiteRoute) -> NavItem {
+            NavItem(label: t(key), href: route.path, current: ctx.route == route)
         }
         switch ctx.viewer {
         case .anonymous: return []
-        case .customer: return [item("nav_account", .account)]
-        case .merchant: return [item("nav_merchant_cases", .merchantCases), item("nav_settings", .settings)]
-        case .agent: return [item("nav_dashboard", .serviceDashboard), item("nav_queue", .serviceQueue),
-                             item("nav_mail", .serviceMail), item("nav_settings", .settings)]
+        case .customer: return [item(.nav_account, .account)]
+        case .merchant: return [item(.nav_merchant_cases, .merchantCases), item(.nav_settings, .settings)]
+        case .agent: return [item(.nav_dashboard, .serviceDashboard), item(.nav_queue, .serviceQueue),
+                             item(.nav_mail, .serviceMail), item(.nav_settings, .settings)]
         }
     }
 }

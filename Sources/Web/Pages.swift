@@ -18,7 +18,7 @@ struct Pages {
     let app: App
     let renderer: Renderer
 
-    func render(_ page: Page, _ ctx: RequestContext) -> HTTPResponse { renderer.render(page, ctx) }
+    func render<Content>(_ page: Page<Content>, _ ctx: RequestContext) -> HTTPResponse { renderer.render(page, ctx) }
 
     func catalog(_ ctx: RequestContext, pageDefault: AppLocale? = nil) -> Catalog {
         app.catalogs[ctx.locale(pageDefault: pageDefault)]
@@ -37,37 +37,35 @@ struct Pages {
     }
 
     /// Field errors worded for the page: `errors.amount`, `errors.message`, …
-    func fieldErrors(_ rejection: FormRejection?, _ t: Catalog) -> [String: String] {
-        (rejection?.fields ?? [:]).compactMapValues { words($0, t) }
+    func fieldErrors(_ rejection: FormRejection?, _ t: Catalog) -> FieldErrors {
+        FieldErrors((rejection?.fields ?? [:]).compactMapValues { words($0, t) })
     }
+
+    /// What the upload partial tells about the limits.
+    var maxFiles: Int { app.config.uploads.files }
+    var maxFileMB: Int { app.config.uploads.fileBytes / 1_048_576 }
 
     func home(_ ctx: RequestContext) -> HTTPResponse {
         let t = catalog(ctx)
-        var model: [String: Any] = [
-            "customer_login": SiteRoute.login.path,
-            "merchant_login": SiteRoute.merchantLogin.path,
-            "service_login": SiteRoute.serviceLogin.path,
-        ]
+        let continueRoute: SiteRoute?
         switch ctx.viewer {
-        case .customer: model["continue_href"] = SiteRoute.account.path
-        case .merchant: model["continue_href"] = SiteRoute.merchantCases.path
-        case .agent: model["continue_href"] = SiteRoute.serviceDashboard.path
-        case .anonymous: break
+        case .customer: continueRoute = .account
+        case .merchant: continueRoute = .merchantCases
+        case .agent: continueRoute = .serviceDashboard
+        case .anonymous: continueRoute = nil
         }
-        return render(Page(template: "home", title: t("home_title"), model: model), ctx)
+        let model = HomePage(continueHref: continueRoute?.path, customerLogin: SiteRoute.login.path,
+                             merchantLogin: SiteRoute.merchantLogin.path, serviceLogin: SiteRoute.serviceLogin.path)
+        return render(Page(template: Template.home, title: t(.home_title), model: model), ctx)
     }
 
     func error(_ status: Int, _ ctx: RequestContext, message: Message? = nil) -> HTTPResponse {
         let t = catalog(ctx)
         let known: Set<Int> = [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503]
         let key = known.contains(status) ? "error_\(status)" : (status >= 500 ? "error_500" : "error_400")
-        let model: [String: Any] = [
-            "status": status,
-            "heading": t(key + "_heading"),
-            "text": words(message, t) ?? t(key + "_text"),
-            "home": SiteRoute.home.path,
-        ]
-        var response = render(Page(template: "error", title: t(key + "_heading"), model: model, status: status), ctx)
+        let model = ErrorPage(status: status, heading: t(key + "_heading"), text: words(message, t) ?? t(key + "_text"),
+                              home: SiteRoute.home.path)
+        var response = render(Page(template: Template.error, title: t(key + "_heading"), model: model, status: status), ctx)
         if status == 429 { response.setHeader("Retry-After", "900") }
         return response
     }
@@ -122,10 +120,6 @@ struct Pages {
         return form.uploads
     }
 }
-
-/// A model value that may be missing. Mustache treats NSNull as absent, while a nil
-/// wrapped in `Any` would be shown as the word "nil".
-func optional(_ value: Any?) -> Any { value ?? NSNull() }
 
 /// "3 days left", or "deadline passed" once it has.
 func daysLeftLabel(until due: Date, now: Date, _ t: Catalog) -> String {

@@ -53,29 +53,22 @@ struct ServiceDashboard {
         }
         let replyDurations = data.replied.map { ($0["replied_at"] as Date).timeIntervalSince($0["opened_at"] as Date) }
         let weekLabels = (0..<weeks).map { f.date(now - Double((weeks - 1 - $0) * 7) * Deadlines.day) }
-        let shops = data.shops.map { row -> [String: Any] in
-            ["name": row["name"] as String, "count": row["n"] as Int, "href": SiteRoute.serviceShop(row["shop_id"]).path]
+        let shops = data.shops.map { row in
+            ShopCount(name: row["name"], count: row["n"], href: SiteRoute.serviceShop(row["shop_id"]).path)
         }
-        let model: [String: Any] = [
-            "queued": data.queued,
-            "queue_href": SiteRoute.serviceQueue.path,
-            "states": states.map { ["label": $0.0, "count": $0.1] },
-            "reasons": reasons.map { ["label": $0.0, "count": $0.1] },
-            "states_chart": Charts.horizontalBars(states, title: t("dashboard_by_state")),
-            "reasons_chart": Charts.horizontalBars(reasons, title: t("dashboard_by_reason")),
-            "weekly_chart": Charts.weeklyBars(opened: openedPerWeek, closed: closedPerWeek, labels: weekLabels,
-                                              openedLabel: t("dashboard_opened"), closedLabel: t("dashboard_closed"),
-                                              title: t("dashboard_weekly")),
-            "weekly": (0..<weeks).map { ["week": weekLabels[$0], "opened": openedPerWeek[$0], "closed": closedPerWeek[$0]] },
-            "median_reply": duration(median(replyDurations), t),
-            "median_closure": duration(median(closureDurations), t),
-            "replies_counted": replyDurations.count,
-            "closures_counted": closureDurations.count,
-            "shops": shops,
-            "has_shops": !shops.isEmpty,
-            "shops_chart": Charts.horizontalBars(data.shops.map { ($0["name"] as String, $0["n"] as Int) }, title: t("dashboard_top_shops")),
-        ]
-        return pages.render(Page(template: "service/dashboard", title: t("dashboard_title"), model: model), ctx)
+        let model = DashboardPage(
+            queued: data.queued, queueHref: SiteRoute.serviceQueue.path,
+            states: states.map { CountRow(label: $0.0, count: $0.1) }, reasons: reasons.map { CountRow(label: $0.0, count: $0.1) },
+            statesChart: Charts.horizontalBars(states, title: t(.dashboard_by_state)),
+            reasonsChart: Charts.horizontalBars(reasons, title: t(.dashboard_by_reason)),
+            weeklyChart: Charts.weeklyBars(opened: openedPerWeek, closed: closedPerWeek, labels: weekLabels,
+                                           openedLabel: t(.dashboard_opened), closedLabel: t(.dashboard_closed),
+                                           title: t(.dashboard_weekly)),
+            weekly: (0..<weeks).map { WeekRow(week: weekLabels[$0], opened: openedPerWeek[$0], closed: closedPerWeek[$0]) },
+            medianReply: duration(median(replyDurations), t), medianClosure: duration(median(closureDurations), t),
+            repliesCounted: replyDurations.count, closuresCounted: closureDurations.count, shops: shops,
+            shopsChart: Charts.horizontalBars(shops.map { ($0.name, $0.count) }, title: t(.dashboard_top_shops)))
+        return pages.render(Page(template: Template.serviceDashboard, title: t(.dashboard_title), model: model), ctx)
     }
 
     func median(_ values: [TimeInterval]) -> TimeInterval? {
@@ -100,37 +93,40 @@ struct ServiceDashboard {
 enum Charts {
     /// One bar a row with its label on the line above, so that long labels (reasons in
     /// Polish or German, shop names) are never cut off by the bars.
-    static func horizontalBars(_ items: [(String, Int)], title: String) -> [String: Any] {
+    static func horizontalBars(_ items: [(String, Int)], title: String) -> BarChart {
         let width = 400, rowHeight = 44
         let maxValue = max(1, items.map(\.1).max() ?? 1)
-        let rows = items.enumerated().map { index, item -> [String: Any] in
+        let rows = items.enumerated().map { index, item in
             let y = 4 + index * rowHeight
             let barWidth = item.1 > 0 ? max(2, Int(Double(width - 60) * Double(item.1) / Double(maxValue))) : 0
             let label = item.0.count > 60 ? String(item.0.prefix(59)) + "…" : item.0
-            return ["label": label, "count": item.1, "label_y": y + 14, "bar_y": y + 20, "bar_width": barWidth,
-                    "count_x": barWidth + 6, "count_y": y + 32]
+            return BarRow(label: label, count: item.1, labelY: y + 14, barY: y + 20, barWidth: barWidth, countX: barWidth + 6,
+                          countY: y + 32)
         }
-        return ["title": title, "width": width, "height": max(1, items.count) * rowHeight + 8, "rows": rows]
+        return BarChart(title: title, width: width, height: max(1, items.count) * rowHeight + 8, rows: rows)
     }
 
-    static func weeklyBars(opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String, title: String) -> [String: Any] {
+    static func weeklyBars(opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String,
+                           title: String) -> WeekChart {
         let width = 640, height = 240, left = 36, bottom = 40, top = 28
         let plotHeight = Double(height - bottom - top), base = Double(height - bottom)
         let maxValue = max(1, (opened + closed).max() ?? 1)
         let slot = Double(width - left - 8) / Double(max(1, opened.count))
         let bar = max(2.0, slot / 2 - 3)
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
-        let bars = opened.indices.map { i -> [String: Any] in
+        let bars = opened.indices.map { i in
             let x = Double(left) + Double(i) * slot + 2
             let openedHeight = plotHeight * Double(opened[i]) / Double(maxValue)
             let closedHeight = plotHeight * Double(closed[i]) / Double(maxValue)
-            return ["x": number(x), "closed_x": number(x + bar + 1), "bar": number(bar),
-                    "opened": opened[i], "opened_y": number(base - openedHeight), "opened_height": number(openedHeight),
-                    "closed": closed[i], "closed_y": number(base - closedHeight), "closed_height": number(closedHeight),
-                    "has_label": i % 2 == 1 || opened.count <= 6, "label": String(labels[i].prefix(6)), "label_y": height - bottom + 14]
+            return WeekBar(
+                x: number(x), closedX: number(x + bar + 1), bar: number(bar), opened: opened[i],
+                openedY: number(base - openedHeight), openedHeight: number(openedHeight), closed: closed[i],
+                closedY: number(base - closedHeight), closedHeight: number(closedHeight),
+                hasLabel: i % 2 == 1 || opened.count <= 6, label: String(labels[i].prefix(6)), labelY: height - bottom + 14)
         }
-        return ["title": title, "width": width, "height": height, "left": left, "opened_label": openedLabel,
-                "closed_label": closedLabel, "opened_label_x": left + 16, "closed_key_x": left + 140, "closed_label_x": left + 156,
-                "axis_y": height - bottom, "axis_end": width - 4, "max_value": maxValue, "max_y": top + 10, "bars": bars]
+        return WeekChart(
+            title: title, width: width, height: height, left: left, openedLabel: openedLabel, closedLabel: closedLabel,
+            openedLabelX: left + 16, closedKeyX: left + 140, closedLabelX: left + 156, axisY: height - bottom, axisEnd: width - 4,
+            maxValue: maxValue, maxY: top + 10, bars: bars)
     }
 }

@@ -100,45 +100,33 @@ struct ServicePages {
             for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
             return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
-        let items: [[String: Any]] = rows.prefix(Self.pageSize).map { row in
+        let items = rows.prefix(Self.pageSize).map { row in
             let record = row.record
             let file = record.file
             let queued = file.queuedAt ?? file.openedAt
-            var item: [String: Any] = [
-                "href": SiteRoute.serviceCase(record.id).path,
-                "number": "#\(record.number)",
-                "shop": row.shopName,
-                "shop_filter_href": href(["shop": record.shopID, "page": nil]),
-                "order_number": row.orderNumber,
-                "value": f.money(file.orderValue),
-                "reason": file.kind == .inquiry ? t("reason_inquiry") : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
-                "waiting": waitingLabel(now.timeIntervalSince(queued), t),
-                "queued": f.dateTime(queued),
-                "agent": row.agentEmail ?? t("queue_unassigned"),
-                "assigned": row.agentEmail != nil,
-                "documents_due": optional(waiting[record.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" }),
-            ]
-            if file.kind == .inquiry { item["inquiry"] = true }
-            return item
+            return QueueItem(
+                href: SiteRoute.serviceCase(record.id).path, number: "#\(record.number)", shop: row.shopName,
+                shopFilterHref: href(["shop": record.shopID, "page": nil]), orderNumber: row.orderNumber,
+                value: f.money(file.orderValue),
+                reason: file.kind == .inquiry ? t(.reason_inquiry) : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
+                waiting: waitingLabel(now.timeIntervalSince(queued), t), queued: f.dateTime(queued),
+                agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,
+                documentsDue: waiting[record.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" })
         }
-        let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value -> [String: Any] in
-            ["value": value, "label": value == "inquiry" ? t("reason_inquiry") : t.label("escalation", value), "selected": value == reason]
+        let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
+            SelectOption(value: value, label: value == "inquiry" ? t(.reason_inquiry) : t.label("escalation", value),
+                         selected: value == reason)
         }
-        let model: [String: Any] = [
-            "items": items,
-            "has_items": !items.isEmpty,
-            "reasons": reasons,
-            "shop_filter": optional(filteredShop.map { ["name": $0.name, "clear_href": href(["shop": nil, "page": nil]),
-                                                          "id": $0.id] as [String: Any] }),
-            "assignees": ["mine", "unassigned"].map { ["value": $0, "label": t("queue_assignee_" + $0), "selected": $0 == assignee] },
-            "action": SiteRoute.serviceQueue.path,
-            "previous_href": optional(page > 1 ? href(["page": String(page - 1)]) : nil as String?),
-            "next_href": optional(rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil as String?),
-            "page": page,
-            "filtered": reason != nil || shopFilter != nil || assignee != nil,
-            "clear_href": SiteRoute.serviceQueue.path,
-        ]
-        return pages.render(Page(template: "service/queue", title: t("queue_title"), model: model), ctx)
+        let model = QueuePage(
+            items: Array(items), reasons: reasons,
+            shopFilter: filteredShop.map { ShopFilter(name: $0.name, clearHref: href(["shop": nil, "page": nil]), id: $0.id) },
+            assignees: ["mine", "unassigned"].map {
+                SelectOption(value: $0, label: t("queue_assignee_" + $0), selected: $0 == assignee)
+            },
+            action: SiteRoute.serviceQueue.path, previousHref: page > 1 ? href(["page": String(page - 1)]) : nil,
+            nextHref: rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil, page: page,
+            filtered: reason != nil || shopFilter != nil || assignee != nil, clearHref: SiteRoute.serviceQueue.path)
+        return pages.render(Page(template: Template.serviceQueue, title: t(.queue_title), model: model), ctx)
     }
 
     func waitingLabel(_ seconds: TimeInterval, _ t: Catalog) -> String {
@@ -157,61 +145,44 @@ struct ServicePages {
         let (view, requests, agents) = try app.database.read { db in
             let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, email FROM users WHERE role = 'agent'")
                 .map { ($0["id"] as String, $0["email"] as String) })
-            return (try CaseViewModel.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
+            return (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
                     try DocumentRequests.open(db, caseID: id), agents)
         }
         let file = context.record.file
         let errors = pages.fieldErrors(rejection, t)
-        func formModel(_ name: String, _ extra: [String: Any] = [:]) -> [String: Any] {
-            var model: [String: Any] = [
-                "errors": failedForm == name ? errors : [:],
-                "text": failedForm == name ? typed?.text("text") ?? "" : "",
-            ]
-            for (k, v) in extra { model[k] = v }
-            return model
+        func form(_ name: String, _ route: SiteRoute) -> ServiceForm {
+            ServiceForm(action: route.path, errors: failedForm == name ? errors : .none,
+                        text: failedForm == name ? typed?.text("text") ?? "" : "")
         }
-        var model: [String: Any] = [
-            "case": view,
-            "shop_href": SiteRoute.serviceShop(context.shop.id).path,
-            "shop_insolvent": context.shop.isInsolvent,
-            "coverage_limit": f.money(context.shop.coverageLimit),
-            "assigned_to": optional(file.assignedAgentID.flatMap { agents[$0] }),
-            "assigned_to_me": file.assignedAgentID == agentID,
-            "requests": requests.map { ["text": $0.text, "due": f.dateTime($0.dueAt), "party": t("party_" + $0.party.rawValue)] },
-            "has_requests": !requests.isEmpty,
-            "queue_href": SiteRoute.serviceQueue.path,
-            "general_error": optional(pages.words(rejection?.general, t)),
-        ]
-        if file.state.isOpen {
-            model["note_form"] = formModel("note", ["action": SiteRoute.serviceNote(id).path])
-            if file.assignedAgentID != agentID { model["assign_action"] = SiteRoute.serviceAssign(id).path }
+        func choices(_ values: [String], _ prefix: String, chosen field: String, in formName: String) -> [Choice] {
+            let chosen = failedForm == formName ? typed?.value(field) : nil
+            return values.map { Choice(value: $0, label: t(prefix + $0), checked: $0 == chosen) }
         }
-        if file.kind == .inquiry && file.state == .open {
-            model["answer_form"] = formModel("answer", ["action": SiteRoute.serviceAnswerInquiry(id).path])
+        let open = file.state.isOpen
+        let mediated = file.kind == .claim && file.state == .escalated
+        var messageForm: ServiceForm?, requestForm: ServiceForm?, decisionForm: ServiceForm?
+        if mediated {
+            messageForm = form("message", .serviceMessage(id))
+            messageForm?.recipients = choices(["customer", "merchant", "both"], "to_", chosen: "to", in: "message")
+            requestForm = form("request", .serviceRequestDocuments(id))
+            requestForm?.parties = choices(["customer", "merchant"], "party_", chosen: "from", in: "request")
+            requestForm?.days = app.config.deadlines.documentRequestDays
+            decisionForm = form("decision", .serviceDecision(id))
+            decisionForm?.outcomes = choices(ServiceOutcome.allCases.map(\.rawValue), "outcome_", chosen: "outcome", in: "decision")
+            decisionForm?.amount = failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue)
+            decisionForm?.currency = file.orderValue.currency.code
         }
-        if file.kind == .claim && file.state == .escalated {
-            let chosenTo = failedForm == "message" ? typed?.value("to") : nil
-            model["message_form"] = formModel("message", [
-                "action": SiteRoute.serviceMessage(id).path,
-                "recipients": ["customer", "merchant", "both"].map { ["value": $0, "label": t("to_" + $0), "checked": $0 == chosenTo] },
-            ])
-            let chosenFrom = failedForm == "request" ? typed?.value("from") : nil
-            model["request_form"] = formModel("request", [
-                "action": SiteRoute.serviceRequestDocuments(id).path,
-                "parties": ["customer", "merchant"].map { ["value": $0, "label": t("party_" + $0), "checked": $0 == chosenFrom] },
-                "days": app.config.deadlines.documentRequestDays,
-            ])
-            let chosenOutcome = failedForm == "decision" ? typed?.value("outcome") : nil
-            model["decision_form"] = formModel("decision", [
-                "action": SiteRoute.serviceDecision(id).path,
-                "outcomes": ServiceOutcome.allCases.map { ["value": $0.rawValue, "label": t.label("outcome", $0.rawValue),
-                                                           "checked": $0.rawValue == chosenOutcome] },
-                "amount": failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue),
-                "currency": file.orderValue.currency.code,
-            ])
-        }
+        let model = ServiceCasePage(
+            case: view, shopHref: SiteRoute.serviceShop(context.shop.id).path, shopInsolvent: context.shop.isInsolvent,
+            coverageLimit: f.money(context.shop.coverageLimit), assignedTo: file.assignedAgentID.flatMap { agents[$0] },
+            requests: requests.map { RequestItem(party: t("party_" + $0.party.rawValue), text: $0.text, due: f.dateTime($0.dueAt)) },
+            queueHref: SiteRoute.serviceQueue.path, generalError: pages.words(rejection?.general, t),
+            assignAction: open && file.assignedAgentID != agentID ? SiteRoute.serviceAssign(id).path : nil,
+            noteForm: open ? form("note", .serviceNote(id)) : nil,
+            answerForm: file.kind == .inquiry && file.state == .open ? form("answer", .serviceAnswerInquiry(id)) : nil,
+            messageForm: messageForm, requestForm: requestForm, decisionForm: decisionForm)
         let title = t.format(file.kind == .inquiry ? "service_inquiry_title" : "case_title", ["number": view.number])
-        return pages.render(Page(template: "service/case", title: title, model: model, status: rejection?.status ?? 200), ctx)
+        return pages.render(Page(template: Template.serviceCase, title: title, model: model, status: rejection?.status ?? 200), ctx)
     }
 }
 

@@ -24,27 +24,17 @@ struct ServiceShopPages {
         }
         var counts: [String: Int] = [:]
         for row in byState { counts[row["state"]] = row["n"] }
-        let model: [String: Any] = [
-            "name": shop.name,
-            "emails": shop.notificationEmails,
-            "merchants": merchants,
-            "currency": shop.currency.code,
-            "coverage_limit": f.money(shop.coverageLimit),
-            "locale": t("language_" + shop.locale.rawValue),
-            "created": f.date(shop.createdAt),
-            "insolvent_since": optional(shop.insolventAt.map(f.dateTime)),
-            "states": CaseState.allCases.filter { $0 != .open }.map { state -> [String: Any] in
-                ["label": t.label("state", state.rawValue), "count": counts[state.rawValue] ?? 0,
-                 "href": SiteRoute.serviceQueue.path + "?shop=\(id)"]
+        let model = ShopPage(
+            name: shop.name, emails: shop.notificationEmails, merchants: merchants, currency: shop.currency.code,
+            coverageLimit: f.money(shop.coverageLimit), locale: t("language_" + shop.locale.rawValue), created: f.date(shop.createdAt),
+            insolventSince: shop.insolventAt.map(f.dateTime),
+            states: CaseState.allCases.filter { $0 != .open }.map { state in
+                CountRow(label: t.label("state", state.rawValue), count: counts[state.rawValue] ?? 0)
             },
-            "active_protections": active,
-            "queue_href": SiteRoute.serviceQueue.path + "?shop=\(id)",
-            "action": SiteRoute.serviceInsolvency(id).path,
-            "errors": pages.fieldErrors(rejection, t),
-            "general_error": optional(pages.words(rejection?.general, t)),
-            "confirm": typed ?? "",
-        ]
-        return pages.render(Page(template: "service/shop", title: shop.name, model: model, status: rejection?.status ?? 200), ctx)
+            activeProtections: active, queueHref: SiteRoute.serviceQueue.path + "?shop=\(id)",
+            action: SiteRoute.serviceInsolvency(id).path, errors: pages.fieldErrors(rejection, t),
+            generalError: pages.words(rejection?.general, t), confirm: typed ?? "")
+        return pages.render(Page(template: Template.serviceShop, title: shop.name, model: model, status: rejection?.status ?? 200), ctx)
     }
 
     func insolvency(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
@@ -62,30 +52,17 @@ struct ServiceShopPages {
         let (waiting, recent) = try app.database.read { db in
             (try OutboxEntry.fetchAll(db, sql: ListSQL.mailWaiting), try OutboxEntry.fetchAll(db, sql: ListSQL.mailRecent))
         }
-        func row(_ entry: OutboxEntry) -> [String: Any] {
-            [
-                "id": entry.id,
-                "to": entry.mail.to,
-                "subject": entry.mail.subject,
-                "state": entry.state.rawValue,
-                "state_label": t("mail_state_" + entry.state.rawValue),
-                "attempts": entry.attempts,
-                "created": f.dateTime(entry.createdAt),
-                "next": entry.state == .failed ? "" : f.dateTime(entry.nextAttemptAt),
-                "error": entry.lastError ?? "",
-                "sent": entry.sentAt.map(f.dateTime) ?? "",
-                "retry_action": optional(entry.state == .sent || entry.state == .sending ? nil
-                    : SiteRoute.serviceMailRetry(String(entry.id)).path),
-            ]
+        func row(_ entry: OutboxEntry) -> MailRow {
+            MailRow(
+                to: entry.mail.to, subject: entry.mail.subject, state: entry.state.rawValue,
+                stateLabel: t("mail_state_" + entry.state.rawValue), attempts: entry.attempts,
+                next: entry.state == .failed ? "" : f.dateTime(entry.nextAttemptAt), error: entry.lastError ?? "",
+                sent: entry.sentAt.map(f.dateTime) ?? "",
+                retryAction: entry.state == .sent || entry.state == .sending ? nil : SiteRoute.serviceMailRetry(String(entry.id)).path)
         }
-        let model: [String: Any] = [
-            "waiting": waiting.map(row),
-            "has_waiting": !waiting.isEmpty,
-            "failed_count": waiting.filter { $0.state == .failed }.count,
-            "recent": recent.map(row),
-            "has_recent": !recent.isEmpty,
-        ]
-        return pages.render(Page(template: "service/mail", title: t("mail_page_title"), model: model), ctx)
+        let failed = waiting.filter { $0.state == .failed }.count
+        let model = MailPage(waiting: waiting.map(row), failedCount: failed > 0 ? failed : nil, recent: recent.map(row))
+        return pages.render(Page(template: Template.serviceMail, title: t(.mail_page_title), model: model), ctx)
     }
 
     func retry(_ id: String, _ ctx: RequestContext) throws -> HTTPResponse {

@@ -103,11 +103,16 @@ import Testing
         #expect(pl["mail_button_enter_response"] == "Wprowadź odpowiedź tutaj")
     }
 
-    @Test func everyTemplateParses() throws {
-        let library = try TemplateLibrary(directory: Self.root + "/Templates")
-        for name in ["layout", "home", "error", "customer/case", "merchant/reply", "service/case", "mail/message.txt", "mail/message.html"] {
-            #expect(library.has(name))
+    @Test func typedKeysReadTheSameWordsAsTheirNames() throws {
+        let catalogs = try Catalogs(directory: Self.root + "/Strings")
+        for locale in AppLocale.allCases {
+            let t = catalogs[locale]
+            for key in CatalogKey.allCases {
+                #expect(t(key) == t(CatalogKey.names[key.rawValue]))
+                #expect(t.html(key) == Array(HTMLEscaping.escape(t(key)).utf8))
+            }
         }
+        #expect(catalogs[.pl](.reply_amount) == "Kwota zwrotu")
     }
 
     @Test func catalogsFillPlaceholdersAndPlurals() throws {

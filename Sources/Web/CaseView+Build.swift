@@ -1,59 +1,13 @@
 import Foundation
-import Mustache
 import GRDB
 import Operations
 import Protection
 import Rendering
 import Store
 
-struct DocumentLink {
-    let name: String
-    let href: String
-    let size: String
-    let type: String
-}
-
-struct TimelineEntry {
-    let time: String
-    let timeISO: String
-    let actor: String
-    let heading: String
-    let text: String?
-    let details: [String]
-    let documents: [DocumentLink]
-    let isInternal: Bool
-    let kind: String
-    let hasDocuments: Bool
-}
-
-/// A case as one viewer sees it: facts, state, deadline, the merchant's decision and
-/// the timeline filtered to what the viewer may read. Built the same way for the
-/// customer, the merchant and the service team, so they never disagree.
-struct CaseViewModel {
-    let number: String
-    let state: String
-    let stateLabel: String
-    let kindInquiry: Bool
-    let reasonLabel: String?
-    let shopName: String
-    let orderNumber: String
-    let orderDate: String
-    let orderValue: String
-    let customerEmail: String
-    let openedAt: String
-    let deadline: String?
-    let daysLeft: String?
-    let deadlinePassed: Bool
-    let replySummary: String?
-    let escalationLabel: String?
-    let closureLabel: String?
-    let decisionLabel: String?
-    let timeline: [TimelineEntry]
-    let documents: [DocumentLink]
-    let isOpen: Bool
-
+extension CaseView {
     static func build(_ context: CaseContext, viewer: Viewer, db: Database, t: Catalog, f: LocaleFormat, now: Date,
-                      agentNames: [String: String] = [:]) throws -> CaseViewModel {
+                      agentNames: [String: String] = [:]) throws -> CaseView {
         let file = context.record.file
         let audience = viewer.audience
         let events = try EventRecord.timeline(db, caseID: context.record.id, audience: audience)
@@ -96,7 +50,7 @@ struct CaseViewModel {
         if let decision = file.decision {
             decisionLabel = t.format("outcome_" + decision.outcome.rawValue + "_summary", ["amount": decision.amount.map(f.money) ?? ""])
         }
-        return CaseViewModel(
+        return CaseView(
             number: "#\(context.record.number)", state: file.state.rawValue,
             stateLabel: stateLabel(file, t), kindInquiry: file.kind == .inquiry,
             reasonLabel: file.reason.map { t.label("reason", $0.rawValue) }, shopName: context.shop.name,
@@ -163,67 +117,6 @@ struct CaseViewModel {
         case "image/webp": "WebP"
         case "image/gif": "GIF"
         default: t("type_text")
-        }
-    }
-}
-
-// The templates read these by name; answering directly spares the engine a Mirror walk
-// over every field for every lookup.
-extension CaseViewModel: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "number": number
-        case "state": state
-        case "stateLabel": stateLabel
-        case "kindInquiry": kindInquiry
-        case "reasonLabel": reasonLabel
-        case "shopName": shopName
-        case "orderNumber": orderNumber
-        case "orderDate": orderDate
-        case "orderValue": orderValue
-        case "customerEmail": customerEmail
-        case "openedAt": openedAt
-        case "deadline": deadline
-        case "daysLeft": daysLeft
-        case "deadlinePassed": deadlinePassed
-        case "replySummary": replySummary
-        case "escalationLabel": escalationLabel
-        case "closureLabel": closureLabel
-        case "decisionLabel": decisionLabel
-        case "timeline": timeline
-        case "documents": documents
-        case "isOpen": isOpen
-        default: nil
-        }
-    }
-}
-
-extension TimelineEntry: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "time": time
-        case "timeISO": timeISO
-        case "actor": actor
-        case "heading": heading
-        case "text": text
-        case "details": details
-        case "documents": documents
-        case "isInternal": isInternal
-        case "kind": kind
-        case "hasDocuments": hasDocuments
-        default: nil
-        }
-    }
-}
-
-extension DocumentLink: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "name": self.name
-        case "href": href
-        case "size": size
-        case "type": type
-        default: nil
         }
     }
 }

@@ -1,0 +1,24 @@
+/// `Templates/auth/customer_login.mustache`: the email field and its message.
+struct CustomerLoginPage {
+    let action: String
+    let email: String
+    let error: String?
+}
+
+/// `Templates/auth/check_email.mustache`.
+struct CheckEmailPage {}
+
+/// `Templates/auth/link_invalid.mustache`.
+struct LinkInvalidPage {
+    let login: String
+}
+
+/// `Templates/auth/staff_login.mustache`: the merchants' and the agents' sign-in.
+struct StaffLoginPage {
+    let action: String
+    let heading: String
+    let intro: String
+    let email: String
+    let error: String?
+    let next: String
+}

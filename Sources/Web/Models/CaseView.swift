@@ -1,0 +1,46 @@
+struct DocumentLink {
+    let name: String
+    let href: String
+    let size: String
+    let type: String
+}
+
+struct TimelineEntry {
+    let time: String
+    let timeISO: String
+    let actor: String
+    let heading: String
+    let text: String?
+    let details: [String]
+    let documents: [DocumentLink]
+    let isInternal: Bool
+    let kind: String
+    let hasDocuments: Bool
+}
+
+/// A case as one viewer sees it: facts, state, deadline, the merchant's decision and
+/// the timeline filtered to what the viewer may read. Built the same way for the
+/// customer, the merchant and the service team, so they never disagree.
+struct CaseView {
+    let number: String
+    let state: String
+    let stateLabel: String
+    let kindInquiry: Bool
+    let reasonLabel: String?
+    let shopName: String
+    let orderNumber: String
+    let orderDate: String
+    let orderValue: String
+    let customerEmail: String
+    let openedAt: String
+    let deadline: String?
+    let daysLeft: String?
+    let deadlinePassed: Bool
+    let replySummary: String?
+    let escalationLabel: String?
+    let closureLabel: String?
+    let decisionLabel: String?
+    let timeline: [TimelineEntry]
+    let documents: [DocumentLink]
+    let isOpen: Bool
+}

@@ -1,0 +1,22 @@
+/// `Templates/home.mustache`: the three ways in, and a way back for someone signed in.
+struct HomePage {
+    let continueHref: String?
+    let customerLogin: String
+    let merchantLogin: String
+    let serviceLogin: String
+}
+
+/// `Templates/error.mustache`.
+struct ErrorPage {
+    let status: Int
+    let heading: String
+    let text: String
+    let home: String
+}
+
+/// `Templates/settings.mustache`: a staff member's language.
+struct SettingsPage {
+    let email: String
+    let role: String
+    let locales: [LanguageOption]
+}

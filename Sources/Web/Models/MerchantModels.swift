@@ -1,0 +1,72 @@
+/// `Templates/merchant/cases.mustache`: the Control Centre's list, open cases first.
+struct MerchantCasesPage {
+    let shop: String
+    let insolvent: Bool
+    let cases: [MerchantCaseRow]
+    let filters: [NavItem]
+    /// How many cases wait for the merchant's answer; nil when none do.
+    let waiting: Int?
+    let previousHref: String?
+    let nextHref: String?
+    let page: Int
+    var hasCases: Bool { !cases.isEmpty }
+}
+
+struct MerchantCaseRow {
+    let href: String
+    let number: String
+    let orderNumber: String
+    let customer: String
+    let value: String
+    let reason: String
+    let state: String
+    let stateLabel: String
+    let opened: String
+    /// The reply deadline while the case waits for the merchant.
+    let due: String?
+    let daysLeft: String?
+    let urgent: Bool
+}
+
+/// `Templates/merchant/case.mustache`: a case with the Reply button while it waits for
+/// the merchant, and the message form while the service team mediates.
+struct MerchantCasePage {
+    let `case`: CaseView
+    let customerMessage: String?
+    let insolvent: Bool
+    let errors: FieldErrors
+    let generalError: String?
+    let message: String
+    let listHref: String
+    let maxFiles: Int
+    let maxFileMb: Int
+    let replyHref: String?
+    let messageForm: PartyMessageForm?
+    let requests: [RequestItem]
+    var hasRequests: Bool { !requests.isEmpty }
+}
+
+/// `Templates/merchant/reply.mustache`: refund yes / after return / no, the amount
+/// prefilled with the order value, the mandatory message, documents.
+struct ReplyPage {
+    let number: String
+    let caseHref: String
+    let action: String
+    let orderNumber: String
+    let orderValue: String
+    let customerEmail: String
+    let reason: String
+    let customerMessage: String?
+    let options: [Choice]
+    let amount: String
+    let currency: String
+    let message: String
+    let errors: FieldErrors
+    let generalError: String?
+    let due: String?
+    let daysLeft: String?
+    let maxFiles: Int
+    let maxFileMb: Int
+    let closed: Bool
+    let formId: String
+}

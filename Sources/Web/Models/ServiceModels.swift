@@ -1,0 +1,198 @@
+/// `Templates/service/queue.mustache`: escalated cases and open inquiries, oldest first.
+struct QueuePage {
+    let items: [QueueItem]
+    let reasons: [SelectOption]
+    let shopFilter: ShopFilter?
+    let assignees: [SelectOption]
+    let action: String
+    let previousHref: String?
+    let nextHref: String?
+    let page: Int
+    let filtered: Bool
+    let clearHref: String
+    var hasItems: Bool { !items.isEmpty }
+}
+
+struct QueueItem {
+    let href: String
+    let number: String
+    let shop: String
+    let shopFilterHref: String
+    let orderNumber: String
+    let value: String
+    let reason: String
+    let waiting: String
+    let queued: String
+    let agent: String
+    let assigned: Bool
+    let documentsDue: String?
+}
+
+/// The shop the queue is narrowed to, with the link that widens it again.
+struct ShopFilter {
+    let name: String
+    let clearHref: String
+    let id: String
+}
+
+/// `Templates/service/case.mustache`: everything, with the action forms that apply.
+struct ServiceCasePage {
+    let `case`: CaseView
+    let shopHref: String
+    let shopInsolvent: Bool
+    let coverageLimit: String
+    let assignedTo: String?
+    let requests: [RequestItem]
+    let queueHref: String
+    let generalError: String?
+    let assignAction: String?
+    let noteForm: ServiceForm?
+    let answerForm: ServiceForm?
+    let messageForm: ServiceForm?
+    let requestForm: ServiceForm?
+    let decisionForm: ServiceForm?
+    var hasRequests: Bool { !requests.isEmpty }
+}
+
+/// One of the agent's forms: its own messages and typed text, so a refused decision does
+/// not mark the note field too, and the choices of the forms that have them.
+struct ServiceForm {
+    let action: String
+    let errors: FieldErrors
+    let text: String
+    var recipients: [Choice] = []
+    var parties: [Choice] = []
+    var outcomes: [Choice] = []
+    var days: Int?
+    var amount: String?
+    var currency: String?
+}
+
+/// `Templates/service/shop.mustache`: a shop's facts, its cases by state, insolvency.
+struct ShopPage {
+    let name: String
+    let emails: [String]
+    let merchants: [String]
+    let currency: String
+    let coverageLimit: String
+    let locale: String
+    let created: String
+    let insolventSince: String?
+    let states: [CountRow]
+    let activeProtections: Int
+    let queueHref: String
+    let action: String
+    let errors: FieldErrors
+    let generalError: String?
+    let confirm: String
+}
+
+/// A label and a number: a table row of the dashboard and the shop page.
+struct CountRow {
+    let label: String
+    let count: Int
+}
+
+/// `Templates/service/mail.mustache`: what waits in the outbox or failed, and the latest sent.
+struct MailPage {
+    let waiting: [MailRow]
+    /// How many failed for good; nil when none did.
+    let failedCount: Int?
+    let recent: [MailRow]
+    var hasWaiting: Bool { !waiting.isEmpty }
+    var hasRecent: Bool { !recent.isEmpty }
+}
+
+struct MailRow {
+    let to: String
+    let subject: String
+    let state: String
+    let stateLabel: String
+    let attempts: Int
+    let next: String
+    let error: String
+    let sent: String
+    let retryAction: String?
+}
+
+/// `Templates/service/dashboard.mustache`.
+struct DashboardPage {
+    let queued: Int
+    let queueHref: String
+    let states: [CountRow]
+    let reasons: [CountRow]
+    let statesChart: BarChart
+    let reasonsChart: BarChart
+    let weeklyChart: WeekChart
+    let weekly: [WeekRow]
+    let medianReply: String
+    let medianClosure: String
+    let repliesCounted: Int
+    let closuresCounted: Int
+    let shops: [ShopCount]
+    let shopsChart: BarChart
+    var hasShops: Bool { !shops.isEmpty }
+}
+
+struct WeekRow {
+    let week: String
+    let opened: Int
+    let closed: Int
+}
+
+struct ShopCount {
+    let name: String
+    let count: Int
+    let href: String
+}
+
+/// `Templates/partials/bar_chart.mustache`: one bar a row, its label on the line above.
+struct BarChart {
+    let title: String
+    let width: Int
+    let height: Int
+    let rows: [BarRow]
+}
+
+struct BarRow {
+    let label: String
+    let count: Int
+    let labelY: Int
+    let barY: Int
+    let barWidth: Int
+    let countX: Int
+    let countY: Int
+}
+
+/// `Templates/partials/week_chart.mustache`: opened and closed cases a week.
+struct WeekChart {
+    let title: String
+    let width: Int
+    let height: Int
+    let left: Int
+    let openedLabel: String
+    let closedLabel: String
+    let openedLabelX: Int
+    let closedKeyX: Int
+    let closedLabelX: Int
+    let axisY: Int
+    let axisEnd: Int
+    let maxValue: Int
+    let maxY: Int
+    let bars: [WeekBar]
+}
+
+struct WeekBar {
+    let x: String
+    let closedX: String
+    let bar: String
+    let opened: Int
+    let openedY: String
+    let openedHeight: String
+    let closed: Int
+    let closedY: String
+    let closedHeight: String
+    let hasLabel: Bool
+    let label: String
+    let labelY: Int
+}

@@ -1,0 +1,318 @@
+import Foundation
+import Mustache
+import Testing
+@testable import Mail
+@testable import Protection
+@testable import Rendering
+@testable import Web
+
+/// The compiled templates write exactly what swift-mustache writes for the same
+/// templates and the same models: every page and both mail parts, from models with text
+/// that needs escaping, with lists full and empty, with optionals present and absent.
+@Suite struct CompiledTemplateTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static let reference: MustacheLibrary = {
+        var library = MustacheLibrary()
+        let base = root + "/Templates"
+        for relative in FileManager.default.enumerator(atPath: base)?.allObjects as? [String] ?? [] where relative.hasSuffix(".mustache") {
+            let text = try! String(contentsOfFile: base + "/" + relative, encoding: .utf8)
+            try! library.register(text, named: String(relative.dropLast(".mustache".count)))
+        }
+        return library
+    }()
+
+    static let catalogs = try! Catalogs(directory: root + "/Strings")
+
+    /// Renders with the reference and with the compiled function and compares.
+    func same<Model>(_ name: String, _ model: Model, _ compiled: (Model, inout TemplateOutput) -> Void,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = Self.reference.render(Reflected(model), withTemplate: name)
+        var out = TemplateOutput()
+        compiled(model, &out)
+        #expect(expected != nil, "no reference template \(name)", sourceLocation: sourceLocation)
+        if let expected, expected != out.text {
+            let a = Array(expected.utf8), b = out.bytes
+            let at = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+            let from = max(0, at - 80)
+            Issue.record("""
+                \(name) differs at byte \(at):
+                reference: \(String(decoding: a[from..<min(a.count, at + 80)], as: UTF8.self))
+                compiled:  \(String(decoding: b[from..<min(b.count, at + 80)], as: UTF8.self))
+                """, sourceLocation: sourceLocation)
+        }
+    }
+
+    static let hostile = "<script>alert('x')</script> & \"quoted\" — zażółć 🙂"
+
+    func layout<Content>(_ page: Content, locale: AppLocale = .en, signedIn: Bool = true) -> PageLayout<Content> {
+        let t = Self.catalogs[locale]
+        return PageLayout(
+            t: t, lang: locale.rawValue, title: "Title " + Self.hostile, csrf: "c5rf\"<>", page: page,
+            nav: signedIn ? [NavItem(label: "Cases", href: "/merchant/cases?a=1&b=2", current: true),
+                             NavItem(label: Self.hostile, href: "/settings", current: false)] : [],
+            languages: AppLocale.allCases.map { LanguageOption(code: $0.rawValue, label: t("language_" + $0.rawValue), selected: $0 == locale) },
+            returnTo: "/x?y=<1>", signedIn: signedIn, viewerLabel: signedIn ? "shop@example.com" : nil,
+            flash: signedIn ? "Saved & sent" : nil)
+    }
+
+    static let errors = FieldErrors([
+        "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
+        "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
+    ])
+
+    static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
+        let document = DocumentLink(name: "invoice <1>.pdf", href: "/documents/abc", size: "1,2 MB", type: "PDF")
+        let entries = [
+            TimelineEntry(time: "25.11.2026 10:00", timeISO: "2026-11-25T10:00:00Z", actor: "Customer", heading: "Case opened",
+                          text: hostile, details: ["Not received", "<b>"], documents: [document], isInternal: false, kind: "case_opened",
+                          hasDocuments: true),
+            TimelineEntry(time: "26.11.2026 11:00", timeISO: "2026-11-26T11:00:00Z", actor: "Service", heading: "Note",
+                          text: nil, details: [], documents: [], isInternal: true, kind: "note", hasDocuments: false),
+        ]
+        return CaseView(
+            number: "#42", state: "awaiting_customer", stateLabel: "Waiting for you", kindInquiry: inquiry,
+            reasonLabel: full ? "Not received" : nil, shopName: "Shop \"A\" & Co", orderNumber: "ORD-<1>", orderDate: "20.11.2026",
+            orderValue: "249,99 zł", customerEmail: "anna@example.com", openedAt: "21.11.2026 09:00",
+            deadline: full ? "15.12.2026 09:00" : nil, daysLeft: full ? "20 days left" : nil, deadlinePassed: !full,
+            replySummary: full ? "Refund of 249,99 zł" : nil, escalationLabel: full ? "Disputed" : nil,
+            closureLabel: full ? "Closed" : nil, decisionLabel: full ? "Payout" : nil, timeline: full ? entries : [],
+            documents: full ? [document] : [], isOpen: full)
+    }
+
+    static let choices = [Choice(value: "yes", label: "Yes <b>", checked: false), Choice(value: "no", label: "No", checked: true)]
+    static let requests = [RequestItem(party: "Customer", text: hostile, due: "01.12.2026")]
+
+    @Test func generalPages() {
+        for signedIn in [true, false] {
+            same("home", layout(HomePage(continueHref: signedIn ? "/account" : nil, customerLogin: "/login",
+                                         merchantLogin: "/merchant/login", serviceLogin: "/service/login"), signedIn: signedIn),
+                 Template.home)
+        }
+        same("error", layout(ErrorPage(status: 404, heading: "Not found", text: Self.hostile, home: "/")), Template.error)
+        same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
+            LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
+        ])), Template.settings)
+        for error in [nil, "Wrong <password>"] {
+            same("auth/customer_login", layout(CustomerLoginPage(action: "/login", email: Self.hostile, error: error), signedIn: false),
+                 Template.authCustomerLogin)
+            same("auth/staff_login", layout(StaffLoginPage(action: "/service/login", heading: "Sign in", intro: "Agents",
+                                                           email: "x@y.z", error: error, next: "/service/queue?x=1&y=2")),
+                 Template.authStaffLogin)
+        }
+        same("auth/check_email", layout(CheckEmailPage(), locale: .pl), Template.authCheckEmail)
+        same("auth/link_invalid", layout(LinkInvalidPage(login: "/login"), locale: .de), Template.authLinkInvalid)
+    }
+
+    @Test func customerPages() {
+        let protection = AccountProtection(shop: "Shop & Co", orderNumber: "O-1", orderDate: "1.1.2026", value: "1 234,56 zł",
+                                           href: "/protections/x", state: "active", stateLabel: "Active", caseLabel: "Case #1",
+                                           nextHref: "/cases/x", nextLabel: "Answer", urgent: true)
+        var quiet = protection
+        quiet.caseLabel = nil
+        quiet.nextHref = nil
+        quiet.urgent = false
+        for list in [[protection, quiet], []] {
+            same("customer/account", layout(AccountPage(protections: list), locale: .pl), Template.customerAccount)
+        }
+        for (showForm, rejected) in [(true, true), (true, false), (false, false)] {
+            let page = ProtectionPage(
+                shop: "Shop", orderNumber: "O-<1>", orderDate: "1.1.2026", value: "10,00 zł", expires: "31.1.2026", state: "active",
+                stateLabel: "Active", showForm: showForm, daysLeft: "3 days", action: "/protections/x/feedback",
+                options: FeedbackOption.allCases.map { FeedbackChoice(value: $0.rawValue, label: $0.rawValue, hint: Self.hostile,
+                                                                      checked: $0 == .other) },
+                message: rejected ? Self.hostile : "", errors: rejected ? Self.errors : .none,
+                generalError: rejected ? "Something <went> wrong" : nil, maxFiles: 10, maxFileMb: 10,
+                upload: PartyMessageForm(action: "/protections/x/feedback", formId: "feedback"),
+                caseHref: showForm ? nil : "/cases/y", caseLabel: showForm ? nil : "Case #7",
+                inquiries: showForm ? [] : [InquiryLink(href: "/cases/z", label: "Inquiry of 1.1.2026")])
+            same("customer/protection", layout(page), Template.customerProtection)
+        }
+        for (full, inquiry) in [(true, false), (false, false), (true, true)] {
+            let page = CustomerCasePage(
+                case: Self.caseView(inquiry: inquiry, full: full), errors: full ? Self.errors : .none,
+                generalError: full ? "General <error>" : nil, message: Self.hostile, protectionHref: "/protections/p",
+                maxFiles: 10, maxFileMb: 10,
+                answerForm: full ? AnswerForm(action: "/cases/c/answer", answers: Self.choices, variantIntro: "Variant C", formId: "answer") : nil,
+                messageForm: full ? PartyMessageForm(action: "/cases/c/messages", formId: "message") : nil,
+                requests: full ? Self.requests : [])
+            same("customer/case", layout(page, locale: .de), Template.customerCase)
+        }
+    }
+
+    @Test func merchantPages() {
+        let row = MerchantCaseRow(href: "/merchant/cases/a", number: "#1", orderNumber: "O-<1>", customer: "c@x.y", value: "5,00 zł",
+                                  reason: "Not received", state: "awaiting_merchant", stateLabel: "Waiting", opened: "1.1.2026",
+                                  due: "6.1.2026 10:00", daysLeft: "1 day", urgent: true)
+        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: "#2", orderNumber: "O-2", customer: Self.hostile, value: "1,00 zł",
+                                     reason: "", state: "closed", stateLabel: "Closed", opened: "1.1.2026", due: nil, daysLeft: nil,
+                                     urgent: false)
+        for (rows, waiting) in [([row, closed], 3 as Int?), ([], nil)] {
+            let page = MerchantCasesPage(
+                shop: "Shop & Co", insolvent: waiting == nil, cases: rows,
+                filters: [NavItem(label: "All", href: "/merchant/cases", current: true), NavItem(label: "Waiting (3)", href: "/merchant/cases?state=x", current: false)],
+                waiting: waiting, previousHref: waiting.map { _ in "/merchant/cases?page=1" }, nextHref: "/merchant/cases?page=3", page: 2)
+            same("merchant/cases", layout(page), Template.merchantCases)
+        }
+        for full in [true, false] {
+            let page = MerchantCasePage(
+                case: Self.caseView(full: full), customerMessage: full ? Self.hostile : nil, insolvent: !full,
+                errors: full ? Self.errors : .none, generalError: full ? "No" : nil, message: "typed", listHref: "/merchant/cases",
+                maxFiles: 10, maxFileMb: 10, replyHref: full ? "/merchant/cases/a/reply" : nil,
+                messageForm: full ? PartyMessageForm(action: "/merchant/cases/a/messages", formId: "message") : nil,
+                requests: full ? Self.requests : [])
+            same("merchant/case", layout(page), Template.merchantCase)
+            let reply = ReplyPage(
+                number: "#9", caseHref: "/merchant/cases/a", action: "/merchant/cases/a/reply", orderNumber: "O-9", orderValue: "249,99 zł",
+                customerEmail: "c@x.y", reason: "Refund missing", customerMessage: full ? "<please>" : nil, options: Self.choices,
+                amount: "249,99", currency: "PLN", message: Self.hostile, errors: full ? Self.errors : .none, generalError: nil,
+                due: full ? "5.1.2026" : nil, daysLeft: full ? "2 days" : nil, maxFiles: 10, maxFileMb: 10, closed: !full, formId: "reply")
+            same("merchant/reply", layout(reply, locale: .pl), Template.merchantReply)
+        }
+    }
+
+    @Test func servicePages() {
+        let item = QueueItem(href: "/service/cases/a", number: "#3", shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
+                             orderNumber: "O-3", value: "3,00 zł", reason: "No response", waiting: "2 days", queued: "1.1.2026",
+                             agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026")
+        let unassigned = QueueItem(href: "/service/cases/b", number: "#4", shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
+                                   value: "4,00 zł", reason: "Inquiry", waiting: "1 hour", queued: "2.1.2026", agent: "Unassigned",
+                                   assigned: false, documentsDue: nil)
+        let options = [SelectOption(value: "inquiry", label: "Inquiry", selected: true), SelectOption(value: "x", label: "X & Y", selected: false)]
+        for items in [[item, unassigned], []] {
+            let page = QueuePage(items: items, reasons: options,
+                                 shopFilter: items.isEmpty ? nil : ShopFilter(name: "Shop <f>", clearHref: "/service/queue", id: "s"),
+                                 assignees: options, action: "/service/queue", previousHref: nil,
+                                 nextHref: items.isEmpty ? nil : "/service/queue?page=2", page: 1, filtered: !items.isEmpty,
+                                 clearHref: "/service/queue")
+            same("service/queue", layout(page), Template.serviceQueue)
+        }
+        for full in [true, false] {
+            var decision = ServiceForm(action: "/service/cases/a/decision", errors: Self.errors, text: Self.hostile)
+            decision.outcomes = Self.choices
+            decision.amount = "10,00"
+            decision.currency = "PLN"
+            var message = ServiceForm(action: "/service/cases/a/message", errors: .none, text: "")
+            message.recipients = Self.choices
+            var request = ServiceForm(action: "/service/cases/a/request-documents", errors: .none, text: "")
+            request.parties = Self.choices
+            request.days = 7
+            let page = ServiceCasePage(
+                case: Self.caseView(inquiry: !full, full: full), shopHref: "/service/shops/s", shopInsolvent: full,
+                coverageLimit: "2 500,00 zł", assignedTo: full ? "agent@x.y" : nil, requests: full ? Self.requests : [],
+                queueHref: "/service/queue", generalError: full ? "Oops" : nil, assignAction: full ? nil : "/service/cases/a/assign",
+                noteForm: ServiceForm(action: "/service/cases/a/note", errors: .none, text: ""),
+                answerForm: full ? nil : ServiceForm(action: "/service/cases/a/answer", errors: Self.errors, text: "typed"),
+                messageForm: full ? message : nil, requestForm: full ? request : nil, decisionForm: full ? decision : nil)
+            same("service/case", layout(page), Template.serviceCase)
+            let shop = ShopPage(
+                name: "Shop <s>", emails: full ? ["a@x.y", "b@x.y"] : [], merchants: full ? ["m@x.y"] : [], currency: "PLN",
+                coverageLimit: "2 500,00 zł", locale: "Polski", created: "1.1.2026", insolventSince: full ? "2.2.2026" : nil,
+                states: [CountRow(label: "Escalated", count: 3)], activeProtections: 12, queueHref: "/service/queue?shop=s",
+                action: "/service/shops/s/insolvency", errors: full ? .none : Self.errors, generalError: nil, confirm: "Shop")
+            same("service/shop", layout(shop), Template.serviceShop)
+            let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
+                              error: "exit 1 <stderr>", sent: "", retryAction: full ? "/service/mail/1/retry" : nil)
+            same("service/mail", layout(MailPage(waiting: full ? [row] : [], failedCount: full ? 1 : nil, recent: full ? [row] : [])),
+                 Template.serviceMail)
+        }
+        let chart = BarChart(title: "By state", width: 400, height: 100,
+                             rows: [BarRow(label: Self.hostile, count: 3, labelY: 18, barY: 24, barWidth: 300, countX: 306, countY: 36)])
+        let week = WeekChart(title: "Weekly", width: 640, height: 240, left: 36, openedLabel: "Opened", closedLabel: "Closed <c>",
+                             openedLabelX: 52, closedKeyX: 176, closedLabelX: 192, axisY: 200, axisEnd: 636, maxValue: 9, maxY: 38,
+                             bars: [WeekBar(x: "38.0", closedX: "60.0", bar: "20.0", opened: 3, openedY: "100.0", openedHeight: "100.0",
+                                            closed: 2, closedY: "120.0", closedHeight: "80.0", hasLabel: true, label: "1.1.", labelY: 214),
+                                    WeekBar(x: "88.0", closedX: "110.0", bar: "20.0", opened: 0, openedY: "200.0", openedHeight: "0.0",
+                                            closed: 0, closedY: "200.0", closedHeight: "0.0", hasLabel: false, label: "8.1.", labelY: 214)])
+        for shops in [[ShopCount(name: "Shop <1>", count: 4, href: "/service/shops/1")], []] {
+            let page = DashboardPage(
+                queued: 5, queueHref: "/service/queue", states: [CountRow(label: "Escalated", count: 5)], reasons: [],
+                statesChart: chart, reasonsChart: chart, weeklyChart: week,
+                weekly: [WeekRow(week: "1.1.2026", opened: 3, closed: 2)], medianReply: "3 hours", medianClosure: "2,5 days",
+                repliesCounted: 10, closuresCounted: 0, shops: shops, shopsChart: chart)
+            same("service/dashboard", layout(page, locale: .de), Template.serviceDashboard)
+        }
+    }
+
+    @Test(arguments: AppLocale.allCases)
+    func mailParts(locale: AppLocale) {
+        for full in [true, false] {
+            let message = MailMessage(
+                t: Self.catalogs[locale], lang: locale.rawValue, subject: "Subject " + Self.hostile, heading: Self.hostile,
+                paragraphs: full ? ["First <p>", "Second & last"] : [], quote: full ? Self.hostile + "\nline 2" : nil,
+                quoteLabel: full ? "The merchant wrote" : nil,
+                facts: full ? [MailContent.Fact(label: "Order", value: "O-<1>"), MailContent.Fact(label: "Value", value: "1 234,56 zł")] : [],
+                action: full ? MailContent.Action(label: "Enter your response here", url: "http://127.0.0.1:8080/login/abc?next=/x&y") : nil)
+            same("mail/message.txt", message, Template.mailMessageTxt)
+            same("mail/message.html", message, Template.mailMessageHtml)
+        }
+    }
+
+    /// Every template that names its model is compiled into the target that declares it.
+    @Test func everyTemplateWithAModelIsCompiled() throws {
+        let base = Self.root + "/Templates"
+        var named: [String] = []
+        for relative in FileManager.default.enumerator(atPath: base)?.allObjects as? [String] ?? [] where relative.hasSuffix(".mustache") {
+            if try String(contentsOfFile: base + "/" + relative, encoding: .utf8).hasPrefix("{{! model:") {
+                named.append(String(relative.dropLast(".mustache".count)))
+            }
+        }
+        #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
+        #expect(named.count == 20)
+    }
+}
+
+/// Hands a typed model to swift-mustache the way it reads values: by the template's name
+/// (`order_number`) for the Swift property (`orderNumber`), stored ones through Mirror and
+/// the computed ones the models declare through `computedForReference`.
+struct Reflected: MustacheParent {
+    let value: Any
+
+    init(_ value: Any) { self.value = value }
+
+    func child(named name: String) -> Any? {
+        if let catalog = value as? Catalog { return catalog(name) }
+        let swiftName = Self.swiftName(name)
+        if let computed = (value as? ComputedForReference)?.computedForReference[swiftName] { return Self.wrap(computed) }
+        for child in Mirror(reflecting: value).children where child.label == swiftName { return Self.wrap(child.value) }
+        return nil
+    }
+
+    static func wrap(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first else { return nil }
+            return wrap(wrapped.value)
+        }
+        switch value {
+        case is String, is Int, is Bool: return value
+        case let array as [Any]: return array.compactMap(wrap)
+        default: return Reflected(value)
+        }
+    }
+
+    static func swiftName(_ name: String) -> String {
+        var out = ""
+        var upper = false
+        for char in name {
+            if char == "_" { upper = !out.isEmpty } else { out += upper ? char.uppercased() : String(char); upper = false }
+        }
+        return out
+    }
+}
+
+/// Computed properties, which Mirror does not see.
+protocol ComputedForReference {
+    var computedForReference: [String: Any] { get }
+}
+
+extension AccountPage: ComputedForReference { var computedForReference: [String: Any] { ["hasProtections": hasProtections] } }
+extension ProtectionPage: ComputedForReference { var computedForReference: [String: Any] { ["hasInquiries": hasInquiries] } }
+extension CustomerCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
+extension MerchantCasesPage: ComputedForReference { var computedForReference: [String: Any] { ["hasCases": hasCases] } }
+extension MerchantCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
+extension QueuePage: ComputedForReference { var computedForReference: [String: Any] { ["hasItems": hasItems] } }
+extension ServiceCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
+extension MailPage: ComputedForReference { var computedForReference: [String: Any] { ["hasWaiting": hasWaiting, "hasRecent": hasRecent] } }
+extension DashboardPage: ComputedForReference { var computedForReference: [String: Any] { ["hasShops": hasShops] } }
+extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }
