@@ -90,6 +90,10 @@ extension App {
         public var abandonedUploads: [String] = []
         public var failedMails = 0
         public var oldestWaitingMail: TimeInterval?
+        /// Case counters that differed from a recount of the cases.
+        public var counterDrift: [Counters.Drift] = []
+        /// Whether the drifted counters were rewritten to the recount (`--repair`).
+        public var countersRepaired = false
         public var removed = 0
 
         /// Problems that need a person: a damaged database, rows whose file is gone,
@@ -98,18 +102,21 @@ extension App {
             var list: [String] = []
             if integrity != "ok" { list.append("database integrity: \(integrity)") }
             if !documentsWithoutFile.isEmpty { list.append("\(documentsWithoutFile.count) documents without their file") }
+            if !counterDrift.isEmpty && !countersRepaired { list.append("\(counterDrift.count) case counters drifted") }
             if failedMails > 0 { list.append("\(failedMails) emails failed for good") }
             if let age = oldestWaitingMail, age > 3600 { list.append("an email has waited \(Int(age / 60)) minutes") }
             return list
         }
     }
 
-    /// `bp check`: the database's integrity, documents and files that do not match, and
-    /// the outbox's health. With `repair`, files older than `grace` that nothing refers
-    /// to (uploads of requests that never finished, files whose row never committed)
-    /// are removed.
+    /// `bp check`: the database's integrity, documents and files that do not match, the
+    /// outbox's health, and the case counters against a recount. With `repair`, files
+    /// older than `grace` that nothing refers to (uploads of requests that never finished,
+    /// files whose row never committed) are removed and drifted counters rewritten.
     public func check(repair: Bool, grace: TimeInterval = 3600) throws -> CheckReport {
         var report = CheckReport()
+        report.counterDrift = try checkCounters(repair: repair)
+        report.countersRepaired = repair && !report.counterDrift.isEmpty
         let now = now()
         let (integrity, referenced, rows, failed, oldest) = try database.read { db in
             (try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
@@ -127,6 +134,17 @@ extension App {
         report.abandonedUploads = files.abandoned
         report.removed = files.removed
         return report
+    }
+
+    /// The counters that differ from a recount; with `repair` they are rewritten to it in
+    /// the same transaction, so no case changes between the recount and the rewrite.
+    func checkCounters(repair: Bool) throws -> [Counters.Drift] {
+        guard repair else { return try database.read(Counters.drift) }
+        return try database.write { db in
+            let drift = try Counters.drift(db)
+            if !drift.isEmpty { try Counters.rewrite(db) }
+            return drift
+        }
     }
 
     /// Files older than `grace` that no document row refers to: uploads of requests

@@ -55,20 +55,14 @@ public enum CaseListing {
     }
 
     static let openCountsSQL = """
-        SELECT list_rank, COUNT(*) FROM cases INDEXED BY cases_shop_list
-        WHERE shop_id = ? AND kind = 'claim' AND list_rank < 3 GROUP BY list_rank
+        SELECT state, n FROM counters WHERE scope = 'shop' AND shop_id = ? AND kind = 'claim' AND state != 'closed' AND n != 0
         """
 
-    /// How many of a shop's cases wait in each open state, counted on the list's index.
+    /// How many of a shop's claims wait in each open state, read from the counters.
     public static func openCounts(_ db: Database, shopID: String) throws -> [CaseState: Int] {
-        let rows = try Row.fetchAll(db, sql: openCountsSQL, arguments: [shopID])
         var counts: [CaseState: Int] = [:]
-        for row in rows {
-            let rank: Int = row[0]
-            // For claims each rank below 3 is exactly one state.
-            if let state = [CaseState.awaitingMerchant, .escalated, .awaitingCustomer].first(where: { CaseRecord.listRank(of: $0) == rank }) {
-                counts[state] = row[1]
-            }
+        for row in try Row.fetchAll(db, sql: openCountsSQL, arguments: [shopID]) {
+            if let state = CaseState(rawValue: row[0]) { counts[state] = row[1] }
         }
         return counts
     }

@@ -22,7 +22,10 @@ public enum ListSQL {
         """
     }
 
-    public static let dashboardStates = "SELECT state, COUNT(*) AS n FROM cases INDEXED BY cases_state WHERE state != 'closed' GROUP BY state"
+    /// Open cases per state, from the counters (`Counters`).
+    public static let dashboardStates = """
+        SELECT state, n FROM counters WHERE scope = 'state' AND shop_id = '' AND kind = '' AND state != 'closed'
+        """
     public static let dashboardReasons = """
         SELECT escalation_reason AS reason, COUNT(*) AS n FROM cases INDEXED BY cases_state
         WHERE state = 'escalated' GROUP BY escalation_reason
@@ -36,10 +39,12 @@ public enum ListSQL {
         SELECT c.shop_id, s.name, COUNT(*) AS n FROM cases c INDEXED BY cases_escalated JOIN shops s ON s.id = c.shop_id
         WHERE c.escalated_at >= ? GROUP BY c.shop_id ORDER BY n DESC, s.name LIMIT 10
         """
-    public static let dashboardQueued = "SELECT COUNT(*) FROM cases INDEXED BY cases_queue WHERE queued_at IS NOT NULL"
+    /// The review queue's size, from the counters.
+    public static let dashboardQueued = "SELECT n FROM counters WHERE scope = 'queue' AND shop_id = '' AND kind = '' AND state = ''"
 
+    /// A shop's claims per state, from the counters.
     public static let shopCasesByState = """
-        SELECT state, COUNT(*) AS n FROM cases INDEXED BY cases_shop_list WHERE shop_id = ? AND kind = 'claim' GROUP BY state
+        SELECT state, n FROM counters WHERE scope = 'shop' AND shop_id = ? AND kind = 'claim'
         """
     public static let shopActiveProtections = """
         SELECT COUNT(*) FROM protections INDEXED BY protections_shop_state WHERE shop_id = ? AND state = 'active' AND expires_at > ?

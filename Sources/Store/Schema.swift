@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-outbox-notices", migrate: v2)
         migrator.registerMigration("v3-drop-cases-shop-state", migrate: v3)
+        migrator.registerMigration("v4-counters", migrate: v4)
         return migrator
     }
 
@@ -23,6 +24,14 @@ enum Schema {
     /// index only cost every state change an extra B-tree update.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
+    }
+
+    /// Case counts kept by triggers instead of counted per request (`Counters`), filled
+    /// from the cases there are.
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: Counters.createTable)
+        try db.execute(sql: Counters.createTriggers)
+        try Counters.rewrite(db)
     }
 
     private static func v1(_ db: Database) throws {

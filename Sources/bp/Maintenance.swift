@@ -39,9 +39,10 @@ struct Restore: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the database's integrity, documents against their files, and the outbox; exit 1 on a problem.")
+        abstract: "Check the database's integrity, documents against their files, the outbox and the case counters; exit 1 on a problem.")
 
-    @Flag(help: "Remove upload and document files older than the grace period that no row refers to.") var repair = false
+    @Flag(help: "Remove upload and document files older than the grace period that no row refers to; rewrite drifted case counters.")
+    var repair = false
     @Option(help: "Seconds a file without a row is left alone (a request may still be writing it).") var grace = 3600
 
     func run() throws {
@@ -53,6 +54,12 @@ struct Check: ParsableCommand {
         print("abandoned uploads (older than an hour): \(report.abandonedUploads.count)")
         print("emails failed for good: \(report.failedMails)")
         print("oldest waiting email: \(report.oldestWaitingMail.map { "\(Int($0)) s" } ?? "none")")
+        if report.counterDrift.isEmpty {
+            print("counters: ok")
+        } else {
+            print("counters: \(report.counterDrift.count) drifted\(report.countersRepaired ? ", repaired" : "")")
+            for drift in report.counterDrift.prefix(20) { print("  \(drift)") }
+        }
         if repair { print("removed: \(report.removed) files") }
         if !report.problems.isEmpty {
             for problem in report.problems { print("problem: \(problem)") }

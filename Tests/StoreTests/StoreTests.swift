@@ -235,7 +235,8 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
 /// Every list, queue, dashboard, session and outbox query finds its rows through an
 /// index: checked with EXPLAIN QUERY PLAN for a full scan of a table that grows.
 @Suite struct QueryPlanTests {
-    static let large = ["cases", "protections", "events", "sessions", "outbox", "documents", "document_requests", "login_tokens"]
+    static let large = ["cases", "protections", "events", "sessions", "outbox", "documents", "document_requests", "login_tokens",
+                        "counters"]
 
     @Test(arguments: ListSQL.planned.map(\.name))
     func theQueryUsesAnIndex(name: String) throws {
@@ -300,6 +301,8 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table)\"") == count, "\(table) keeps its rows")
             }
             #expect(try CaseRecord.find(db, id: "c1")?.file.state == .awaitingMerchant)
+            #expect(try Counters.drift(db) == [], "the counters are filled from the cases there are")
+            #expect(try CaseListing.openCounts(db, shopID: "s1") == [.awaitingMerchant: 1])
             let mail = try OutboxEntry.fetchOne(db, sql: "SELECT * FROM outbox")
             #expect(mail?.mail.isWorded == true, "a mail queued worded before the upgrade is delivered as it is")
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
