@@ -1,5 +1,5 @@
 /// JSON appended byte by byte to one buffer: what the shop API answers with, without
-/// JSONEncoder's boxing and key sorting (three quarters of a 100-row case list).
+/// JSONEncoder's boxing and key sorting, which dominated a 100-row case list.
 ///
 /// Strings are escaped as RFC 8259 asks and as JSONEncoder did: `"` and `\`, the short
 /// escapes `\b \t \n \f \r`, the other controls below U+0020 as `\u00xx`; everything
