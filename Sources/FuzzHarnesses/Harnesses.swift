@@ -11,7 +11,7 @@ import Web
 /// type does not depend on how its bytes were split, …). `bp-fuzz` runs them under
 /// libFuzzer; the tests replay the committed corpus through them.
 public enum Harnesses {
-    public static let names = ["urlencoded", "multipart", "cookies", "route", "amount", "json", "sniffer", "iso8601"]
+    public static let names = ["urlencoded", "multipart", "cookies", "route", "amount", "json", "jsonwriter", "sniffer", "iso8601"]
 
     public static func run(_ name: String, _ data: [UInt8]) {
         switch name {
@@ -21,6 +21,7 @@ public enum Harnesses {
         case "route": route(data)
         case "amount": amount(data)
         case "json": json(data)
+        case "jsonwriter": jsonWriter(data)
         case "sniffer": sniffer(data)
         case "iso8601": iso8601(data)
         default: fatalError("unknown harness \(name)")
@@ -91,6 +92,95 @@ public enum Harnesses {
             precondition(protection.value.minor > 0, "positive amount")
             precondition(EmailAddress.normalize(protection.customerEmail) == protection.customerEmail, "normalized email")
             precondition((1...64).contains(protection.orderNumber.count), "order number length")
+        }
+    }
+
+    /// What the JSON writer is given in `jsonwriter`.
+    enum WriterValue: Encodable {
+        case string(String), integer(Int), bool(Bool), null
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .string(let text): try container.encode(text)
+            case .integer(let n): try container.encode(n)
+            case .bool(let b): try container.encode(b)
+            case .null: try container.encodeNil()
+            }
+        }
+
+        /// Values from bytes: a head byte below 0x80 is the length of a string that follows
+        /// (invalid UTF-8 becomes U+FFFD); 0xFF null, 0xFE a bool, other heads an integer
+        /// from the next 8 bytes.
+        static func values(_ data: [UInt8]) -> [WriterValue] {
+            var values: [WriterValue] = []
+            var rest = data[...]
+            while let head = rest.popFirst() {
+                switch head {
+                case 0..<0x80:
+                    values.append(.string(String(decoding: rest.prefix(Int(head)), as: UTF8.self)))
+                    rest = rest.dropFirst(Int(head))
+                case 0xFF: values.append(.null)
+                case 0xFE: values.append(.bool((rest.popFirst() ?? 0) & 1 == 1))
+                default:
+                    var n: UInt64 = 0
+                    for _ in 0..<8 { n = n << 8 | UInt64(rest.popFirst() ?? 0) }
+                    values.append(.integer(Int(truncatingIfNeeded: n)))
+                }
+            }
+            return values
+        }
+
+        func matches(_ parsed: Any) -> Bool {
+            switch self {
+            // Scalar by scalar: String's == would let a decomposed é pass for a composed one.
+            case .string(let text): (parsed as? String).map { $0.unicodeScalars.elementsEqual(text.unicodeScalars) } ?? false
+            // As text: `as? Int` refuses some exact NSDecimalNumbers (-5642533481381368480).
+            case .integer(let n): (parsed as? NSNumber)?.stringValue == String(n)
+            case .bool(let b): (parsed as? Bool) == b
+            case .null: parsed is NSNull
+            }
+        }
+    }
+
+    /// The shop API's JSON writer: whatever strings and integers it writes, JSONSerialization
+    /// reads back exactly (the strings also as object keys), the output is UTF-8 with every
+    /// control character escaped, and the bytes are those JSONEncoder wrote before it.
+    static func jsonWriter(_ data: [UInt8]) {
+        let values = WriterValue.values(data)
+        var array = JSONWriter()
+        array.beginArray()
+        for value in values {
+            switch value {
+            case .string(let text): array.string(text)
+            case .integer(let n): array.integer(n)
+            case .bool(let b): array.bool(b)
+            case .null: array.null()
+            }
+        }
+        array.endArray()
+        precondition(String(validating: array.bytes, as: UTF8.self) != nil, "JSON that is not UTF-8")
+        precondition(!array.bytes.contains { $0 < 0x20 }, "an unescaped control character")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        precondition((try? encoder.encode(values)).map(Array.init) == array.bytes, "the writer and JSONEncoder differ")
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(array.bytes))) as? [Any]
+        precondition(parsed?.count == values.count, "the array does not parse back")
+        precondition(zip(values, parsed ?? []).allSatisfy { $0.matches($1) }, "a value does not read back as itself")
+
+        // Keys: each distinct string names its index (distinct as Swift compares them, as the parsed dictionary does).
+        var object = JSONWriter()
+        var keys: [String: Int] = [:]
+        object.beginObject()
+        for case let (index, .string(text)) in values.enumerated() where keys[text] == nil {
+            keys[text] = index
+            object.field(text, index)
+        }
+        object.endObject()
+        let parsedObject = (try? JSONSerialization.jsonObject(with: Data(object.bytes))) as? [String: Any]
+        precondition(parsedObject?.count == keys.count, "the object does not parse back")
+        for (key, index) in parsedObject ?? [:] {
+            precondition(index as? Int == keys[key] && values[keys[key] ?? 0].matches(key), "a key does not read back as itself")
         }
     }
 

@@ -2,77 +2,72 @@ import Foundation
 import Protection
 import Store
 
-/// The shop API's JSON bodies, written by JSONEncoder from these types. (Foundation's
-/// JSONSerialization over dictionaries was three quarters of a list request.) Absent
-/// values are written as `null`, as the SPEC's objects show them.
-struct CaseJSON: Encodable {
-    let row: CaseSummaryRow
-
-    enum Keys: String, CodingKey {
-        case id, number, protection_id, order_number, reason, state, opened_at, merchant_due_at, customer_due_at, closure
+/// The shop API's JSON bodies, written by `JSONWriter`. Keys in the order JSONEncoder's
+/// `.sortedKeys` gave them (clients may have compared bodies), absent values as `null`
+/// as the SPEC's objects show them.
+enum ShopJSON {
+    /// `{"cases":[…]}`
+    static func cases(_ rows: [CaseSummaryRow]) -> [UInt8] {
+        var json = JSONWriter(capacity: 64 + rows.count * 400)
+        json.beginObject()
+        json.key("cases")
+        json.beginArray()
+        for row in rows { json.caseSummary(row) }
+        json.endArray()
+        json.endObject()
+        return json.bytes
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(row.id, forKey: .id)
-        try c.encode(row.number, forKey: .number)
-        try c.encode(row.protectionID, forKey: .protection_id)
-        try c.encode(row.orderNumber, forKey: .order_number)
-        try c.encode(row.reason, forKey: .reason)
-        try c.encode(row.state, forKey: .state)
-        try c.encode(ISO8601.string(row.openedAt), forKey: .opened_at)
-        try c.encode(row.merchantDueAt.map(ISO8601.string), forKey: .merchant_due_at)
-        try c.encode(row.customerDueAt.map(ISO8601.string), forKey: .customer_due_at)
-        try c.encode(row.closure, forKey: .closure)
-    }
-}
-
-struct CaseListJSON: Encodable {
-    let cases: [CaseJSON]
-}
-
-struct ProtectionJSON: Encodable {
-    let protection: ProtectionRecord
-    let state: String
-    /// nil: no "case" key (the answer to POST); .some(nil): "case": null.
-    let claim: CaseSummaryRow??
-
-    enum Keys: String, CodingKey {
-        case id, state, order_number, order_date, amount, currency, customer_email, locale, activated_at, expires_at
-        case claim = "case"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(protection.id, forKey: .id)
-        try c.encode(state, forKey: .state)
-        try c.encode(protection.orderNumber, forKey: .order_number)
-        try c.encode(ISO8601.string(protection.orderDate), forKey: .order_date)
-        try c.encode(protection.value.plainDecimal, forKey: .amount)
-        try c.encode(protection.value.currency.code, forKey: .currency)
-        try c.encode(protection.customerEmail, forKey: .customer_email)
-        try c.encode(protection.locale.rawValue, forKey: .locale)
-        try c.encode(ISO8601.string(protection.activatedAt), forKey: .activated_at)
-        try c.encode(ISO8601.string(protection.expiresAt), forKey: .expires_at)
+    /// One protection; `claim` nil: no "case" key (the answer to POST), .some(nil): "case": null.
+    static func protection(_ protection: ProtectionRecord, state: String, claim: CaseSummaryRow??) -> [UInt8] {
+        var json = JSONWriter(capacity: 768)
+        json.beginObject()
+        json.field("activated_at", ISO8601.string(protection.activatedAt))
+        json.field("amount", protection.value.plainDecimal)
         if let claim {
-            try c.encode(claim.map(CaseJSON.init(row:)), forKey: .claim)
+            json.key("case")
+            if let claim { json.caseSummary(claim) } else { json.null() }
         }
+        json.field("currency", protection.value.currency.code)
+        json.field("customer_email", protection.customerEmail)
+        json.field("expires_at", ISO8601.string(protection.expiresAt))
+        json.field("id", protection.id)
+        json.field("locale", protection.locale.rawValue)
+        json.field("order_date", ISO8601.string(protection.orderDate))
+        json.field("order_number", protection.orderNumber)
+        json.field("state", state)
+        json.endObject()
+        return json.bytes
+    }
+
+    /// `{"error":{"code":…,"message":…}}`
+    static func error(code: String, message: String) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.field("code", code)
+        json.field("message", message)
+        json.endObject()
+        json.endObject()
+        return json.bytes
     }
 }
 
-struct ErrorJSON: Encodable {
-    struct Detail: Encodable {
-        let code: String
-        let message: String
-    }
-
-    let error: Detail
-}
-
-enum JSONBody {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+extension JSONWriter {
+    /// A case as the API lists it.
+    mutating func caseSummary(_ row: CaseSummaryRow) {
+        beginObject()
+        field("closure", row.closure)
+        field("customer_due_at", row.customerDueAt.map(ISO8601.string))
+        field("id", row.id)
+        field("merchant_due_at", row.merchantDueAt.map(ISO8601.string))
+        field("number", row.number)
+        field("opened_at", ISO8601.string(row.openedAt))
+        field("order_number", row.orderNumber)
+        field("protection_id", row.protectionID)
+        field("reason", row.reason)
+        field("state", row.state)
+        endObject()
     }
 }

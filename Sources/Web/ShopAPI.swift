@@ -69,7 +69,7 @@ package struct ShopAPI {
             guard stored.hash == requestHash else {
                 throw APIFailure(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request body")
             }
-            return json(stored.status, stored.body)
+            return json(stored.status, Array(stored.body.utf8))
         }
         let registration = try Self.registration(fromJSON: body)
         let protection = try app.validateRegistration(shop: shop, registration)
@@ -80,21 +80,22 @@ package struct ShopAPI {
                 guard stored.hash == requestHash else {
                     throw APIFailure(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request body")
                 }
-                return json(stored.status, stored.body)
+                return json(stored.status, Array(stored.body.utf8))
             }
             var status = 201
-            var payload: String
+            var payload: [UInt8]
             do {
                 let inserted = try app.insertProtection(db, protection)
-                payload = try JSONBody.encode(protectionJSON(inserted, claim: nil))
+                payload = protectionJSON(inserted, claim: nil)
             } catch let failure as APIFailure where failure.status == 409 {
                 status = 409
-                payload = try JSONBody.encode(ErrorJSON(error: .init(code: failure.code, message: failure.message)))
+                payload = ShopJSON.error(code: failure.code, message: failure.message)
             }
             if let key = idempotencyKey {
+                // Stored as TEXT, as before: the writer's bytes are UTF-8 of Swift strings.
                 try db.execute(sql: """
                     INSERT INTO api_idempotency (shop_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [shop.id, key, requestHash, status, payload, app.now()])
+                    """, arguments: [shop.id, key, requestHash, status, String(decoding: payload, as: UTF8.self), app.now()])
             }
             var response = json(status, payload)
             if status == 201 { response.setHeader("Location", SiteRoute.apiProtection(protection.id).path) }
@@ -136,7 +137,7 @@ package struct ShopAPI {
             return (protection, try CaseListing.claimSummary(db, protectionID: id))
         }
         guard let (protection, claim) = found else { throw APIFailure(404, "not_found", "no protection \(id) for this shop") }
-        return json(200, try JSONBody.encode(protectionJSON(protection, claim: .some(claim))))
+        return json(200, protectionJSON(protection, claim: .some(claim)))
     }
 
     private func cases(_ shop: ShopRecord, _ request: HTTPRequest) throws -> HTTPResponse {
@@ -156,20 +157,20 @@ package struct ShopAPI {
         let rows = try app.database.read { db in
             try CaseListing.apiPage(db, shopID: shop.id, state: state, limit: limit, offset: offset)
         }
-        return json(200, try JSONBody.encode(CaseListJSON(cases: rows.map(CaseJSON.init(row:)))))
+        return json(200, ShopJSON.cases(rows))
     }
 
-    private func protectionJSON(_ p: ProtectionRecord, claim: CaseSummaryRow??) -> ProtectionJSON {
+    private func protectionJSON(_ p: ProtectionRecord, claim: CaseSummaryRow??) -> [UInt8] {
         let state = p.state == .active && !p.facts.isActive(at: app.now()) ? "expired" : p.state.rawValue
-        return ProtectionJSON(protection: p, state: state, claim: claim)
+        return ShopJSON.protection(p, state: state, claim: claim)
     }
 
-    private func json(_ status: Int, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: Array(body.utf8))
+    /// Every API answer passes here: the writer's bytes become the response body.
+    private func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body)
     }
 
     private func failure(_ failure: APIFailure) -> HTTPResponse {
-        let body = (try? JSONBody.encode(ErrorJSON(error: .init(code: failure.code, message: failure.message)))) ?? "{}"
-        return json(failure.status, body)
+        json(failure.status, ShopJSON.error(code: failure.code, message: failure.message))
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+import Protection
+@testable import Store
+import Testing
+@testable import Web
+
+/// The shop API's JSON writer: what it writes reads back as what it was given, and its
+/// bytes are the ones JSONEncoder wrote before it.
+@Suite struct JSONWriterTests {
+    /// Every code point 0...0x7F alone and all together, then random strings over ASCII,
+    /// two- and three-byte UTF-8 and planes 1–16 (a failure names its string).
+    static func strings() -> [String] {
+        var strings = (0...0x7F).map { String(Unicode.Scalar(UInt8($0))) }
+        strings.append(String(String.UnicodeScalarView((0...0x7F).map { Unicode.Scalar(UInt8($0)) })))
+        strings += ["", "😀", "e\u{301}", "é", "\u{2028}\u{2029}", "\u{FFFD}", "\u{10FFFF}", #"\"\\u0000"#]
+        var random = SystemRandomNumberGenerator()
+        let ranges: [ClosedRange<UInt32>] = [0...0x7F, 0...0x1F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF, 0x10000...0x10FFFF]
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...24, using: &random)
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<length {
+                let range = ranges.randomElement(using: &random)!
+                scalars.append(Unicode.Scalar(UInt32.random(in: range, using: &random))!)
+            }
+            strings.append(String(scalars))
+        }
+        return strings
+    }
+
+    @Test func stringsReadBackExactlyAndAsJSONEncoderWroteThem() throws {
+        let strings = Self.strings()
+        var writer = JSONWriter()
+        writer.beginArray()
+        for text in strings { writer.string(text) }
+        writer.endArray()
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String])
+        #expect(parsed.count == strings.count)
+        for (read, written) in zip(parsed, strings) {
+            #expect(read.unicodeScalars.elementsEqual(written.unicodeScalars), "\(written.debugDescription)")
+        }
+        #expect(!writer.bytes.contains { $0 < 0x20 })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        #expect(try Array(encoder.encode(strings)) == writer.bytes)
+    }
+
+    @Test func escapesAreTheShortOnesOrLowercaseHex() {
+        var writer = JSONWriter()
+        writer.string("\u{0}\u{8}\t\n\u{B}\u{C}\r\u{1F}\"\\/\u{7F}ż😀")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""\u0000\b\t\n\u000b\f\r\u001f\"\\/\#u{7F}ż😀""#)
+    }
+
+    @Test func valuesAreSeparatedByCommas() {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("a", Int.min)
+        writer.field("b", Int.max)
+        writer.key("c")
+        writer.beginArray()
+        writer.integer(0)
+        writer.integer(-7)
+        writer.bool(true)
+        writer.bool(false)
+        writer.null()
+        writer.beginObject()
+        writer.endObject()
+        writer.beginArray()
+        writer.endArray()
+        writer.endArray()
+        writer.field("d", nil as String?)
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self)
+            == #"{"a":-9223372036854775808,"b":9223372036854775807,"c":[0,-7,true,false,null,{},[]],"d":null}"#)
+    }
+
+    /// JSONSerialization writes what it read back the way JSONEncoder with `.sortedKeys` did.
+    func asBefore(_ bytes: [UInt8]) throws -> Bool {
+        let object = try JSONSerialization.jsonObject(with: Data(bytes))
+        return try Array(JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) == bytes
+    }
+
+    static let row = CaseSummaryRow(
+        id: "c_1", number: 42, protectionID: "p_1", orderNumber: "A-\"7\"", reason: "zepsuty\nżółw 😀", state: "awaiting_merchant",
+        openedAt: Date(timeIntervalSince1970: 1_795_000_000), merchantDueAt: Date(timeIntervalSince1970: 1_795_600_000),
+        customerDueAt: nil, closure: nil)
+
+    @Test func aCaseListIsWrittenByteForByte() throws {
+        #expect(try asBefore(ShopJSON.cases([Self.row])))
+        #expect(String(decoding: ShopJSON.cases([Self.row, Self.row]), as: UTF8.self) == """
+            {"cases":[\
+            {"closure":null,"customer_due_at":null,"id":"c_1","merchant_due_at":"2026-11-25T09:46:40Z","number":42,\
+            "opened_at":"2026-11-18T11:06:40Z","order_number":"A-\\"7\\"","protection_id":"p_1","reason":"zepsuty\\nżółw 😀",\
+            "state":"awaiting_merchant"},\
+            {"closure":null,"customer_due_at":null,"id":"c_1","merchant_due_at":"2026-11-25T09:46:40Z","number":42,\
+            "opened_at":"2026-11-18T11:06:40Z","order_number":"A-\\"7\\"","protection_id":"p_1","reason":"zepsuty\\nżółw 😀",\
+            "state":"awaiting_merchant"}]}
+            """)
+        #expect(String(decoding: ShopJSON.cases([]), as: UTF8.self) == #"{"cases":[]}"#)
+    }
+
+    @Test func aProtectionHasACaseKeyOnlyWhenAsked() throws {
+        let day = Date(timeIntervalSince1970: 1_795_000_000)
+        let protection = ProtectionRecord(
+            id: "p_1", shopID: "s", orderNumber: "4711", orderDate: day, value: Money(minor: 24_999, currency: try #require(Currency(code: "PLN"))),
+            customerEmail: "anna@example.com", locale: .pl, state: .active, activatedAt: day, expiresAt: day, reminderAt: day)
+        let fields = """
+            "currency":"PLN","customer_email":"anna@example.com","expires_at":"2026-11-18T11:06:40Z","id":"p_1","locale":"pl",\
+            "order_date":"2026-11-18T11:06:40Z","order_number":"4711","state":"active"}
+            """
+        #expect(try asBefore(ShopJSON.protection(protection, state: "active", claim: Self.row)))
+        let head = #"{"activated_at":"2026-11-18T11:06:40Z","amount":"249.99","#
+        #expect(String(decoding: ShopJSON.protection(protection, state: "active", claim: nil), as: UTF8.self) == head + fields)
+        #expect(String(decoding: ShopJSON.protection(protection, state: "active", claim: .some(nil)), as: UTF8.self)
+            == head + #""case":null,"# + fields)
+        let withCase = try #require(try JSONSerialization.jsonObject(with: Data(ShopJSON.protection(protection, state: "claimed", claim: Self.row)))
+            as? [String: Any])
+        #expect((withCase["case"] as? [String: Any])?["number"] as? Int == 42)
+    }
+
+    @Test func errorsAreAnObjectWithCodeAndMessage() throws {
+        #expect(try asBefore(ShopJSON.error(code: "x", message: "y")))
+        #expect(String(decoding: ShopJSON.error(code: "not_found", message: "no protection \"x\" for this shop"), as: UTF8.self)
+            == #"{"error":{"code":"not_found","message":"no protection \"x\" for this shop"}}"#)
+    }
+}
