@@ -123,19 +123,19 @@ extension App {
             shop.insolventAt = now
             try shop.update(db)
             var report = InsolvencyReport()
-            let openIDs = try String.fetchAll(db, sql: """
+            let openIDs = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM cases INDEXED BY cases_shop_list
                 WHERE shop_id = ? AND kind = 'claim' AND list_rank IN (0, 2) AND state IN ('awaiting_merchant', 'awaiting_customer')
-                """, arguments: [shop.id])
+                """), arguments: [shop.id])
             for id in openIDs {
                 guard let context = try CaseContext.load(db, caseID: id),
                       let transition = context.record.file.escalateForInsolvency(at: now) else { continue }
                 try persist(transition, context: context, uploads: [], uploader: viewer.actor, db: db, now: now)
                 report.casesEscalated += 1
             }
-            let protections = try ProtectionRecord.fetchAll(db, sql: """
+            let protections = try ProtectionRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM protections WHERE shop_id = ? AND state = 'active' AND expires_at > ? ORDER BY customer_email
-                """, arguments: [shop.id, now])
+                """), arguments: [shop.id, now])
             let mailer = NoticeMailer(app: self)
             var told = Set<String>()
             for protection in protections where !told.contains(protection.customerEmail) {

@@ -47,9 +47,9 @@ extension App {
         guard let email = EmailAddress.normalize(rawEmail) else { return .sent }
         return try database.write { db in
             // The language the customer's orders are in, else the page's.
-            let locale = try String.fetchOne(db, sql: """
+            let locale = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT locale FROM protections WHERE customer_email = ? ORDER BY activated_at DESC LIMIT 1
-                """, arguments: [email]).flatMap(AppLocale.init(rawValue:)) ?? pageLocale
+                """), arguments: [email]).flatMap(AppLocale.init(rawValue:)) ?? pageLocale
             if try SignInThrottle.isBlocked(db, account: "link:" + email, client: "link:" + client, now: now()) {
                 // Do not tell the client which limit: an address limit is not its business.
                 let clientBlocked = try SignInThrottle.isBlocked(db, account: "-", client: "link:" + client, now: now())

@@ -76,7 +76,7 @@ extension App {
         var declined = Set<String>()
         while true {
             let (changed, seen, batchFull) = try database.write { db -> (Int, [String], Bool) in
-                let ids = try String.fetchAll(db, sql: sql, arguments: StatementArguments(bounds + [Self.sweepBatch + declined.count]))
+                let ids = try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(bounds + [Self.sweepBatch + declined.count]))
                     .filter { !declined.contains($0) }
                 var changed = 0
                 var skipped: [String] = []
@@ -101,7 +101,7 @@ extension App {
         var done = 0
         while true {
             let count = try database.write { db -> Int in
-                let due = try ProtectionRecord.fetchAll(db, sql: SweepSQL.feedbackReminders, arguments: [now, Self.sweepBatch])
+                let due = try ProtectionRecord.fetchAll(db.cachedStatement(sql: SweepSQL.feedbackReminders), arguments: [now, Self.sweepBatch])
                 let mailer = NoticeMailer(app: self)
                 for var protection in due {
                     protection.reminderSentAt = now
@@ -150,7 +150,7 @@ extension App {
 
     /// When the sweeper last completed a pass (for /healthz).
     public func lastSweep() throws -> Date? {
-        try database.read { db in try Date.fetchOne(db, sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'") }
+        try database.read { db in try Date.fetchOne(db.cachedStatement(sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'")) }
     }
 }
 

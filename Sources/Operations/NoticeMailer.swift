@@ -237,7 +237,7 @@ struct NoticeMailer {
     /// The latest text of an event kind on the case; the events of the transition are
     /// already written when its emails are worded.
     private func latestText(_ db: Database, caseID: String, kind: EventKind) -> String? {
-        try? String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+        try? String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"),
                              arguments: [caseID, kind.rawValue])
     }
 }

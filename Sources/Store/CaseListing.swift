@@ -45,7 +45,7 @@ public enum CaseListing {
 
     public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.fetchAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments).map { row in
+        return try Row.fetchAll(db.cachedStatement(sql: shopPageSQL(filtered: state != nil)), arguments: arguments).map { row in
             let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
             return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
                                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
@@ -61,7 +61,7 @@ public enum CaseListing {
     /// How many of a shop's claims wait in each open state, read from the counters.
     public static func openCounts(_ db: Database, shopID: String) throws -> [CaseState: Int] {
         var counts: [CaseState: Int] = [:]
-        for row in try Row.fetchAll(db, sql: openCountsSQL, arguments: [shopID]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: openCountsSQL), arguments: [shopID]) {
             if let state = CaseState(rawValue: row[0]) { counts[state] = row[1] }
         }
         return counts
@@ -104,14 +104,14 @@ extension CaseListing {
 
     public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.fetchAll(db, sql: apiPageSQL(filtered: state != nil), arguments: arguments).map(summary)
+        return try Row.fetchAll(db.cachedStatement(sql: apiPageSQL(filtered: state != nil)), arguments: arguments).map(summary)
     }
 
     /// The case of a protection, as the API summarises it.
     public static func claimSummary(_ db: Database, protectionID: String) throws -> CaseSummaryRow? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(summaryColumns) FROM cases c JOIN protections p ON p.id = c.protection_id
             WHERE c.protection_id = ? AND c.kind = 'claim'
-            """, arguments: [protectionID]).map(summary)
+            """), arguments: [protectionID]).map(summary)
     }
 }

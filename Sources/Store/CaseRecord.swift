@@ -122,7 +122,7 @@ extension CaseRecord {
     }
 
     public static func claim(_ db: Database, protectionID: String) throws -> CaseRecord? {
-        try CaseRecord.fetchOne(db, sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'", arguments: [protectionID])
+        try CaseRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'"), arguments: [protectionID])
     }
 
     /// Every column but the id.
@@ -150,6 +150,6 @@ extension CaseRecord {
     /// The next human case number. Called inside the write transaction that inserts the
     /// case, so two cases never get the same one.
     public static func nextNumber(_ db: Database) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM cases") ?? 100_000) + 1
+        (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM cases")) ?? 100_000) + 1
     }
 }

@@ -46,9 +46,9 @@ public enum DocumentRequests {
     }
 
     public static func open(_ db: Database, caseID: String) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(db, sql: """
+        try DocumentRequestRecord.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM document_requests WHERE case_id = ? AND answered_at IS NULL AND expired_at IS NULL ORDER BY id
-            """, arguments: [caseID])
+            """), arguments: [caseID])
     }
 
     /// Open requests whose deadline has passed, oldest first (through the partial index
@@ -59,7 +59,7 @@ public enum DocumentRequests {
         """
 
     public static func due(_ db: Database, now: Date, limit: Int) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(db, sql: dueSQL, arguments: [now, limit])
+        try DocumentRequestRecord.fetchAll(db.cachedStatement(sql: dueSQL), arguments: [now, limit])
     }
 
     /// Claims one request's expiry; false when another pass got there first.
@@ -74,10 +74,10 @@ public enum DocumentRequests {
     public static func waiting(_ db: Database, caseIDs: [String]) throws -> [String: Date] {
         guard !caseIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: caseIDs.count).joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT case_id, MIN(due_at) AS due FROM document_requests
             WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
-            """, arguments: StatementArguments(caseIDs))
+            """), arguments: StatementArguments(caseIDs))
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["case_id"] as String, $0["due"] as Date) })
     }
 }

@@ -50,7 +50,7 @@ extension EventRecord {
 
     /// The timeline of a case as the viewer may read it, oldest first.
     public static func timeline(_ db: Database, caseID: String, audience: Audience) throws -> [EventRecord] {
-        try EventRecord.fetchAll(db, sql: timelineSQL, arguments: [caseID, audience.rawValue])
+        try EventRecord.fetchAll(db.cachedStatement(sql: timelineSQL), arguments: [caseID, audience.rawValue])
     }
 }
 
@@ -116,12 +116,12 @@ extension DocumentRecord {
 
     /// The documents of a case the viewer may read (those of events in its audience).
     public static func visible(_ db: Database, caseID: String, audience: Audience) throws -> [DocumentRecord] {
-        try DocumentRecord.fetchAll(db, sql: visibleSQL, arguments: [caseID, audience.rawValue])
+        try DocumentRecord.fetchAll(db.cachedStatement(sql: visibleSQL), arguments: [caseID, audience.rawValue])
     }
 
     /// The audience of the event a document came with.
     public static func audience(_ db: Database, documentID: String) throws -> Audience? {
-        try Int.fetchOne(db, sql: "SELECT e.audience FROM documents d JOIN events e ON e.id = d.event_id WHERE d.id = ?",
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT e.audience FROM documents d JOIN events e ON e.id = d.event_id WHERE d.id = ?"),
                          arguments: [documentID]).map(Audience.init(rawValue:))
     }
 }

@@ -89,7 +89,7 @@ public enum Outbox {
     /// due again after `lease`) inside the write transaction, so two workers never take
     /// the same message, and a worker that dies mid-delivery only delays it.
     public static func claimDue(_ db: Database, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxEntry] {
-        let entries = try OutboxEntry.fetchAll(db, sql: dueSQL, arguments: [now, limit])
+        let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: dueSQL), arguments: [now, limit])
         for entry in entries {
             try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
                            arguments: [now + lease, entry.id])
@@ -106,9 +106,9 @@ public enum Outbox {
 
     /// Notices not worded yet (oldest first).
     public static func unworded(_ db: Database, limit: Int) throws -> [OutboxEntry] {
-        try OutboxEntry.fetchAll(db, sql: """
+        try OutboxEntry.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND notice IS NOT NULL AND subject = '' ORDER BY id LIMIT ?
-            """, arguments: [limit])
+            """), arguments: [limit])
     }
 
     public static func markSent(_ db: Database, id: Int64, now: Date) throws {
@@ -133,6 +133,6 @@ public enum Outbox {
     }
 
     public static func find(_ db: Database, id: Int64) throws -> OutboxEntry? {
-        try OutboxEntry.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id])
+        try OutboxEntry.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id])
     }
 }

@@ -81,7 +81,7 @@ extension ProtectionRecord {
     }
 
     public static func find(_ db: Database, shopID: String, orderNumber: String) throws -> ProtectionRecord? {
-        try ProtectionRecord.fetchOne(db, sql: "SELECT * FROM protections WHERE shop_id = ? AND order_number = ?",
+        try ProtectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM protections WHERE shop_id = ? AND order_number = ?"),
                                       arguments: [shopID, orderNumber])
     }
 }

@@ -92,7 +92,7 @@ public enum LoginTokens {
     /// Spends a token: the customer's email, or nil when unknown, expired or used.
     public static func redeem(_ db: Database, token: String, now: Date) throws -> String? {
         let hash = Secrets.hash(token)
-        guard let row = try Row.fetchOne(db, sql: "SELECT email, reusable, expires_at, used_at FROM login_tokens WHERE token_hash = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT email, reusable, expires_at, used_at FROM login_tokens WHERE token_hash = ?"),
                                          arguments: [hash]) else { return nil }
         let expires: Date = row["expires_at"]
         let reusable: Bool = row["reusable"]
@@ -113,10 +113,10 @@ public enum SignInThrottle {
 
     public static func isBlocked(_ db: Database, account: String, client: String, now: Date) throws -> Bool {
         let since = now - window
-        let byAccount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sign_in_failures WHERE account = ? AND at > ?",
+        let byAccount = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE account = ? AND at > ?"),
                                          arguments: [account, since]) ?? 0
         if byAccount >= limit { return true }
-        let byClient = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sign_in_failures WHERE client = ? AND at > ?",
+        let byClient = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE client = ? AND at > ?"),
                                         arguments: [client, since]) ?? 0
         return byClient >= limit
     }

@@ -64,6 +64,6 @@ extension ShopRecord {
 
     /// The shop an API key belongs to (keys are stored as SHA-256 hashes).
     public static func find(_ db: Database, apiKey: String) throws -> ShopRecord? {
-        try ShopRecord.fetchOne(db, sql: "SELECT * FROM shops WHERE api_key_hash = ?", arguments: [Secrets.hash(apiKey)])
+        try ShopRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM shops WHERE api_key_hash = ?"), arguments: [Secrets.hash(apiKey)])
     }
 }

@@ -60,7 +60,7 @@ extension UserRecord {
     }
 
     public static func find(_ db: Database, role: UserRole, email: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE role = ? AND email = ?", arguments: [role.rawValue, email])
+        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE role = ? AND email = ?"), arguments: [role.rawValue, email])
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

@@ -32,7 +32,7 @@ struct CustomerPages {
     private func account(_ ctx: RequestContext, email: String) throws -> HTTPResponse {
         let now = app.now()
         let rows = try app.database.read { db in
-            try Row.fetchAll(db, sql: ListSQL.account, arguments: [email])
+            try Row.fetchAll(db.cachedStatement(sql: ListSQL.account), arguments: [email])
         }
         let pageLocale = rows.first.flatMap { AppLocale(rawValue: $0["locale"]) }
         let t = pages.catalog(ctx, pageDefault: pageLocale)
@@ -73,7 +73,7 @@ struct CustomerPages {
             guard let p = try ProtectionRecord.find(db, id: id), p.customerEmail == email,
                   let shop = try ShopRecord.find(db, id: p.shopID) else { throw NotFound() }
             let claim = try CaseRecord.claim(db, protectionID: p.id)
-            let inquiries = try CaseRecord.fetchAll(db, sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'inquiry' ORDER BY opened_at",
+            let inquiries = try CaseRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'inquiry' ORDER BY opened_at"),
                                                     arguments: [p.id])
             return (p, shop, claim, inquiries)
         }

@@ -67,7 +67,7 @@ struct HealthCheck {
         var problems: [String] = []
         var details: [String: Any] = [:]
         do {
-            _ = try app.database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            _ = try app.database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
             details["database"] = "ok"
         } catch {
             problems.append("database unreachable")

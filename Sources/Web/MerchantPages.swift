@@ -76,7 +76,7 @@ struct MerchantPages {
         let (view, requests, customerMessage) = try app.database.read { db in
             (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
              try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
-             try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id]))
+             try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id]))
         }
         let file = context.record.file
         let insolvent = context.shop.isInsolvent
@@ -105,7 +105,7 @@ struct MerchantPages {
             return seeOther(SiteRoute.merchantCase(id).path, ctx)
         }
         let customerMessage = try app.database.read { db in
-            try String.fetchOne(db, sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
         }
         let chosen = typed?.value("refund")
         let model = ReplyPage(

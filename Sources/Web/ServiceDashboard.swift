@@ -21,13 +21,13 @@ struct ServiceDashboard {
         let since = now - Double(weeks * 7) * Deadlines.day
         let data = try app.database.read { db in
             (
-                states: try Row.fetchAll(db, sql: ListSQL.dashboardStates),
-                reasons: try Row.fetchAll(db, sql: ListSQL.dashboardReasons),
-                opened: try Date.fetchAll(db, sql: ListSQL.dashboardOpened, arguments: [since]),
-                closed: try Row.fetchAll(db, sql: ListSQL.dashboardClosed, arguments: [since]),
-                replied: try Row.fetchAll(db, sql: ListSQL.dashboardReplied, arguments: [since]),
-                shops: try Row.fetchAll(db, sql: ListSQL.dashboardShops, arguments: [since]),
-                queued: try Int.fetchOne(db, sql: ListSQL.dashboardQueued) ?? 0
+                states: try Row.fetchAll(db.cachedStatement(sql: ListSQL.dashboardStates)),
+                reasons: try Row.fetchAll(db.cachedStatement(sql: ListSQL.dashboardReasons)),
+                opened: try Date.fetchAll(db.cachedStatement(sql: ListSQL.dashboardOpened), arguments: [since]),
+                closed: try Row.fetchAll(db.cachedStatement(sql: ListSQL.dashboardClosed), arguments: [since]),
+                replied: try Row.fetchAll(db.cachedStatement(sql: ListSQL.dashboardReplied), arguments: [since]),
+                shops: try Row.fetchAll(db.cachedStatement(sql: ListSQL.dashboardShops), arguments: [since]),
+                queued: try Int.fetchOne(db.cachedStatement(sql: ListSQL.dashboardQueued)) ?? 0
             )
         }
         let states = [CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .open].map { state -> (String, Int) in

@@ -143,7 +143,7 @@ struct ServicePages {
         let f = pages.format(ctx)
         let now = app.now()
         let (view, requests, agents) = try app.database.read { db in
-            let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, email FROM users WHERE role = 'agent'")
+            let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email FROM users WHERE role = 'agent'"))
                 .map { ($0["id"] as String, $0["email"] as String) })
             return (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
                     try DocumentRequests.open(db, caseID: id), agents)

@@ -126,7 +126,7 @@ package struct ShopAPI {
     }
 
     private static func stored(_ db: Database, shop: ShopRecord, key: String) throws -> (hash: String, status: Int, body: String)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, body FROM api_idempotency WHERE shop_id = ? AND key = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT request_hash, status, body FROM api_idempotency WHERE shop_id = ? AND key = ?"),
                                          arguments: [shop.id, key]) else { return nil }
         return (row["request_hash"], row["status"], row["body"])
     }
