@@ -5,31 +5,49 @@ public struct LocaleFormat: Sendable {
     public let locale: AppLocale
     public let timeZone: TimeZone
 
+    /// The zone's offsets, read once per zone: asking Foundation for every date (ICU
+    /// behind it) was a few percent of a list page.
+    private let offsets: ZoneOffsets
+
     public init(locale: AppLocale, timeZone: TimeZone) {
         self.locale = locale
         self.timeZone = timeZone
+        offsets = ZoneOffsets.of(timeZone)
     }
 
     public func money(_ money: Money) -> String {
-        let digits = money.currency.minorDigits
-        let plain = AmountText.plain(minor: money.minor.magnitude > 0 ? Int64(money.minor.magnitude) : 0, digits: digits, separator: ".")
-        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = String(parts[0])
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        let sign = money.minor < 0 ? "-" : ""
         let symbol = Self.symbols[money.currency.code]
-        switch locale {
-        case .en:
-            let number = group(whole, with: ",") + (fraction.isEmpty ? "" : "." + fraction)
-            if let symbol, symbol.prefix { return sign + symbol.text + number }
-            return sign + money.currency.code + "\u{00A0}" + number
-        case .pl, .de:
-            let separator = locale == .pl ? "\u{00A0}" : "."
-            let number = group(whole, with: separator) + (fraction.isEmpty ? "" : "," + fraction)
-            let unit = symbol?.text ?? money.currency.code
-            return sign + number + "\u{00A0}" + unit
+        // Written in one pass into one buffer: a list page formats a hundred amounts.
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        if money.minor < 0 { out.append(UInt8(ascii: "-")) }
+        if locale == .en, let symbol, symbol.prefix { out += symbol.text.utf8 }
+        if locale == .en && !(symbol?.prefix ?? false) { out += money.currency.code.utf8; out += Self.noBreakSpace }
+        let digits = money.currency.minorDigits
+        var divisor: UInt64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        let magnitude = money.minor.magnitude
+        let whole = magnitude / divisor, fraction = magnitude % divisor
+        let separator: [UInt8] = locale == .en ? [UInt8(ascii: ",")] : locale == .pl ? Self.noBreakSpace : [UInt8(ascii: ".")]
+        let wholeDigits = Array(String(whole).utf8)
+        for (index, digit) in wholeDigits.enumerated() {
+            if index > 0 && (wholeDigits.count - index) % 3 == 0 && wholeDigits.count > 3 { out += separator }
+            out.append(digit)
         }
+        if digits > 0 {
+            out.append(locale == .en ? UInt8(ascii: ".") : UInt8(ascii: ","))
+            let fractionDigits = Array(String(fraction).utf8)
+            for _ in fractionDigits.count..<digits { out.append(UInt8(ascii: "0")) }
+            out += fractionDigits
+        }
+        if locale != .en {
+            out += Self.noBreakSpace
+            out += (symbol?.text ?? money.currency.code).utf8
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let noBreakSpace = Array("\u{00A0}".utf8)
 
     /// The amount as it is prefilled in a form field for this locale: no grouping,
     /// the locale's decimal separator ("249,99" in Polish), ready to be parsed back.
@@ -38,7 +56,7 @@ public struct LocaleFormat: Sendable {
     }
 
     public func date(_ date: Date) -> String {
-        let c = Self.civil(date, timeZone: timeZone)
+        let c = civil(date)
         switch locale {
         case .en: return "\(c.day) \(Self.englishMonths[c.month - 1]) \(c.year)"
         case .pl, .de: return Self.twoDigits(c.day) + "." + Self.twoDigits(c.month) + "." + String(c.year)
@@ -46,7 +64,7 @@ public struct LocaleFormat: Sendable {
     }
 
     public func dateTime(_ date: Date) -> String {
-        let c = Self.civil(date, timeZone: timeZone)
+        let c = civil(date)
         return self.date(date) + ", " + Self.twoDigits(c.hour) + ":" + Self.twoDigits(c.minute)
     }
 
@@ -59,7 +77,15 @@ public struct LocaleFormat: Sendable {
     /// then the arithmetic of the proleptic Gregorian calendar. Foundation's Calendar does
     /// the same far more slowly, and list pages format hundreds of dates.
     static func civil(_ date: Date, timeZone: TimeZone) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
-        let c = civil(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date)))
+        civil(date, offset: timeZone.secondsFromGMT(for: date))
+    }
+
+    func civil(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        Self.civil(date, offset: offsets.offset(at: date) ?? timeZone.secondsFromGMT(for: date))
+    }
+
+    static func civil(_ date: Date, offset: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        let c = civil(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset))
         return (c.year, c.month, c.day, c.hour, c.minute)
     }
 
@@ -82,16 +108,6 @@ public struct LocaleFormat: Sendable {
     }
 
     private static func twoDigits(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
-
-    private func group(_ digits: String, with separator: String) -> String {
-        guard digits.count > 3 else { return digits }
-        var result = ""
-        for (index, char) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
-            result.append(char)
-        }
-        return result
-    }
 
     private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -205,5 +221,52 @@ public enum ISO8601 {
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
         let date = Date(timeIntervalSince1970: TimeInterval(seconds))
         return date.addingTimeInterval(TimeInterval(-offset))
+    }
+}
+
+/// A time zone's UTC offset between its transitions from 1970 to 2100, read from
+/// Foundation once per zone and then looked up by binary search.
+final class ZoneOffsets: Sendable {
+    /// Seconds since 1970 at which `offsets[i + 1]` starts.
+    private let transitions: [Double]
+    private let offsets: [Int]
+    private static let end: Double = 4_102_444_800  // 2100-01-01
+
+    private init(_ timeZone: TimeZone) {
+        var instant = Date(timeIntervalSince1970: 0)
+        var transitions: [Double] = []
+        var offsets = [timeZone.secondsFromGMT(for: instant)]
+        while let next = timeZone.nextDaylightSavingTimeTransition(after: instant), next.timeIntervalSince1970 < Self.end,
+              next > instant {
+            transitions.append(next.timeIntervalSince1970)
+            offsets.append(timeZone.secondsFromGMT(for: next))
+            instant = next
+        }
+        self.transitions = transitions
+        self.offsets = offsets
+    }
+
+    /// The offset at an instant, or nil outside 1970–2100 (asked of Foundation then).
+    func offset(at date: Date) -> Int? {
+        let t = date.timeIntervalSince1970
+        guard t >= 0 && t < Self.end else { return nil }
+        var low = 0, high = transitions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if transitions[mid] <= t { low = mid + 1 } else { high = mid }
+        }
+        return offsets[low]
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var byZone: [String: ZoneOffsets] = [:]
+
+    static func of(_ timeZone: TimeZone) -> ZoneOffsets {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = byZone[timeZone.identifier] { return known }
+        let made = ZoneOffsets(timeZone)
+        byZone[timeZone.identifier] = made
+        return made
     }
 }

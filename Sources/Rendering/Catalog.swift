@@ -22,7 +22,17 @@ public struct Catalog: Sendable {
         let words = CatalogKey.names.map { strings[$0] ?? fallback[$0] ?? $0 }
         texts = words.map { Array($0.utf8) }
         htmls = words.map { Array(HTMLEscaping.escape($0).utf8) }
+        var plurals: [String: [String: String]] = [:]
+        for (key, text) in fallback.merging(strings, uniquingKeysWith: { $1 }) {
+            for category in ["zero", "one", "two", "few", "many", "other"] where key.hasSuffix("_" + category) {
+                plurals[String(key.dropLast(category.count + 1)), default: [:]][category] = text
+            }
+        }
+        pluralForms = plurals
     }
+
+    /// `days_left` → ["one": "{n} day left", "other": "{n} days left"], read once.
+    private let pluralForms: [String: [String: String]]
 
     /// The words of a key as a template writes them into a TEXT template.
     @inline(__always)
@@ -42,7 +52,10 @@ public struct Catalog: Sendable {
     /// One pass over the text (list pages fill a few hundred of these); a `{name}` with
     /// no argument is left as it is, and a value is never searched for placeholders.
     public func format(_ key: String, _ arguments: [String: String]) -> String {
-        let text = self(key)
+        Self.fill(self(key), arguments)
+    }
+
+    static func fill(_ text: String, _ arguments: [String: String]) -> String {
         guard !arguments.isEmpty, text.utf8.contains(UInt8(ascii: "{")) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
@@ -66,10 +79,24 @@ public struct Catalog: Sendable {
     /// The plural form for `n` (`key_one`, `key_few`, `key_many`, `key_other`) with `{n}` filled in.
     public func plural(_ key: String, _ n: Int, _ arguments: [String: String] = [:]) -> String {
         let category = locale.pluralCategory(n)
-        let chosen = [key + "_" + category, key + "_other", key + "_many"].first { strings[$0] != nil || fallback[$0] != nil } ?? key
-        var arguments = arguments
-        arguments["n"] = String(n)
-        return format(chosen, arguments)
+        guard let forms = pluralForms[key] else {
+            var arguments = arguments
+            arguments["n"] = String(n)
+            return format(key, arguments)
+        }
+        let text = forms[category] ?? forms["other"] ?? forms["many"] ?? key
+        guard arguments.isEmpty else {
+            var arguments = arguments
+            arguments["n"] = String(n)
+            return Self.fill(text, arguments)
+        }
+        // The common case ("3 days left"): only {n}, replaced without a dictionary (and
+        // without Foundation's range(of:), which goes through NSString here).
+        let bytes = Array(text.utf8)
+        guard let at = bytes.indices.dropLast(2).first(where: {
+            bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: "n") && bytes[$0 + 2] == UInt8(ascii: "}")
+        }) else { return text }
+        return String(decoding: bytes[..<at], as: UTF8.self) + String(n) + String(decoding: bytes[(at + 3)...], as: UTF8.self)
     }
 
     /// The label of an enumerated value, e.g. `state_awaiting_merchant`.

@@ -21,7 +21,7 @@ public enum CaseListing {
     /// then with the service team, with the customer, closed; `state` narrows it to one.
     static func shopPageSQL(filtered: Bool) -> String {
         """
-        SELECT c.id, c.number, p.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
+        SELECT c.id, c.number, c.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
                c.merchant_due_at
         \(shopOrder(filtered: filtered))
         """
@@ -31,7 +31,7 @@ public enum CaseListing {
     /// list page and the shop API. Bound by `shopOrderArguments`.
     static func shopOrder(filtered: Bool) -> String {
         """
-        FROM cases c INDEXED BY cases_shop_list JOIN protections p ON p.id = c.protection_id
+        FROM cases c INDEXED BY cases_shop_list
         WHERE c.shop_id = ? AND c.kind = 'claim'\(filtered ? " AND c.list_rank = ? AND c.state = ?" : "")
         ORDER BY c.list_rank, c.list_key LIMIT ? OFFSET ?
         """
@@ -45,12 +45,12 @@ public enum CaseListing {
 
     public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.fetchAll(db.cachedStatement(sql: shopPageSQL(filtered: state != nil)), arguments: arguments).map { row in
+        return try Row.mapAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments) { row in
             let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
             return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
                                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
                                state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
-                               openedAt: row[8], merchantDueAt: row[9])
+                               openedAt: row.requiredDate(8), merchantDueAt: row.date(9))
         }
     }
 
@@ -84,14 +84,14 @@ public struct CaseSummaryRow: Sendable {
 
 extension CaseListing {
     static let summaryColumns = """
-        c.id, c.number, c.protection_id, p.order_number, c.reason, c.state, c.opened_at,
+        c.id, c.number, c.protection_id, c.order_number, c.reason, c.state, c.opened_at,
         CASE WHEN c.state = 'awaiting_merchant' THEN c.merchant_due_at END,
         CASE WHEN c.state = 'awaiting_customer' THEN c.customer_due_at END, c.closure
         """
 
     static func summary(_ row: Row) -> CaseSummaryRow {
         CaseSummaryRow(id: row[0], number: row[1], protectionID: row[2], orderNumber: row[3], reason: row[4], state: row[5],
-                       openedAt: row[6], merchantDueAt: row[7], customerDueAt: row[8], closure: row[9])
+                       openedAt: row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8), closure: row[9])
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
@@ -104,14 +104,13 @@ extension CaseListing {
 
     public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.fetchAll(db.cachedStatement(sql: apiPageSQL(filtered: state != nil)), arguments: arguments).map(summary)
+        return try Row.mapAll(db, sql: apiPageSQL(filtered: state != nil), arguments: arguments, summary)
     }
 
     /// The case of a protection, as the API summarises it.
     public static func claimSummary(_ db: Database, protectionID: String) throws -> CaseSummaryRow? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(summaryColumns) FROM cases c JOIN protections p ON p.id = c.protection_id
-            WHERE c.protection_id = ? AND c.kind = 'claim'
+            SELECT \(summaryColumns) FROM cases c WHERE c.protection_id = ? AND c.kind = 'claim'
             """), arguments: [protectionID]).map(summary)
     }
 }

@@ -38,26 +38,26 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
         var file = CaseFile(kind: CaseKind(rawValue: row["kind"]) ?? .claim,
                             reason: (row["reason"] as String?).flatMap(CaseReason.init(rawValue:)),
                             state: CaseState(rawValue: row["state"]) ?? .closed,
-                            orderValue: Money(minor: row["amount_minor"], currency: currency), openedAt: row["opened_at"])
-        file.merchantDueAt = row["merchant_due_at"]
-        file.customerDueAt = row["customer_due_at"]
-        file.merchantRemindedAt = row["merchant_reminded_at"]
-        file.customerRemindedAt = row["customer_reminded_at"]
+                            orderValue: Money(minor: row["amount_minor"], currency: currency), openedAt: row.requiredDate("opened_at"))
+        file.merchantDueAt = row.date("merchant_due_at")
+        file.customerDueAt = row.date("customer_due_at")
+        file.merchantRemindedAt = row.date("merchant_reminded_at")
+        file.customerRemindedAt = row.date("customer_reminded_at")
         if let refund = (row["refund"] as String?).flatMap(RefundIntent.init(rawValue:)),
            let variant = (row["variant"] as String?).flatMap(Variant.init(rawValue:)) {
             file.reply = MerchantReply(refund: refund, amount: money("refund_amount_minor"), variant: variant)
         }
-        file.repliedAt = row["replied_at"]
+        file.repliedAt = row.date("replied_at")
         file.escalation = (row["escalation_reason"] as String?).flatMap(EscalationReason.init(rawValue:))
-        file.escalatedAt = row["escalated_at"]
+        file.escalatedAt = row.date("escalated_at")
         file.closure = (row["closure"] as String?).flatMap(Closure.init(rawValue:))
-        file.closedAt = row["closed_at"]
+        file.closedAt = row.date("closed_at")
         if let outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:)) {
             file.decision = ServiceDecision(outcome: outcome, amount: money("decision_amount_minor"))
         }
         file.assignedAgentID = row["assigned_agent_id"]
         self.init(id: row["id"], number: row["number"], protectionID: row["protection_id"], shopID: row["shop_id"],
-                  customerEmail: row["customer_email"], file: file, updatedAt: row["updated_at"])
+                  customerEmail: row["customer_email"], file: file, updatedAt: row.requiredDate("updated_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

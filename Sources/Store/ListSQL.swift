@@ -14,9 +14,9 @@ public enum ListSQL {
     /// The review queue, oldest first (`cases_queue`); `conditions` are the filters.
     public static func queue(conditions: [String]) -> String {
         """
-        SELECT c.*, s.name AS shop_name, u.email AS agent_email, p.order_number
+        SELECT c.*, s.name AS shop_name, u.email AS agent_email
         FROM cases c INDEXED BY cases_queue
-        JOIN shops s ON s.id = c.shop_id JOIN protections p ON p.id = c.protection_id
+        JOIN shops s ON s.id = c.shop_id
         LEFT JOIN users u ON u.id = c.assigned_agent_id
         WHERE \((["c.queued_at IS NOT NULL"] + conditions).joined(separator: " AND ")) ORDER BY c.queued_at LIMIT ? OFFSET ?
         """

@@ -47,12 +47,12 @@ extension ProtectionRecord: FetchableRecord, PersistableRecord {
 
     public init(row: Row) throws {
         let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
-        self.init(id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row["order_date"],
+        self.init(id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row.requiredDate("order_date"),
                   value: Money(minor: row["amount_minor"], currency: currency), customerEmail: row["customer_email"],
                   locale: AppLocale(rawValue: row["locale"]) ?? .en,
-                  state: ProtectionState(rawValue: row["state"]) ?? .active, activatedAt: row["activated_at"],
-                  expiresAt: row["expires_at"], reminderAt: row["reminder_at"], reminderSentAt: row["reminder_sent_at"],
-                  endedAt: row["ended_at"])
+                  state: ProtectionState(rawValue: row["state"]) ?? .active, activatedAt: row.requiredDate("activated_at"),
+                  expiresAt: row.requiredDate("expires_at"), reminderAt: row.requiredDate("reminder_at"), reminderSentAt: row.date("reminder_sent_at"),
+                  endedAt: row.date("ended_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v2-outbox-notices", migrate: v2)
         migrator.registerMigration("v3-drop-cases-shop-state", migrate: v3)
         migrator.registerMigration("v4-counters", migrate: v4)
+        migrator.registerMigration("v5-cases-order-number", migrate: v5)
         return migrator
     }
 
@@ -32,6 +33,21 @@ enum Schema {
         try db.execute(sql: Counters.createTable)
         try db.execute(sql: Counters.createTriggers)
         try Counters.rewrite(db)
+    }
+
+    /// A case carries its order number (a fact that never changes), so the Control
+    /// Centre's list, the shop API and the review queue read their page without looking
+    /// up a protection per row (perf: half of the list query's B-tree work at 1M
+    /// protections). A trigger copies it on insert, so no writer can forget it.
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE cases ADD COLUMN order_number TEXT NOT NULL DEFAULT '';
+            UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = cases.protection_id);
+            CREATE TRIGGER cases_order_number AFTER INSERT ON cases BEGIN
+                UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = NEW.protection_id)
+                WHERE rowid = NEW.rowid;
+            END;
+            """)
     }
 
     private static func v1(_ db: Database) throws {

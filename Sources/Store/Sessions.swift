@@ -43,7 +43,7 @@ public enum Sessions {
     /// The viewer a session cookie stands for, or nil when it is unknown or expired.
     public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)]) else { return nil }
-        let expires: Date = row["expires_at"]
+        let expires = row.requiredDate("expires_at")
         guard expires > now else { return nil }
         switch Role(rawValue: row["role"]) {
         case .customer:
@@ -53,7 +53,7 @@ public enum Sessions {
             guard let id: String = row["u_id"] else { return nil }
             let user = UserRecord(id: id, role: UserRecord.UserRole(rawValue: row["u_role"]) ?? .merchant,
                                   shopID: row["shop_id"], email: row["email"], passwordHash: row["password_hash"],
-                                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row["created_at"])
+                                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
             return (user.viewer, user)
         case nil:
             return nil

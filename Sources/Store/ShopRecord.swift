@@ -39,7 +39,7 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
                   notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),
                   currency: currency, coverageLimit: Money(minor: row["coverage_limit_minor"], currency: currency),
                   locale: AppLocale(rawValue: row["locale"]) ?? .en, apiKeyHash: row["api_key_hash"],
-                  insolventAt: row["insolvent_at"], createdAt: row["created_at"])
+                  insolventAt: row.date("insolvent_at"), createdAt: row.requiredDate("created_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

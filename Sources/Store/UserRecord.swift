@@ -38,7 +38,7 @@ extension UserRecord: FetchableRecord, PersistableRecord {
     public init(row: Row) throws {
         self.init(id: row["id"], role: UserRole(rawValue: row["role"]) ?? .merchant, shopID: row["shop_id"],
                   email: row["email"], passwordHash: row["password_hash"],
-                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row["created_at"])
+                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

@@ -51,7 +51,7 @@ struct CustomerPages {
                 item.nextHref = SiteRoute.customerCase(caseID).path
                 switch caseState {
                 case .awaitingCustomer:
-                    let due: Date = row["c_customer_due"] ?? now
+                    let due = row.date("c_customer_due") ?? now
                     item.nextLabel = t.format("account_next_answer", ["days": daysLeftLabel(until: due, now: now, t)])
                     item.urgent = true
                 case .escalated: item.nextLabel = t(.account_next_service)

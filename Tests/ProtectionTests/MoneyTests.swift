@@ -150,3 +150,72 @@ import Testing
         }
     }
 }
+
+/// Money is written in one pass; this is the way it was written before, by splitting and
+/// grouping strings, kept to check the two agree on every locale, currency and size.
+@Suite struct MoneyFormattingTests {
+    static func reference(_ money: Money, _ locale: AppLocale) -> String {
+        let symbols: [String: (text: String, prefix: Bool)] = [
+            "PLN": ("zł", false), "EUR": ("€", true), "USD": ("$", true), "GBP": ("£", true),
+            "CHF": ("CHF", false), "CZK": ("Kč", false), "SEK": ("kr", false), "NOK": ("kr", false), "DKK": ("kr", false),
+        ]
+        func group(_ digits: String, with separator: String) -> String {
+            guard digits.count > 3 else { return digits }
+            var result = ""
+            for (index, char) in digits.enumerated() {
+                if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
+                result.append(char)
+            }
+            return result
+        }
+        let plain = AmountText.plain(minor: Int64(money.minor.magnitude), digits: money.currency.minorDigits, separator: ".")
+        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts[0]), fraction = parts.count > 1 ? String(parts[1]) : ""
+        let sign = money.minor < 0 ? "-" : ""
+        let symbol = symbols[money.currency.code]
+        switch locale {
+        case .en:
+            let number = group(whole, with: ",") + (fraction.isEmpty ? "" : "." + fraction)
+            if let symbol, symbol.prefix { return sign + symbol.text + number }
+            return sign + money.currency.code + "\u{00A0}" + number
+        case .pl, .de:
+            let number = group(whole, with: locale == .pl ? "\u{00A0}" : ".") + (fraction.isEmpty ? "" : "," + fraction)
+            return sign + number + "\u{00A0}" + (symbol?.text ?? money.currency.code)
+        }
+    }
+
+    @Test func moneyIsWrittenAsItAlwaysWas() {
+        var generator = SystemRandomNumberGenerator()
+        let currencies = ["PLN", "EUR", "USD", "GBP", "CHF", "CZK", "SEK", "JPY", "HUF", "KWD"].compactMap { Currency(code: $0) }
+        var amounts: [Int64] = [0, 1, 9, 10, 99, 100, 999, 1000, 12_345, 100_000, 999_999, 1_000_000, -1, -1_234_567, AmountText.maximumMinor]
+        for _ in 0..<2000 { amounts.append(Int64.random(in: -AmountText.maximumMinor...AmountText.maximumMinor, using: &generator)) }
+        for currency in currencies {
+            for amount in amounts {
+                for locale in AppLocale.allCases {
+                    let money = Money(minor: amount, currency: currency)
+                    #expect(LocaleFormat(locale: locale, timeZone: TimeZone(identifier: "UTC")!).money(money) == Self.reference(money, locale))
+                }
+            }
+        }
+    }
+}
+
+@Suite struct ZoneOffsetTests {
+    /// Offsets read from the table are Foundation's, around every transition and between.
+    @Test(arguments: ["Europe/Warsaw", "UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Berlin"])
+    func offsetsAreFoundations(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        let table = ZoneOffsets.of(timeZone)
+        var generator = SystemRandomNumberGenerator()
+        var instants: [Double] = (0..<20_000).map { _ in Double.random(in: 0..<4_102_444_800, using: &generator) }
+        var t = Date(timeIntervalSince1970: 0)
+        while let next = timeZone.nextDaylightSavingTimeTransition(after: t), next.timeIntervalSince1970 < 4_102_444_800 {
+            instants += [next.timeIntervalSince1970 - 1, next.timeIntervalSince1970, next.timeIntervalSince1970 + 0.5]
+            t = next
+        }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            #expect(table.offset(at: date) == timeZone.secondsFromGMT(for: date), "\(zone) \(date)")
+        }
+    }
+}

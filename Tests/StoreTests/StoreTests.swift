@@ -230,6 +230,22 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
             #expect(StoredDate(date).databaseValue == date.databaseValue, "\(date.timeIntervalSince1970)")
         }
     }
+
+    /// Dates are read back by arithmetic instead of GRDB's Calendar: to the same Date,
+    /// bit for bit, or a deadline read from the database would move at its edge.
+    @Test func storedDatesAreReadExactlyAsGRDBReadsThem() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["2026-11-25 10:30:00.123", "2000-02-29 23:59:59.999", "1970-01-01 00:00:00.000", "1583-01-01 00:00:00.001",
+                     "2026-02-30 12:00:00.000", "9999-12-31 23:59:59.999", "2026-11-25 10:30:00", "2026-11-25", "2026-11-25T10:30:00.123Z"]
+        for _ in 0..<50_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: -12_000_000_000_000...4_102_444_800_000, using: &generator)) / 1000)
+            texts.append(StoredDate.text(date))
+        }
+        for text in texts {
+            #expect(StoredDate.parse(text) == Date.fromDatabaseValue(text.databaseValue), "\(text)")
+        }
+        #expect(StoredDate.parse(nil) == nil)
+    }
 }
 
 /// Every list, queue, dashboard, session and outbox query finds its rows through an

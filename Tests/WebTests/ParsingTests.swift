@@ -38,6 +38,11 @@ import MultipartKit
         #expect(Cookies.parse(String(repeating: "a=b; ", count: 5000)).isEmpty, "an absurd header is ignored")
     }
 
+    @Test(arguments: ["", " ", "\t a \t", "\u{00A0}b\u{2003}", "\u{3000} c d \u{202F}", "\n e \n", " ż ", "\u{200B}f"])
+    func cookiesAreTrimmedAsFoundationTrimsWhitespace(text: String) {
+        #expect(String(Cookies.trimmed(Substring(text))) == text.trimmingCharacters(in: .whitespaces))
+    }
+
     @Test func sessionCookiesAreHttpOnlyLaxAndSecureOnHTTPS() {
         let plain = Cookies.setCookie(name: "bp_session", value: "v", maxAge: 60, secure: false)
         #expect(plain == "bp_session=v; Path=/; SameSite=Lax; HttpOnly; Max-Age=60")
