@@ -112,10 +112,16 @@ public final class FastCGIServer: @unchecked Sendable {
     static func copyParams(_ envp: FCGX_ParamArray?) -> [String: String] {
         var params: [String: String] = [:]
         guard var cursor = envp else { return params }
+        params.reserveCapacity(40)
         while let entry = cursor.pointee {
-            let pair = String(cString: entry)
-            if let eq = pair.firstIndex(of: "=") {
-                params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            // Split at the first "=" on the C string's bytes: searching a String by
+            // Character was a tenth of a small page.
+            let length = strlen(entry)
+            entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let buffer = UnsafeBufferPointer(start: bytes, count: length)
+                if let eq = buffer.firstIndex(of: UInt8(ascii: "=")) {
+                    params[String(decoding: buffer[..<eq], as: UTF8.self)] = String(decoding: buffer[(eq + 1)...], as: UTF8.self)
+                }
             }
             cursor += 1
         }

@@ -27,16 +27,30 @@ public struct HTTPResponse: Sendable {
     /// The CGI header block. Header values never contain CR or LF: handlers only set
     /// values they built themselves, but strip them here too so a bug cannot split a response.
     func headerBlock() -> [UInt8] {
-        var text = "Status: \(status) \(HTTPResponse.reason(status))\r\n"
+        // Bytes appended to one buffer (it is written for every response).
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out += "Status: ".utf8
+        out += String(status).utf8
+        out.append(0x20)
+        out += HTTPResponse.reason(status).utf8
+        out += [0x0D, 0x0A]
+        var hasLength = false, accel = false
         for (name, value) in headers {
-            let clean = value.filter { $0 != "\r" && $0 != "\n" }
-            text += "\(name): \(clean)\r\n"
+            out += name.utf8
+            out += [0x3A, 0x20]
+            for byte in value.utf8 where byte != 0x0D && byte != 0x0A { out.append(byte) }
+            out += [0x0D, 0x0A]
+            if !hasLength && name.utf8.count == 14 && name.lowercased() == "content-length" { hasLength = true }
+            if !accel && name.utf8.count == 16 && name.lowercased() == "x-accel-redirect" { accel = true }
         }
-        if !headers.contains(where: { $0.0.lowercased() == "content-length" }) && header("X-Accel-Redirect") == nil {
-            text += "Content-Length: \(body.count)\r\n"
+        if !hasLength && !accel {
+            out += "Content-Length: ".utf8
+            out += String(body.count).utf8
+            out += [0x0D, 0x0A]
         }
-        text += "\r\n"
-        return Array(text.utf8)
+        out += [0x0D, 0x0A]
+        return out
     }
 
     public static func reason(_ status: Int) -> String {

@@ -120,37 +120,38 @@ public struct LocaleFormat: Sendable {
 /// ISO 8601 in UTC with seconds, the one textual time format stored and exchanged.
 public enum ISO8601 {
     public static func string(_ date: Date) -> String {
-        // Written digit by digit: String(format:) took a quarter of an API list answer.
+        // Written byte by byte into one buffer: String(format:) took a quarter of an API
+        // list answer, and appending scalars to a String a fifth.
         let c = LocaleFormat.civil(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
-        var text = ""
-        text.reserveCapacity(20)
-        appendDate(c, separator: "T", to: &text)
-        text += "Z"
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendDate(c, separator: UInt8(ascii: "T"), to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// "2026-11-25T10:30:00" (or with another separator) from calendar fields: years
     /// outside 0...9999 are written as they are.
     package static func appendDate(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
-                                   separator: String, to text: inout String) {
+                                   separator: UInt8, to bytes: inout [UInt8]) {
         if (0...9999).contains(c.year) {
-            appendDigits(c.year, width: 4, to: &text)
+            appendDigits(c.year, width: 4, to: &bytes)
         } else {
-            text += String(c.year)
+            bytes += String(c.year).utf8
         }
-        text += "-"; appendDigits(c.month, width: 2, to: &text)
-        text += "-"; appendDigits(c.day, width: 2, to: &text)
-        text += separator; appendDigits(c.hour, width: 2, to: &text)
-        text += ":"; appendDigits(c.minute, width: 2, to: &text)
-        text += ":"; appendDigits(c.second, width: 2, to: &text)
+        bytes.append(UInt8(ascii: "-")); appendDigits(c.month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-")); appendDigits(c.day, width: 2, to: &bytes)
+        bytes.append(separator); appendDigits(c.hour, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":")); appendDigits(c.minute, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":")); appendDigits(c.second, width: 2, to: &bytes)
     }
 
     /// `n` (not negative) 0-padded to `width` digits.
-    package static func appendDigits(_ n: Int, width: Int, to text: inout String) {
+    package static func appendDigits(_ n: Int, width: Int, to bytes: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
         while divisor > 0 {
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (n / divisor) % 10)))
+            bytes.append(UInt8(48 + (n / divisor) % 10))
             divisor /= 10
         }
     }

@@ -114,3 +114,34 @@ extension CaseListing {
             """), arguments: [protectionID]).map(summary)
     }
 }
+
+/// One line of the review queue: only what the queue shows, read by column position
+/// (decoding whole case records by column name was most of the page).
+public struct QueueListRow: Sendable {
+    public var id: String
+    public var number: Int
+    public var shopID: String
+    public var kind: CaseKind
+    public var orderValue: Money
+    public var escalation: EscalationReason?
+    /// When it joined the queue (an inquiry: when it was sent).
+    public var queuedAt: Date
+    public var orderNumber: String
+    public var shopName: String
+    public var agentEmail: String?
+}
+
+extension CaseListing {
+    /// A page of the queue, oldest first; `conditions` and `arguments` are its filters
+    /// (`ListSQL.queue`), followed by limit and offset.
+    public static func queuePage(_ db: Database, conditions: [String], arguments: StatementArguments) throws -> [QueueListRow] {
+        try Row.mapAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
+            let currency = Currency(code: row[5]) ?? Currency(code: "EUR")!
+            return QueueListRow(
+                id: row[0], number: row[1], shopID: row[2], kind: CaseKind(rawValue: row[3]) ?? .claim,
+                orderValue: Money(minor: row[4], currency: currency),
+                escalation: (row[6] as String?).flatMap(EscalationReason.init(rawValue:)),
+                queuedAt: row.date(7) ?? row.requiredDate(8), orderNumber: row[9], shopName: row[10], agentEmail: row[11])
+        }
+    }
+}

@@ -74,10 +74,10 @@ public enum DocumentRequests {
     public static func waiting(_ db: Database, caseIDs: [String]) throws -> [String: Date] {
         guard !caseIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: caseIDs.count).joined(separator: ",")
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        let rows = try Row.mapAll(db, sql: """
             SELECT case_id, MIN(due_at) AS due FROM document_requests
             WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
-            """), arguments: StatementArguments(caseIDs))
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["case_id"] as String, $0["due"] as Date) })
+            """, arguments: StatementArguments(caseIDs)) { ($0[0] as String, $0.requiredDate(1)) }
+        return Dictionary(uniqueKeysWithValues: rows)
     }
 }

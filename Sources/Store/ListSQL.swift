@@ -14,7 +14,8 @@ public enum ListSQL {
     /// The review queue, oldest first (`cases_queue`); `conditions` are the filters.
     public static func queue(conditions: [String]) -> String {
         """
-        SELECT c.*, s.name AS shop_name, u.email AS agent_email
+        SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
+               c.order_number, s.name AS shop_name, u.email AS agent_email
         FROM cases c INDEXED BY cases_queue
         JOIN shops s ON s.id = c.shop_id
         LEFT JOIN users u ON u.id = c.assigned_agent_id

@@ -42,18 +42,20 @@ public enum Sessions {
 
     /// The viewer a session cookie stands for, or nil when it is unknown or expired.
     public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)]) else { return nil }
-        let expires = row.requiredDate("expires_at")
+        // Read on the statement by column position: this runs for every signed-in request.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)])
+        guard let row = try rows.next() else { return nil }
+        let expires = row.requiredDate(2)
         guard expires > now else { return nil }
-        switch Role(rawValue: row["role"]) {
+        switch Role(rawValue: row[0]) {
         case .customer:
-            guard let email: String = row["customer_email"] else { return nil }
+            guard let email: String = row[1] else { return nil }
             return (.customer(email: email), nil)
         case .merchant, .agent:
-            guard let id: String = row["u_id"] else { return nil }
-            let user = UserRecord(id: id, role: UserRecord.UserRole(rawValue: row["u_role"]) ?? .merchant,
-                                  shopID: row["shop_id"], email: row["email"], passwordHash: row["password_hash"],
-                                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
+            guard let id: String = row[3] else { return nil }
+            let user = UserRecord(id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
+                                  shopID: row[5], email: row[6], passwordHash: row[7],
+                                  locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9))
             return (user.viewer, user)
         case nil:
             return nil

@@ -39,12 +39,12 @@ public struct StoredDate: DatabaseValueConvertible {
         let milliseconds = Int64(((date.timeIntervalSinceReferenceDate + 978_307_200.0) * 1000.0 + 0.5).rounded(.down))
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millisecond = Int(milliseconds - seconds * 1000)
-        var text = ""
-        text.reserveCapacity(23)
-        ISO8601.appendDate(LocaleFormat.civil(secondsSince1970: seconds), separator: " ", to: &text)
-        text += "."
-        ISO8601.appendDigits(millisecond, width: 3, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        ISO8601.appendDate(LocaleFormat.civil(secondsSince1970: seconds), separator: UInt8(ascii: " "), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        ISO8601.appendDigits(millisecond, width: 3, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

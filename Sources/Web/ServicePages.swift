@@ -84,11 +84,8 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         let (rows, waiting, filteredShop) = try app.database.read { db in
-            let rows = try Row.mapAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
-                QueueRow(record: try CaseRecord(row: row), shopName: row["shop_name"], agentEmail: row["agent_email"],
-                         orderNumber: row["order_number"])
-            }
-            let ids = rows.map(\.record.id)
+            let rows = try CaseListing.queuePage(db, conditions: conditions, arguments: arguments)
+            let ids = rows.map(\.id)
             let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
             let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
             return (rows, waiting, filteredShop)
@@ -100,18 +97,20 @@ struct ServicePages {
             for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
             return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
+        // The "only this shop" link of every line: the filters around the shop's id
+        // written once (ids are base32 and need no encoding).
+        let reasonParameter = reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? ""
+        let assigneeParameter = assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? ""
         let items = rows.prefix(Self.pageSize).map { row in
-            let record = row.record
-            let file = record.file
-            let queued = file.queuedAt ?? file.openedAt
-            return QueueItem(
-                href: SiteRoute.serviceCase(record.id).path, number: "#\(record.number)", shop: row.shopName,
-                shopFilterHref: href(["shop": record.shopID, "page": nil]), orderNumber: row.orderNumber,
-                value: f.money(file.orderValue),
-                reason: file.kind == .inquiry ? t(.reason_inquiry) : file.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
-                waiting: waitingLabel(now.timeIntervalSince(queued), t), queued: f.dateTime(queued),
+            QueueItem(
+                href: SiteRoute.serviceCase(row.id).path, number: "#\(row.number)", shop: row.shopName,
+                shopFilterHref: SiteRoute.serviceQueue.path + "?" + reasonParameter + "shop=" + row.shopID + assigneeParameter,
+                orderNumber: row.orderNumber,
+                value: f.money(row.orderValue),
+                reason: row.kind == .inquiry ? t(.reason_inquiry) : row.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
+                waiting: waitingLabel(now.timeIntervalSince(row.queuedAt), t), queued: f.dateTime(row.queuedAt),
                 agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,
-                documentsDue: waiting[record.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" })
+                documentsDue: waiting[row.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" })
         }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
             SelectOption(value: value, label: value == "inquiry" ? t(.reason_inquiry) : t.label("escalation", value),
@@ -184,12 +183,4 @@ struct ServicePages {
         let title = t.format(file.kind == .inquiry ? "service_inquiry_title" : "case_title", ["number": view.number])
         return pages.render(Page(template: Template.serviceCase, title: title, model: model, status: rejection?.status ?? 200), ctx)
     }
-}
-
-/// A queue line as read: the case and what the queue shows beside it.
-private struct QueueRow {
-    let record: CaseRecord
-    let shopName: String
-    let agentEmail: String?
-    let orderNumber: String
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MultipartKit
 @testable import Web
+@testable import FastCGI
 
 @Suite struct URLEncodedTests {
     @Test func fieldsAreDecoded() throws {
@@ -207,5 +208,18 @@ import MultipartKit
         #expect(reached > 100, "the sample holds many preambles the parser reads through")
         let afterSyntaxError = Array("--XyZ\r\n:".utf8) + [0xFF]
         #expect(accepts(afterSyntaxError, chunk: chunk), "the parser throws at the colon and reads no further")
+    }
+}
+
+@Suite struct ResponseHeaderTests {
+    /// A value with CR or LF cannot start a header of its own: both bytes are dropped,
+    /// also as a CRLF pair (which Swift counts as one Character).
+    @Test func headerValuesCannotSplitTheResponse() {
+        var response = HTTPResponse(status: 303, headers: [("Location", "/x\r\nSet-Cookie: evil=1"), ("X-A", "a\nb\rc")])
+        response.body = Array("hi".utf8)
+        let block = String(decoding: response.headerBlock(), as: UTF8.self)
+        #expect(block == "Status: 303 See Other\r\nLocation: /xSet-Cookie: evil=1\r\nX-A: abc\r\nContent-Length: 2\r\n\r\n")
+        let accel = HTTPResponse(status: 200, headers: [("X-Accel-Redirect", "/_documents/a")])
+        #expect(!String(decoding: accel.headerBlock(), as: UTF8.self).contains("Content-Length"))
     }
 }
