@@ -109,6 +109,17 @@ extension App {
     }
 
     /// A case the viewer may see, or `NotFound`.
+    /// A case the viewer may see and whatever else `body` reads, in one read transaction
+    /// (a case page used to open three: the session, the case, the page).
+    public func readCase<T>(_ caseID: String, viewer: Viewer, _ body: (CaseContext, Database) throws -> T) throws -> T {
+        try database.read { db in
+            guard let context = try CaseContext.load(db, caseID: caseID), Access.canSee(viewer, context.record.ownership) else {
+                throw NotFound()
+            }
+            return try body(context, db)
+        }
+    }
+
     public func caseContext(_ caseID: String, viewer: Viewer) throws -> CaseContext {
         try database.read { db in
             guard let context = try CaseContext.load(db, caseID: caseID), Access.canSee(viewer, context.record.ownership) else {

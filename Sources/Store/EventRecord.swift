@@ -18,11 +18,51 @@ public struct EventRecord: Sendable, Equatable {
 extension EventRecord: FetchableRecord {
     public init(row: Row) throws {
         let dataText: String = row["data"]
-        let data = (try? JSONDecoder().decode([String: String].self, from: Data(dataText.utf8))) ?? [:]
-        self.init(id: row["id"], caseID: row["case_id"], at: row["at"],
+        let data = EventRecord.decodeData(dataText)
+        self.init(id: row["id"], caseID: row["case_id"], at: row.requiredDate("at"),
                   actor: ActorRef(kind: ActorKind(rawValue: row["actor_kind"]) ?? .system, id: row["actor_id"]),
                   kind: EventKind(rawValue: row["kind"]) ?? .note, audience: Audience(rawValue: row["audience"]),
                   text: row["text"], data: data)
+    }
+}
+
+extension EventRecord {
+    /// An event's `data`: a flat JSON object of strings, as `append` writes it. The usual
+    /// shape (`{"amount":"24999","refund":"yes"}`, no escapes) is read here; anything else
+    /// goes to JSONDecoder, which for a dictionary of strings was a tenth of a case page.
+    package static func decodeData(_ text: String) -> [String: String] {
+        var text = text
+        if let flat = text.withUTF8(flatObject) { return flat }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+
+    /// `{"k":"v",…}` with no backslash and no whitespace, or nil.
+    static func flatObject(_ b: UnsafeBufferPointer<UInt8>) -> [String: String]? {
+        let quote = UInt8(ascii: "\""), n = b.count
+        guard n >= 2, b[0] == UInt8(ascii: "{"), b[n - 1] == UInt8(ascii: "}"), !b.contains(UInt8(ascii: "\\")) else { return nil }
+        var result: [String: String] = [:]
+        var i = 1
+        func string() -> String? {
+            guard i < n, b[i] == quote else { return nil }
+            let start = i + 1
+            var end = start
+            while end < n && b[end] != quote {
+                guard b[end] >= 0x20 else { return nil }
+                end += 1
+            }
+            guard end < n else { return nil }
+            i = end + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        }
+        if i == n - 1 { return result }
+        while true {
+            guard let key = string(), i < n, b[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            guard let value = string(), result[key] == nil, i < n else { return nil }
+            result[key] = value
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            return i == n - 1 ? result : nil
+        }
     }
 }
 

@@ -131,15 +131,15 @@ struct CustomerPages {
     }
 
     private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
-        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let now = app.now()
+        let (context, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
+            (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: pages.catalog(ctx, pageDefault: context.protection.locale),
+                                         f: pages.format(ctx, pageDefault: context.protection.locale), now: now),
+             try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer })
+        }
         let locale = context.protection.locale
         let t = pages.catalog(ctx, pageDefault: locale)
         let f = pages.format(ctx, pageDefault: locale)
-        let now = app.now()
-        let (view, requests) = try app.database.read { db in
-            (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
-             try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer })
-        }
         let file = context.record.file
         var answerForm: AnswerForm?
         if file.state == .awaitingCustomer, let reply = file.reply, !view.deadlinePassed {

@@ -69,12 +69,11 @@ struct MerchantPages {
     }
 
     private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
-        let context = try app.caseContext(id, viewer: ctx.viewer)
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
-        let (view, requests, customerMessage) = try app.database.read { db in
-            (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+        let (context, view, requests, customerMessage) = try app.readCase(id, viewer: ctx.viewer) { context, db in
+            (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
              try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
              try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id]))
         }

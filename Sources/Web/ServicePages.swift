@@ -137,14 +137,13 @@ struct ServicePages {
 
     private func caseView(_ id: String, _ ctx: RequestContext, agentID: String, rejection: FormRejection? = nil,
                           failedForm: String? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
-        let context = try app.caseContext(id, viewer: ctx.viewer)
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
-        let (view, requests, agents) = try app.database.read { db in
+        let (context, view, requests, agents) = try app.readCase(id, viewer: ctx.viewer) { context, db in
             let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email FROM users WHERE role = 'agent'"))
                 .map { ($0["id"] as String, $0["email"] as String) })
-            return (try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
+            return (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
                     try DocumentRequests.open(db, caseID: id), agents)
         }
         let file = context.record.file

@@ -325,3 +325,32 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         }
     }
 }
+
+@Suite struct EventDataTests {
+    /// Event payloads are read by a small reader for the shape the encoder writes, and by
+    /// JSONDecoder otherwise: the two agree on whatever the encoder writes.
+    @Test func eventDataReadsAsJSONDecoderReadsIt() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abc xyz_0123456789ążł\"\\/\n\t{}:,€🙂".unicodeScalars)
+        var samples: [[String: String]] = [[:], ["amount": "24999"], ["refund": "yes", "amount": "1", "reason": "not_received"]]
+        for _ in 0..<3000 {
+            var data: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                func text() -> String {
+                    String(String.UnicodeScalarView((0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                        alphabet.randomElement(using: &generator)! }))
+                }
+                data[text()] = text()
+            }
+            samples.append(data)
+        }
+        for data in samples {
+            let text = String(decoding: try sortedKeysEncoder.encode(data), as: UTF8.self)
+            #expect(EventRecord.decodeData(text) == data, "\(text)")
+        }
+        for odd in ["", "{", "[]", "{\"a\":1}", "{ \"a\" : \"b\" }", "{\"a\":\"b\",}", "{\"a\":\"b\"}x", "{\"a\":\"b\",\"a\":\"c\"}"] {
+            let expected = (try? JSONDecoder().decode([String: String].self, from: Data(odd.utf8))) ?? [:]
+            #expect(EventRecord.decodeData(odd) == expected, "\(odd)")
+        }
+    }
+}
