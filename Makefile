@@ -8,7 +8,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # driver and Python's venv for the browser suite (its PyPI packages go into .venv).
 TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless
 
-.PHONY: all deps build run test bench fuzz clean
+.PHONY: all deps build run test bench fuzz format clean
 
 all: build
 
@@ -24,6 +24,7 @@ run: build
 # Debug build of everything (the tests start .build/debug/bp behind a private nginx).
 test: deps
 	@scripts/install-deps $(TEST_PACKAGES)
+	$(SWIFT) format lint --strict --recursive Sources
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/browser-tests
@@ -36,6 +37,10 @@ bench: build
 # Every parser of client input under libFuzzer for FUZZ_SECONDS (60) each.
 fuzz: deps
 	scripts/fuzz
+
+# Rewrites Sources/ in the style `.swift-format` describes (what `make test` checks).
+format:
+	$(SWIFT) format format --in-place --recursive Sources
 
 clean:
 	rm -rf .build

@@ -1,8 +1,9 @@
 import CFastCGI
 import Foundation
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A FastCGI responder on libfcgi: N threads, each accepting on one unix socket and
@@ -59,11 +60,13 @@ public final class FastCGIServer: @unchecked Sendable {
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 4 << 20)
         defer { pthread_attr_destroy(&attributes) }
-        let rc = pthread_create(&thread, &attributes, { raw in
-            let box = Unmanaged<WorkerBox>.fromOpaque(raw!).takeRetainedValue()
-            box.server.workerLoop(index: box.index)
-            return nil
-        }, box.toOpaque())
+        let rc = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let box = Unmanaged<WorkerBox>.fromOpaque(raw!).takeRetainedValue()
+                box.server.workerLoop(index: box.index)
+                return nil
+            }, box.toOpaque())
         guard rc == 0 else {
             box.release()
             throw ListeningSocketError.system("pthread_create", rc)
@@ -88,9 +91,11 @@ public final class FastCGIServer: @unchecked Sendable {
         do {
             response = try responder.respond(to: request)
         } catch {
-            logger.error("request failed", metadata: [
-                "method": "\(request.method)", "path": "\(request.path)", "error": "\(String(reflecting: error))",
-            ])
+            logger.error(
+                "request failed",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "error": "\(String(reflecting: error))",
+                ])
             response = responder.errorResponse(for: error, request: request)
         }
         write(response, to: raw.pointee.out, method: request.method)

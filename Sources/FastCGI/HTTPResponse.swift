@@ -35,7 +35,8 @@ public struct HTTPResponse: Sendable {
         out.append(0x20)
         out += HTTPResponse.reason(status).utf8
         out += [0x0D, 0x0A]
-        var hasLength = false, accel = false
+        var hasLength = false
+        var accel = false
         for (name, value) in headers {
             out += name.utf8
             out += [0x3A, 0x20]

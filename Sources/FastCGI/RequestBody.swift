@@ -33,7 +33,10 @@ public final class RequestBody {
         guard !finished, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         guard let stream else {
             let n = min(buffer.count, chunkLimit, bytes.count - bytesRead)
-            guard n > 0 else { finished = true; return 0 }
+            guard n > 0 else {
+                finished = true
+                return 0
+            }
             bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress! + bytesRead, byteCount: n) }
             bytesRead += n
             return n

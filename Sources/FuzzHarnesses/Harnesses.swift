@@ -50,9 +50,12 @@ public enum Harnesses {
         guard let first = data.first else { return }
         let chunk = Int(first % 64) + 1
         let body = Array(data.dropFirst())
-        let request = HTTPRequest(params: ["REQUEST_METHOD": "POST", "CONTENT_TYPE": "multipart/form-data; boundary=XyZ",
-                                           "CONTENT_LENGTH": String(body.count)],
-                                  body: RequestBody(bytes: body, chunk: chunk))
+        let request = HTTPRequest(
+            params: [
+                "REQUEST_METHOD": "POST", "CONTENT_TYPE": "multipart/form-data; boundary=XyZ",
+                "CONTENT_LENGTH": String(body.count),
+            ],
+            body: RequestBody(bytes: body, chunk: chunk))
         let limits = FormBody.Limits(fieldBytes: 256, fields: 8, fileBytes: 512, files: 3, requestBytes: 4096)
         if let form = try? FormBody.read(request, limits: limits, uploadDirectory: uploads) {
             precondition(form.uploads.count <= 3, "file limit")
@@ -97,7 +100,10 @@ public enum Harnesses {
 
     /// What the JSON writer is given in `jsonwriter`.
     enum WriterValue: Encodable {
-        case string(String), integer(Int), bool(Bool), null
+        case string(String)
+        case integer(Int)
+        case bool(Bool)
+        case null
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -172,7 +178,7 @@ public enum Harnesses {
         var object = JSONWriter()
         var keys: [String: Int] = [:]
         object.beginObject()
-        for case let (index, .string(text)) in values.enumerated() where keys[text] == nil {
+        for case (let index, .string(let text)) in values.enumerated() where keys[text] == nil {
             keys[text] = index
             object.field(text, index)
         }
@@ -205,7 +211,8 @@ public enum Harnesses {
     static func iso8601(_ data: [UInt8]) {
         guard let date = ISO8601.parse(String(decoding: data, as: UTF8.self)) else { return }
         let printed = ISO8601.string(date)
-        precondition(ISO8601.parse(printed).map { Int($0.timeIntervalSince1970) } == Int(date.timeIntervalSince1970.rounded(.down)),
-                     "ISO 8601 round trip")
+        precondition(
+            ISO8601.parse(printed).map { Int($0.timeIntervalSince1970) } == Int(date.timeIntervalSince1970.rounded(.down)),
+            "ISO 8601 round trip")
     }
 }

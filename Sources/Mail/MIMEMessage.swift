@@ -13,7 +13,9 @@ public struct MIMEMessage: Sendable {
     public var text: String
     public var html: String
 
-    public init(from: String, to: String, replyTo: String? = nil, subject: String, date: Date, messageID: String, text: String, html: String) {
+    public init(
+        from: String, to: String, replyTo: String? = nil, subject: String, date: Date, messageID: String, text: String, html: String
+    ) {
         self.from = from
         self.to = to
         self.replyTo = replyTo
@@ -125,7 +127,8 @@ public struct MIMEMessage: Sendable {
         gmtime_r(&time, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(parts.tm_wday)], Int(parts.tm_mday),
-                      months[Int(parts.tm_mon)], Int(parts.tm_year) + 1900, Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        return String(
+            format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(parts.tm_wday)], Int(parts.tm_mday),
+            months[Int(parts.tm_mon)], Int(parts.tm_year) + 1900, Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }

@@ -34,8 +34,10 @@ public struct MailContent: Sendable {
     public var facts: [Fact]
     public var action: Action?
 
-    public init(subject: String, heading: String, paragraphs: [String] = [], quote: String? = nil, quoteLabel: String? = nil,
-                facts: [Fact] = [], action: Action? = nil) {
+    public init(
+        subject: String, heading: String, paragraphs: [String] = [], quote: String? = nil, quoteLabel: String? = nil,
+        facts: [Fact] = [], action: Action? = nil
+    ) {
         self.subject = subject
         self.heading = heading
         self.paragraphs = paragraphs
@@ -70,8 +72,10 @@ public struct MailComposer: Sendable {
         self.productName = catalogs[.en]("product_name")
     }
 
-    public func mail(_ content: MailContent, kind: String, to address: String, locale: AppLocale, caseID: String?,
-                     dedupeKey: String? = nil, replyTo: String? = nil) -> OutgoingMail {
+    public func mail(
+        _ content: MailContent, kind: String, to address: String, locale: AppLocale, caseID: String?,
+        dedupeKey: String? = nil, replyTo: String? = nil
+    ) -> OutgoingMail {
         let t = catalogs[locale]
         let message = MailMessage(
             t: t, lang: locale.rawValue, subject: content.subject, heading: content.heading, paragraphs: content.paragraphs,
@@ -80,7 +84,8 @@ public struct MailComposer: Sendable {
         Template.mailMessageTxt(message, into: &text)
         var html = TemplateOutput(capacity: 8192)
         Template.mailMessageHtml(message, into: &html)
-        return OutgoingMail(kind: kind, caseID: caseID, to: address, locale: locale.rawValue, subject: content.subject,
-                            textBody: text.text, htmlBody: html.text, replyTo: replyTo, dedupeKey: dedupeKey)
+        return OutgoingMail(
+            kind: kind, caseID: caseID, to: address, locale: locale.rawValue, subject: content.subject,
+            textBody: text.text, htmlBody: html.text, replyTo: replyTo, dedupeKey: dedupeKey)
     }
 }

@@ -16,8 +16,10 @@ public struct MailDelivery: Sendable {
     /// Words a queued notice (subject, text, HTML) just before its first delivery.
     public let word: @Sendable (OutboxEntry) throws -> OutgoingMail
 
-    public init(database: AppDatabase, transport: any MailTransport, from: String, replyTo: String? = nil, maxAttempts: Int = 12,
-                logger: Logger, word: @escaping @Sendable (OutboxEntry) throws -> OutgoingMail = { $0.mail }) {
+    public init(
+        database: AppDatabase, transport: any MailTransport, from: String, replyTo: String? = nil, maxAttempts: Int = 12,
+        logger: Logger, word: @escaping @Sendable (OutboxEntry) throws -> OutgoingMail = { $0.mail }
+    ) {
         self.word = word
         self.database = database
         self.transport = transport
@@ -56,7 +58,10 @@ public struct MailDelivery: Sendable {
                 slots.wait()
                 group.enter()
                 DispatchQueue.global().async {
-                    defer { slots.signal(); group.leave() }
+                    defer {
+                        slots.signal()
+                        group.leave()
+                    }
                     tally.add(deliver(entry, now: now))
                 }
             }
@@ -77,18 +82,21 @@ public struct MailDelivery: Sendable {
                     try Outbox.saveWording(db, id: entry.id, subject: mail.subject, textBody: mail.textBody, htmlBody: mail.htmlBody)
                 }
             }
-            let message = MIMEMessage(from: from, to: mail.to, replyTo: mail.replyTo ?? replyTo, subject: mail.subject,
-                                      date: now(), messageID: entry.messageID, text: mail.textBody, html: mail.htmlBody)
+            let message = MIMEMessage(
+                from: from, to: mail.to, replyTo: mail.replyTo ?? replyTo, subject: mail.subject,
+                date: now(), messageID: entry.messageID, text: mail.textBody, html: mail.htmlBody)
             try transport.deliver(message.render(), to: mail.to, key: "bp\(entry.id)")
             try database.write { db in try Outbox.markSent(db, id: entry.id, now: now()) }
             return .sent
         } catch {
             let attempts = entry.attempts + 1
             let retry: TimeInterval? = attempts >= maxAttempts ? nil : Self.backoff(afterAttempt: attempts)
-            logger.warning("mail delivery failed", metadata: [
-                "outbox": "\(entry.id)", "attempt": "\(attempts)", "error": "\(error)",
-                "next": "\(retry.map { "in \(Int($0)) s" } ?? "given up")",
-            ])
+            logger.warning(
+                "mail delivery failed",
+                metadata: [
+                    "outbox": "\(entry.id)", "attempt": "\(attempts)", "error": "\(error)",
+                    "next": "\(retry.map { "in \(Int($0)) s" } ?? "given up")",
+                ])
             try? database.write { db in
                 try Outbox.markFailed(db, id: entry.id, error: "\(error)", retryAfter: retry, now: now())
             }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hands one finished message to the outside world. Throwing means "not delivered,
@@ -37,7 +38,11 @@ public struct MaildirTransport: MailTransport {
         // Already delivered (and perhaps already read): do not deliver twice.
         let fm = FileManager.default
         if fm.fileExists(atPath: "\(directory)/new/\(name)") { return }
-        if let read = try? fm.contentsOfDirectory(atPath: directory + "/cur"), read.contains(where: { $0.hasPrefix(name + ":") || $0 == name }) { return }
+        if let read = try? fm.contentsOfDirectory(atPath: directory + "/cur"),
+            read.contains(where: { $0.hasPrefix(name + ":") || $0 == name })
+        {
+            return
+        }
         let temporary = "\(directory)/tmp/\(name)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw MailDeliveryError("cannot write \(temporary): \(String(cString: strerror(errno)))") }

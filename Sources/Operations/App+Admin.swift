@@ -20,8 +20,10 @@ extension App {
     }
 
     /// `bp admin create-shop`: the API key is returned once and stored only as a hash.
-    public func createShop(name: String, emails: [String], currency: String = "PLN", coverageLimit: String = "2500.00",
-                           locale: String = "pl") throws -> CreatedShop {
+    public func createShop(
+        name: String, emails: [String], currency: String = "PLN", coverageLimit: String = "2500.00",
+        locale: String = "pl"
+    ) throws -> CreatedShop {
         guard let name = name.nonEmpty, name.count <= 200 else { throw InvalidInput("--name must be 1 to 200 characters", field: "name") }
         guard !emails.isEmpty else { throw InvalidInput("--email needs at least one address", field: "email") }
         var addresses: [String] = []
@@ -39,17 +41,22 @@ extension App {
             throw InvalidInput("--locale must be one of \(AppLocale.allCases.map(\.rawValue).joined(separator: ", "))", field: "locale")
         }
         let apiKey = "bpk_" + Secrets.newToken()
-        let shop = ShopRecord(id: Secrets.newID(), name: name, notificationEmails: addresses, currency: money,
-                              coverageLimit: Money(minor: limit, currency: money), locale: shopLocale,
-                              apiKeyHash: Secrets.hash(apiKey), createdAt: now())
+        let shop = ShopRecord(
+            id: Secrets.newID(), name: name, notificationEmails: addresses, currency: money,
+            coverageLimit: Money(minor: limit, currency: money), locale: shopLocale,
+            apiKeyHash: Secrets.hash(apiKey), createdAt: now())
         try database.write { db in try shop.insert(db) }
         return CreatedShop(id: shop.id, apiKey: apiKey)
     }
 
     /// `bp admin create-user`: a merchant of a shop or an agent of the operator.
-    public func createUser(role: UserRecord.UserRole, shopID: String?, email rawEmail: String, password: String,
-                           locale: AppLocale = .en, passwordRounds: Int = 1 << 15) throws -> String {
-        guard let email = EmailAddress.normalize(rawEmail) else { throw InvalidInput("\"\(rawEmail)\" is not an email address", field: "email") }
+    public func createUser(
+        role: UserRecord.UserRole, shopID: String?, email rawEmail: String, password: String,
+        locale: AppLocale = .en, passwordRounds: Int = 1 << 15
+    ) throws -> String {
+        guard let email = EmailAddress.normalize(rawEmail) else {
+            throw InvalidInput("\"\(rawEmail)\" is not an email address", field: "email")
+        }
         guard password.count >= Passwords.minimumLength else {
             throw InvalidInput("the password must have at least \(Passwords.minimumLength) characters", field: "password")
         }
@@ -61,8 +68,9 @@ extension App {
             guard shopID == nil else { throw InvalidInput("an agent belongs to no shop: leave out --shop", field: "shop") }
         }
         let hash = try Passwords.hash(password, rounds: passwordRounds)
-        let user = UserRecord(id: Secrets.newID(), role: role, shopID: shopID, email: email, passwordHash: hash,
-                              locale: locale, createdAt: now())
+        let user = UserRecord(
+            id: Secrets.newID(), role: role, shopID: shopID, email: email, passwordHash: hash,
+            locale: locale, createdAt: now())
         try database.write { db in
             if let shopID, try ShopRecord.find(db, id: shopID) == nil { throw InvalidInput("there is no shop \(shopID)", field: "shop") }
             if try UserRecord.find(db, role: role, email: email) != nil {

@@ -15,8 +15,10 @@ extension App {
     }
 
     /// The customer's answer on the four-option feedback form (SPEC §2).
-    public func giveFeedback(protectionID: String, viewer: Viewer, option: FeedbackOption, message: String,
-                             uploads: [Upload]) throws -> FeedbackResult {
+    public func giveFeedback(
+        protectionID: String, viewer: Viewer, option: FeedbackOption, message: String,
+        uploads: [Upload]
+    ) throws -> FeedbackResult {
         guard message.count <= Self.maximumMessageLength else {
             throw FormRejection.field("message", "error_message_too_long", ["max": String(Self.maximumMessageLength)])
         }
@@ -25,7 +27,8 @@ extension App {
         return try database.write { db in
             let now = now()
             guard var protection = try ProtectionRecord.find(db, id: protectionID), protection.customerEmail == email,
-                  let shop = try ShopRecord.find(db, id: protection.shopID) else { throw NotFound() }
+                let shop = try ShopRecord.find(db, id: protection.shopID)
+            else { throw NotFound() }
             let outcome: FeedbackOutcome
             switch Result(catching: { () throws(FeedbackError) in try ProtectionRules.feedback(option, on: protection.facts, at: now) }) {
             case .success(let value):
@@ -43,10 +46,12 @@ extension App {
                 try protection.update(db)
                 return .completed
             case .openCase(let reason):
-                let transition = CaseFile.open(reason: reason, orderValue: protection.value, message: message, by: actor, at: now,
-                                               deadlines: config.deadlines, shopInsolvent: shop.isInsolvent)
-                let record = CaseRecord(id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id,
-                                        shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)
+                let transition = CaseFile.open(
+                    reason: reason, orderValue: protection.value, message: message, by: actor, at: now,
+                    deadlines: config.deadlines, shopInsolvent: shop.isInsolvent)
+                let record = CaseRecord(
+                    id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id,
+                    shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)
                 protection.state = .claimed
                 try protection.update(db)
                 let context = CaseContext(record: record, protection: protection, shop: shop)
@@ -54,8 +59,9 @@ extension App {
                 return .caseOpened(caseID: record.id)
             case .inquiry:
                 let transition = CaseFile.openInquiry(orderValue: protection.value, message: message, by: actor, at: now)
-                let record = CaseRecord(id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id,
-                                        shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)
+                let record = CaseRecord(
+                    id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id,
+                    shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)
                 let context = CaseContext(record: record, protection: protection, shop: shop)
                 try persist(transition, context: context, uploads: uploads, uploader: actor, db: db, now: now, isNew: true)
                 return .inquirySent(caseID: record.id)

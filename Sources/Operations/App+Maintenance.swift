@@ -46,17 +46,25 @@ extension App {
         if fm.fileExists(atPath: config.socketPath), Self.socketAnswers(config.socketPath) {
             throw InvalidInput("bp serve is running on \(config.dataDirectory): stop it before restoring")
         }
-        let check = try DatabaseQueue(path: backup + "/bp.sqlite", configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let check = try DatabaseQueue(
+            path: backup + "/bp.sqlite",
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         let integrity = try check.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         try check.close()
         guard integrity == "ok" else { throw InvalidInput("the backup's database fails its integrity check: \(integrity ?? "?")") }
         try fm.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: config.databasePath + suffix) }
         try fm.copyItem(atPath: backup + "/bp.sqlite", toPath: config.databasePath)
-        let source = DocumentStore(dataDirectory: backup), target = DocumentStore(dataDirectory: config.dataDirectory)
+        let source = DocumentStore(dataDirectory: backup)
+        let target = DocumentStore(dataDirectory: config.dataDirectory)
         try target.prepare()
         for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) {
-            let from = source.root + "/" + relative, to = target.root + "/" + relative
+            let from = source.root + "/" + relative
+            let to = target.root + "/" + relative
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
@@ -119,11 +127,13 @@ extension App {
         report.countersRepaired = repair && !report.counterDrift.isEmpty
         let now = now()
         let (integrity, referenced, rows, failed, oldest) = try database.read { db in
-            (try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
-             Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents")),
-             try Row.fetchAll(db, sql: "SELECT id, sha256 FROM documents"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'failed'") ?? 0,
-             try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')"))
+            (
+                try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "),
+                Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents")),
+                try Row.fetchAll(db, sql: "SELECT id, sha256 FROM documents"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'failed'") ?? 0,
+                try Date.fetchOne(db, sql: "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'sending')")
+            )
         }
         report.integrity = integrity
         report.failedMails = failed
@@ -150,7 +160,8 @@ extension App {
     /// Files older than `grace` that no document row refers to: uploads of requests
     /// that died, stored files whose row never committed. Removed when `remove` is set.
     public func leftoverFiles(referenced known: Set<String>? = nil, remove: Bool, grace: TimeInterval = 3600) throws
-        -> (unreferenced: [String], abandoned: [String], removed: Int) {
+        -> (unreferenced: [String], abandoned: [String], removed: Int)
+    {
         let referenced = try known ?? Set(database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents") })
         let fm = FileManager.default
         let now = now()
@@ -158,7 +169,9 @@ extension App {
             guard let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return false }
             return now.timeIntervalSince(modified) > grace
         }
-        var unreferenced: [String] = [], abandoned: [String] = [], removed = 0
+        var unreferenced: [String] = []
+        var abandoned: [String] = []
+        var removed = 0
         for relative in (fm.enumerator(atPath: documents.root)?.allObjects as? [String] ?? []) {
             let name = (relative as NSString).lastPathComponent
             guard name.count == 64, !referenced.contains(name), old(documents.root + "/" + relative) else { continue }

@@ -7,23 +7,28 @@ extension App {
     /// Loads a case the viewer may see inside a write transaction, applies `change`, and
     /// persists the result. Domain refusals become form rejections; cases the viewer may
     /// not see are `NotFound`.
-    func act(on caseID: String, as viewer: Viewer, uploads: [Upload] = [], textField: String = "message",
-             afterwards: ((CaseContext, [Int64], Database, Date) throws -> Void)? = nil,
-             _ change: (CaseContext, Date) throws(CaseError) -> Transition) throws -> CaseContext {
+    func act(
+        on caseID: String, as viewer: Viewer, uploads: [Upload] = [], textField: String = "message",
+        afterwards: ((CaseContext, [Int64], Database, Date) throws -> Void)? = nil,
+        _ change: (CaseContext, Date) throws(CaseError) -> Transition
+    ) throws -> CaseContext {
         try database.write { db in
             let now = now()
             guard let context = try CaseContext.load(db, caseID: caseID),
-                  Access.canSee(viewer, context.record.ownership) else { throw NotFound() }
+                Access.canSee(viewer, context.record.ownership)
+            else { throw NotFound() }
             let transition: Transition
             switch Result(catching: { () throws(CaseError) in try change(context, now) }) {
             case .success(let value):
                 transition = value
             case .failure(let error):
-                throw FormRejection.from(error, textField: textField, orderValue: context.record.file.orderValue,
-                                         coverageLimit: context.shop.coverageLimit)
+                throw FormRejection.from(
+                    error, textField: textField, orderValue: context.record.file.orderValue,
+                    coverageLimit: context.shop.coverageLimit)
             }
-            let (persisted, eventIDs) = try persist(transition, context: context, uploads: uploads, uploader: viewer.actor,
-                                                    db: db, now: now)
+            let (persisted, eventIDs) = try persist(
+                transition, context: context, uploads: uploads, uploader: viewer.actor,
+                db: db, now: now)
             try afterwards?(persisted, eventIDs, db, now)
             return persisted
         }
@@ -42,8 +47,10 @@ extension App {
 
     /// The merchant's reply (SPEC §3.2). The amount is read only for the yes answers.
     /// Every problem of the form is reported at once, each beside its field.
-    public func reply(caseID: String, viewer: Viewer, refund: String?, amount: String?, message: String,
-                      uploads: [Upload]) throws -> CaseContext {
+    public func reply(
+        caseID: String, viewer: Viewer, refund: String?, amount: String?, message: String,
+        uploads: [Upload]
+    ) throws -> CaseContext {
         guard case .merchant = viewer else { throw NotFound() }
         let context = try caseContext(caseID, viewer: viewer)
         let orderValue = context.record.file.orderValue
@@ -68,8 +75,9 @@ extension App {
         }
         guard errors.isEmpty, let intent else { throw FormRejection(fields: errors) }
         return try act(on: caseID, as: viewer, uploads: uploads) { (context, now) throws(CaseError) in
-            try context.record.file.reply(refund: intent, amount: money, message: message, by: viewer.actor, at: now,
-                                          deadlines: config.deadlines, shopInsolvent: context.shop.isInsolvent)
+            try context.record.file.reply(
+                refund: intent, amount: money, message: message, by: viewer.actor, at: now,
+                deadlines: config.deadlines, shopInsolvent: context.shop.isInsolvent)
         }
     }
 
@@ -100,11 +108,15 @@ extension App {
         guard message.count <= Self.maximumMessageLength else {
             throw FormRejection.field("message", "error_message_too_long", ["max": String(Self.maximumMessageLength)])
         }
-        return try act(on: caseID, as: viewer, uploads: uploads, afterwards: { context, _, db, now in
-            try DocumentRequests.answer(db, caseID: context.record.id, party: party, now: now)
-        }) { (context, now) throws(CaseError) in
-            try context.record.file.partyMessage(from: party, message: message, hasDocuments: !uploads.isEmpty, by: viewer.actor,
-                                                 at: now, shopInsolvent: context.shop.isInsolvent)
+        return try act(
+            on: caseID, as: viewer, uploads: uploads,
+            afterwards: { context, _, db, now in
+                try DocumentRequests.answer(db, caseID: context.record.id, party: party, now: now)
+            }
+        ) { (context, now) throws(CaseError) in
+            try context.record.file.partyMessage(
+                from: party, message: message, hasDocuments: !uploads.isEmpty, by: viewer.actor,
+                at: now, shopInsolvent: context.shop.isInsolvent)
         }
     }
 

@@ -9,8 +9,10 @@ extension App {
     /// Files are moved into the store first, so a committed row always has its file.
     /// Returns the persisted case and the ids of the events appended.
     @discardableResult
-    func persist(_ transition: Transition, context: CaseContext, uploads: [Upload], uploader: ActorRef,
-                 db: Database, now: Date, isNew: Bool = false) throws -> (CaseContext, [Int64]) {
+    func persist(
+        _ transition: Transition, context: CaseContext, uploads: [Upload], uploader: ActorRef,
+        db: Database, now: Date, isNew: Bool = false
+    ) throws -> (CaseContext, [Int64]) {
         var context = context
         let original = context.record
         context.record.file = transition.file
@@ -38,9 +40,10 @@ extension App {
     func attach(_ uploads: [Upload], caseID: String, eventID: Int64, uploader: ActorRef, db: Database, now: Date) throws {
         for upload in uploads {
             try documents.adopt(temporaryFile: upload.temporaryPath, sha256: upload.sha256)
-            let record = DocumentRecord(id: Secrets.newID(), caseID: caseID, eventID: eventID, uploader: uploader,
-                                        name: upload.name, contentType: upload.contentType, size: upload.size,
-                                        sha256: upload.sha256, createdAt: now)
+            let record = DocumentRecord(
+                id: Secrets.newID(), caseID: caseID, eventID: eventID, uploader: uploader,
+                name: upload.name, contentType: upload.contentType, size: upload.size,
+                sha256: upload.sha256, createdAt: now)
             try record.insert(db)
         }
     }

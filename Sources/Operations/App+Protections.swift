@@ -62,7 +62,9 @@ extension ProtectionRegistration {
     public func validated(shopID: String, shopLocale: AppLocale, now: Date, deadlines: Deadlines) throws -> ProtectionRecord {
         let request = self
         guard let orderNumber = request.orderNumber, (1...64).contains(orderNumber.count),
-              orderNumber.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value != 0x7f && !($0.properties.generalCategory == .control) && !$0.properties.isWhitespace })
+            orderNumber.unicodeScalars.allSatisfy({
+                $0.value >= 0x21 && $0.value != 0x7f && !($0.properties.generalCategory == .control) && !$0.properties.isWhitespace
+            })
         else { throw APIFailure(422, "invalid_order_number", "order_number must be 1 to 64 printable characters without spaces") }
         guard let dateText = request.orderDate, let orderDate = ISO8601.parse(dateText) else {
             throw APIFailure(422, "invalid_order_date", "order_date must be an ISO 8601 date or date-time, e.g. 2026-11-25T10:30:00Z")

@@ -32,7 +32,7 @@ extension App {
     public static let seedPassword = "seed-password"
 
     public func seed(_ plan: SeedPlan, progress: (String) -> Void) throws -> SeedResult {
-        var rng = SeededGenerator(seed: 20261125)
+        var rng = SeededGenerator(seed: 20_261_125)
         let now = now()
         let deadlines = config.deadlines
         let passwordHash = try Passwords.hash(Self.seedPassword)
@@ -42,10 +42,11 @@ extension App {
         let nameKinds = ["Sklep", "Dom", "Butik", "Market", "Rynek", "Kram"]
 
         try database.write { db in
-            let shop = try db.makeStatement(sql: """
-                INSERT INTO shops (id, name, notification_emails, currency, coverage_limit_minor, locale, api_key_hash, created_at)
-                VALUES (?, ?, ?, 'PLN', ?, 'pl', ?, ?)
-                """)
+            let shop = try db.makeStatement(
+                sql: """
+                    INSERT INTO shops (id, name, notification_emails, currency, coverage_limit_minor, locale, api_key_hash, created_at)
+                    VALUES (?, ?, ?, 'PLN', ?, 'pl', ?, ?)
+                    """)
             for i in 0..<plan.shops {
                 let id = Secrets.newID()
                 shopIDs.append(id)
@@ -53,12 +54,14 @@ extension App {
                 let name = i == 0 ? "Big Shop" : "\(nameParts[i % nameParts.count]) \(nameKinds[(i / 8) % nameKinds.count]) \(i)"
                 try shop.execute(arguments: [id, name, "cases@shop\(i).example", 250_000, Secrets.hash(key), now - 400 * Deadlines.day])
             }
-            try db.execute(sql: """
-                INSERT INTO users (id, role, shop_id, email, password_hash, locale, created_at) VALUES (?, 'merchant', ?, ?, ?, 'en', ?)
-                """, arguments: [Secrets.newID(), shopIDs[0], "merchant@big-shop.example", passwordHash, now])
-            try db.execute(sql: """
-                INSERT INTO users (id, role, shop_id, email, password_hash, locale, created_at) VALUES (?, 'agent', NULL, ?, ?, 'en', ?)
-                """, arguments: [Secrets.newID(), "agent@seed.example", passwordHash, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO users (id, role, shop_id, email, password_hash, locale, created_at) VALUES (?, 'merchant', ?, ?, ?, 'en', ?)
+                    """, arguments: [Secrets.newID(), shopIDs[0], "merchant@big-shop.example", passwordHash, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO users (id, role, shop_id, email, password_hash, locale, created_at) VALUES (?, 'agent', NULL, ?, ?, 'en', ?)
+                    """, arguments: [Secrets.newID(), "agent@seed.example", passwordHash, now])
         }
         progress("shops: \(plan.shops)")
 
@@ -74,20 +77,23 @@ extension App {
         while written < plan.protections {
             let upper = min(plan.protections, written + batch)
             try database.write { db in
-                let protection = try db.makeStatement(sql: """
-                    INSERT INTO protections (id, shop_id, order_number, order_date, amount_minor, currency, customer_email, locale, state,
-                                             activated_at, expires_at, reminder_at, reminder_sent_at, ended_at)
-                    VALUES (?, ?, ?, ?, ?, 'PLN', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let caseInsert = try db.makeStatement(sql: """
-                    INSERT INTO cases (id, number, kind, protection_id, shop_id, customer_email, reason, state, amount_minor, currency,
-                                       opened_at, merchant_due_at, customer_due_at, refund, refund_amount_minor, variant, replied_at,
-                                       escalation_reason, escalated_at, closure, closed_at, queued_at, list_rank, list_key, updated_at)
-                    VALUES (?, ?, 'claim', ?, ?, ?, ?, ?, ?, 'PLN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let event = try db.makeStatement(sql: """
-                    INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data) VALUES (?, ?, ?, ?, ?, 7, ?, ?)
-                    """)
+                let protection = try db.makeStatement(
+                    sql: """
+                        INSERT INTO protections (id, shop_id, order_number, order_date, amount_minor, currency, customer_email, locale, state,
+                                                 activated_at, expires_at, reminder_at, reminder_sent_at, ended_at)
+                        VALUES (?, ?, ?, ?, ?, 'PLN', ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                let caseInsert = try db.makeStatement(
+                    sql: """
+                        INSERT INTO cases (id, number, kind, protection_id, shop_id, customer_email, reason, state, amount_minor, currency,
+                                           opened_at, merchant_due_at, customer_due_at, refund, refund_amount_minor, variant, replied_at,
+                                           escalation_reason, escalated_at, closure, closed_at, queued_at, list_rank, list_key, updated_at)
+                        VALUES (?, ?, 'claim', ?, ?, ?, ?, ?, ?, 'PLN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                let event = try db.makeStatement(
+                    sql: """
+                        INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data) VALUES (?, ?, ?, ?, ?, 7, ?, ?)
+                        """)
                 for i in written..<upper {
                     let isCase = nextCase < caseIndexes.count && caseIndexes[nextCase] == i
                     if isCase { nextCase += 1 }
@@ -119,8 +125,10 @@ extension App {
                         ended = activated + min(age, Deadlines.day)
                     }
                     let reminderSent: Date? = now >= reminder && state != "claimed" ? reminder : nil
-                    try protection.execute(arguments: [id, shopID, "ORD-\(i)", activated - 3600, amount, email, "pl", state, activated,
-                                                       expires, reminder, reminderSent, ended])
+                    try protection.execute(arguments: [
+                        id, shopID, "ORD-\(i)", activated - 3600, amount, email, "pl", state, activated,
+                        expires, reminder, reminderSent, ended,
+                    ])
                     guard isCase else { continue }
                     caseNumber += 1
                     let opened = activated + Double.random(in: 0..<min(29, max(age / Deadlines.day, 0.01)), using: &rng) * Deadlines.day
@@ -130,8 +138,14 @@ extension App {
                     var caseState = "closed"
                     var merchantDue: Date? = deadlines.merchantDue(openedAt: opened)
                     var customerDue: Date?
-                    var refund: String?, refundAmount: Int64?, variant: String?, replied: Date?
-                    var escalation: String?, escalated: Date?, closure: String?, closed: Date?
+                    var refund: String?
+                    var refundAmount: Int64?
+                    var variant: String?
+                    var replied: Date?
+                    var escalation: String?
+                    var escalated: Date?
+                    var closure: String?
+                    var closed: Date?
                     let dueWanted = caseNumber - 100_000 <= plan.dueCases
                     if dueWanted {
                         // Due for the next pass: waiting for the merchant past five days.
@@ -158,19 +172,26 @@ extension App {
                     }
                     let updated = closed ?? escalated ?? replied ?? opened
                     let rank = CaseRecord.listRank(of: CaseState(rawValue: caseState)!)
-                    let key: Int64 = caseState == "awaiting_merchant" ? Int64(merchantDue!.timeIntervalSince1970) : -Int64(updated.timeIntervalSince1970)
+                    let key: Int64 =
+                        caseState == "awaiting_merchant" ? Int64(merchantDue!.timeIntervalSince1970) : -Int64(updated.timeIntervalSince1970)
                     try caseInsert.execute(arguments: [
                         caseID, caseNumber, id, shopID, email, reason, caseState, amount, opened,
                         merchantDue, caseState == "awaiting_customer" ? customerDue : customerDue, refund, refundAmount, variant, replied,
                         escalation, escalated, closure, closed, caseState == "escalated" ? escalated : nil, rank, key, updated,
                     ])
-                    try event.execute(arguments: [caseID, opened, "customer", email, "case_opened", "Zamówienie nie dotarło.", "{\"reason\":\"\(reason)\"}"])
+                    try event.execute(arguments: [
+                        caseID, opened, "customer", email, "case_opened", "Zamówienie nie dotarło.", "{\"reason\":\"\(reason)\"}",
+                    ])
                     if let replied, let refund {
-                        try event.execute(arguments: [caseID, replied, "merchant", nil, "merchant_replied", "Odpowiedź sklepu.",
-                                                      "{\"refund\":\"\(refund)\",\"variant\":\"\(variant!)\"}"])
+                        try event.execute(arguments: [
+                            caseID, replied, "merchant", nil, "merchant_replied", "Odpowiedź sklepu.",
+                            "{\"refund\":\"\(refund)\",\"variant\":\"\(variant!)\"}",
+                        ])
                     }
                     if let escalated, let escalation {
-                        try event.execute(arguments: [caseID, escalated, "customer", email, "escalated", nil, "{\"reason\":\"\(escalation)\"}"])
+                        try event.execute(arguments: [
+                            caseID, escalated, "customer", email, "escalated", nil, "{\"reason\":\"\(escalation)\"}",
+                        ])
                     }
                     if let closed, let closure {
                         try event.execute(arguments: [caseID, closed, "customer", email, "closed", nil, "{\"closure\":\"\(closure)\"}"])
@@ -188,21 +209,25 @@ extension App {
         let hash = Secrets.hex(SHA256.hash(data: sample))
         try documents.adopt(temporaryFile: upload, sha256: hash)
         try database.write { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT e.id AS event_id, e.case_id FROM events e JOIN cases c ON c.id = e.case_id
-                WHERE c.shop_id = ? AND e.kind = 'case_opened' LIMIT 100
-                """, arguments: [shopIDs[0]])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.id AS event_id, e.case_id FROM events e JOIN cases c ON c.id = e.case_id
+                    WHERE c.shop_id = ? AND e.kind = 'case_opened' LIMIT 100
+                    """, arguments: [shopIDs[0]])
             for row in rows {
-                try db.execute(sql: """
-                    INSERT INTO documents (id, case_id, event_id, uploader_kind, uploader_id, name, content_type, size, sha256, created_at)
-                    VALUES (?, ?, ?, 'customer', NULL, 'order-confirmation.pdf', 'application/pdf', ?, ?, ?)
-                    """, arguments: [Secrets.newID(), row["case_id"] as String, row["event_id"] as Int64, sample.count, hash, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (id, case_id, event_id, uploader_kind, uploader_id, name, content_type, size, sha256, created_at)
+                        VALUES (?, ?, ?, 'customer', NULL, 'order-confirmation.pdf', 'application/pdf', ?, ?, ?)
+                        """, arguments: [Secrets.newID(), row["case_id"] as String, row["event_id"] as Int64, sample.count, hash, now])
             }
         }
         progress("documents: 100")
         try database.write { db in try db.execute(sql: "ANALYZE") }
-        return SeedResult(bigShopID: shopIDs[0], apiKey: bigKey, merchantEmail: "merchant@big-shop.example",
-                          agentEmail: "agent@seed.example", password: Self.seedPassword)
+        return SeedResult(
+            bigShopID: shopIDs[0], apiKey: bigKey, merchantEmail: "merchant@big-shop.example",
+            agentEmail: "agent@seed.example", password: Self.seedPassword)
     }
 }
 

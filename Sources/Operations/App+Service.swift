@@ -52,11 +52,15 @@ extension App {
             throw FormRejection.field("from", "error_party_choose")
         }
         let deadlines = config.deadlines
-        return try act(on: caseID, as: viewer, textField: "text", afterwards: { context, eventIDs, db, now in
-            guard let eventID = eventIDs.first, let text = text.nonEmpty else { return }
-            try DocumentRequests.create(db, caseID: context.record.id, eventID: eventID, party: party, text: text,
-                                        requestedAt: now, dueAt: deadlines.documentRequestDue(requestedAt: now))
-        }) { (context, now) throws(CaseError) in
+        return try act(
+            on: caseID, as: viewer, textField: "text",
+            afterwards: { context, eventIDs, db, now in
+                guard let eventID = eventIDs.first, let text = text.nonEmpty else { return }
+                try DocumentRequests.create(
+                    db, caseID: context.record.id, eventID: eventID, party: party, text: text,
+                    requestedAt: now, dueAt: deadlines.documentRequestDue(requestedAt: now))
+            }
+        ) { (context, now) throws(CaseError) in
             try context.record.file.requestDocuments(from: party, text: text, by: viewer.actor, at: now, deadlines: deadlines)
         }
     }
@@ -89,8 +93,9 @@ extension App {
         }
         guard errors.isEmpty, let value else { throw FormRejection(fields: errors) }
         return try act(on: caseID, as: viewer, textField: "text") { (context, now) throws(CaseError) in
-            try context.record.file.decide(value, amount: money, text: text, by: viewer.actor, at: now,
-                                           coverageLimit: context.shop.coverageLimit)
+            try context.record.file.decide(
+                value, amount: money, text: text, by: viewer.actor, at: now,
+                coverageLimit: context.shop.coverageLimit)
         }
     }
 
@@ -123,25 +128,31 @@ extension App {
             shop.insolventAt = now
             try shop.update(db)
             var report = InsolvencyReport()
-            let openIDs = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM cases INDEXED BY cases_shop_list
-                WHERE shop_id = ? AND kind = 'claim' AND list_rank IN (0, 2) AND state IN ('awaiting_merchant', 'awaiting_customer')
-                """), arguments: [shop.id])
+            let openIDs = try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM cases INDEXED BY cases_shop_list
+                        WHERE shop_id = ? AND kind = 'claim' AND list_rank IN (0, 2) AND state IN ('awaiting_merchant', 'awaiting_customer')
+                        """), arguments: [shop.id])
             for id in openIDs {
                 guard let context = try CaseContext.load(db, caseID: id),
-                      let transition = context.record.file.escalateForInsolvency(at: now) else { continue }
+                    let transition = context.record.file.escalateForInsolvency(at: now)
+                else { continue }
                 try persist(transition, context: context, uploads: [], uploader: viewer.actor, db: db, now: now)
                 report.casesEscalated += 1
             }
-            let protections = try ProtectionRecord.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM protections WHERE shop_id = ? AND state = 'active' AND expires_at > ? ORDER BY customer_email
-                """), arguments: [shop.id, now])
+            let protections = try ProtectionRecord.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM protections WHERE shop_id = ? AND state = 'active' AND expires_at > ? ORDER BY customer_email
+                        """), arguments: [shop.id, now])
             let mailer = NoticeMailer(app: self)
             var told = Set<String>()
             for protection in protections where !told.contains(protection.customerEmail) {
                 told.insert(protection.customerEmail)
-                try mailer.enqueueProtectionMail(kind: "insolvency", protection: protection,
-                                                 dedupeKey: "insolvency:\(shop.id):\(protection.customerEmail)", db: db, now: now)
+                try mailer.enqueueProtectionMail(
+                    kind: "insolvency", protection: protection,
+                    dedupeKey: "insolvency:\(shop.id):\(protection.customerEmail)", db: db, now: now)
                 report.customersEmailed += 1
             }
             return report

@@ -19,8 +19,10 @@ extension App {
         let email = EmailAddress.normalize(rawEmail) ?? rawEmail.lowercased()
         let account = "\(role.rawValue):\(email)"
         let (blocked, user) = try database.read { db in
-            (try SignInThrottle.isBlocked(db, account: account, client: client, now: now()),
-             try UserRecord.find(db, role: role, email: email))
+            (
+                try SignInThrottle.isBlocked(db, account: account, client: client, now: now()),
+                try UserRecord.find(db, role: role, email: email)
+            )
         }
         if blocked { return .throttled }
         // Verify against a decoy when the account is unknown: both answers take as long.
@@ -47,9 +49,13 @@ extension App {
         guard let email = EmailAddress.normalize(rawEmail) else { return .sent }
         return try database.write { db in
             // The language the customer's orders are in, else the page's.
-            let locale = try String.fetchOne(db.cachedStatement(sql: """
-                SELECT locale FROM protections WHERE customer_email = ? ORDER BY activated_at DESC LIMIT 1
-                """), arguments: [email]).flatMap(AppLocale.init(rawValue:)) ?? pageLocale
+            let locale =
+                try String.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT locale FROM protections WHERE customer_email = ? ORDER BY activated_at DESC LIMIT 1
+                            """), arguments: [email]
+                ).flatMap(AppLocale.init(rawValue:)) ?? pageLocale
             if try SignInThrottle.isBlocked(db, account: "link:" + email, client: "link:" + client, now: now()) {
                 // Do not tell the client which limit: an address limit is not its business.
                 let clientBlocked = try SignInThrottle.isBlocked(db, account: "-", client: "link:" + client, now: now())
@@ -62,8 +68,9 @@ extension App {
                 subject: t("mail_login_subject"), heading: t("mail_login_heading"),
                 paragraphs: [t("mail_login_body"), t("mail_login_ignore")],
                 action: .init(label: t("mail_login_button"), url: config.url(SiteRoute.loginLink(token: token).path)))
-            try Outbox.enqueue(db, composer.mail(content, kind: "login_link", to: email, locale: locale, caseID: nil),
-                               now: now(), messageDomain: config.mailDomain)
+            try Outbox.enqueue(
+                db, composer.mail(content, kind: "login_link", to: email, locale: locale, caseID: nil),
+                now: now(), messageDomain: config.mailDomain)
             return .sent
         }
     }

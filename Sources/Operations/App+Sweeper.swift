@@ -25,10 +25,12 @@ extension App {
         }
 
         public var lines: [(String, Int)] {
-            [("feedback reminders (day 23)", feedbackReminders), ("protections expired", protectionsExpired),
-             ("merchant reminders", merchantReminders), ("cases escalated (merchant no response)", casesEscalated),
-             ("customer reminders", customerReminders), ("cases closed (customer no response)", casesClosed),
-             ("document requests expired", documentRequestsExpired)]
+            [
+                ("feedback reminders (day 23)", feedbackReminders), ("protections expired", protectionsExpired),
+                ("merchant reminders", merchantReminders), ("cases escalated (merchant no response)", casesEscalated),
+                ("customer reminders", customerReminders), ("cases closed (customer no response)", casesClosed),
+                ("document requests expired", documentRequestsExpired),
+            ]
         }
     }
 
@@ -44,22 +46,29 @@ extension App {
         let deadlines = config.deadlines
         // Reminders only for deadlines still ahead; those already passed are escalated or
         // closed below instead.
-        report.merchantReminders = try sweepCases(sql: SweepSQL.merchantReminders,
-                                                  bounds: [now, now + Double(deadlines.merchantReminderDaysBefore) * Deadlines.day], at: now) {
+        report.merchantReminders = try sweepCases(
+            sql: SweepSQL.merchantReminders,
+            bounds: [now, now + Double(deadlines.merchantReminderDaysBefore) * Deadlines.day], at: now
+        ) {
             $0.remindMerchant(at: now, deadlines: deadlines)
         }
-        report.casesEscalated = try sweepCases(sql: SweepSQL.merchantDeadlines, bounds: [now], at: now) { $0.expireMerchantDeadline(at: now) }
-        report.customerReminders = try sweepCases(sql: SweepSQL.customerReminders,
-                                                  bounds: [now, now + Double(deadlines.customerReminderDaysBefore) * Deadlines.day], at: now) {
+        report.casesEscalated = try sweepCases(sql: SweepSQL.merchantDeadlines, bounds: [now], at: now) {
+            $0.expireMerchantDeadline(at: now)
+        }
+        report.customerReminders = try sweepCases(
+            sql: SweepSQL.customerReminders,
+            bounds: [now, now + Double(deadlines.customerReminderDaysBefore) * Deadlines.day], at: now
+        ) {
             $0.remindCustomer(at: now, deadlines: deadlines)
         }
         report.casesClosed = try sweepCases(sql: SweepSQL.customerDeadlines, bounds: [now], at: now) { $0.expireCustomerDeadline(at: now) }
         report.documentRequestsExpired = try sweepDocumentRequests(at: now)
         try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO worker_passes (name, last_pass_at) VALUES ('sweeper', ?)
-                ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at
-                """, arguments: [now])
+            try db.execute(
+                sql: """
+                    INSERT INTO worker_passes (name, last_pass_at) VALUES ('sweeper', ?)
+                    ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at
+                    """, arguments: [now])
             // Housekeeping runs on the wall clock: a pass simulated in the future
             // (`bp tick --at`) must not sign everybody out.
             _ = try Sessions.purgeExpired(db, now: Date())
@@ -76,8 +85,10 @@ extension App {
         var declined = Set<String>()
         while true {
             let (changed, seen, batchFull) = try database.write { db -> (Int, [String], Bool) in
-                let ids = try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(bounds + [Self.sweepBatch + declined.count]))
-                    .filter { !declined.contains($0) }
+                let ids = try String.fetchAll(
+                    db.cachedStatement(sql: sql), arguments: StatementArguments(bounds + [Self.sweepBatch + declined.count])
+                )
+                .filter { !declined.contains($0) }
                 var changed = 0
                 var skipped: [String] = []
                 for id in ids.prefix(Self.sweepBatch) {
@@ -101,17 +112,21 @@ extension App {
         var done = 0
         while true {
             let count = try database.write { db -> Int in
-                let due = try ProtectionRecord.fetchAll(db.cachedStatement(sql: SweepSQL.feedbackReminders), arguments: [now, Self.sweepBatch])
+                let due = try ProtectionRecord.fetchAll(
+                    db.cachedStatement(sql: SweepSQL.feedbackReminders), arguments: [now, Self.sweepBatch])
                 let mailer = NoticeMailer(app: self)
                 for var protection in due {
                     protection.reminderSentAt = now
                     try protection.update(db)
                     // Past day 30 the reminder is pointless: mark it and let expiry end the protection.
-                    guard ProtectionRules.feedbackReminderDue(
-                        ProtectionFacts(state: .active, activatedAt: protection.activatedAt, expiresAt: protection.expiresAt),
-                        at: now, deadlines: config.deadlines) else { continue }
-                    try mailer.enqueueProtectionMail(kind: "feedback_reminder", protection: protection,
-                                                     dedupeKey: "feedback_reminder:\(protection.id)", db: db, now: now)
+                    guard
+                        ProtectionRules.feedbackReminderDue(
+                            ProtectionFacts(state: .active, activatedAt: protection.activatedAt, expiresAt: protection.expiresAt),
+                            at: now, deadlines: config.deadlines)
+                    else { continue }
+                    try mailer.enqueueProtectionMail(
+                        kind: "feedback_reminder", protection: protection,
+                        dedupeKey: "feedback_reminder:\(protection.id)", db: db, now: now)
                     done += 1
                 }
                 return due.count
@@ -139,9 +154,11 @@ extension App {
             var done = 0
             for request in try DocumentRequests.due(db, now: now, limit: 10_000) {
                 guard try DocumentRequests.expire(db, id: request.id, now: now) else { continue }
-                _ = try EventRecord.append(db, caseID: request.caseID, draft: EventDraft(
-                    kind: .documentRequestExpired, actor: .system, audience: [.agent, .party(request.party)],
-                    data: ["from": request.party.rawValue, "request": String(request.eventID)]), at: now)
+                _ = try EventRecord.append(
+                    db, caseID: request.caseID,
+                    draft: EventDraft(
+                        kind: .documentRequestExpired, actor: .system, audience: [.agent, .party(request.party)],
+                        data: ["from": request.party.rawValue, "request": String(request.eventID)]), at: now)
                 done += 1
             }
             return done
@@ -150,7 +167,9 @@ extension App {
 
     /// When the sweeper last completed a pass (for /healthz).
     public func lastSweep() throws -> Date? {
-        try database.read { db in try Date.fetchOne(db.cachedStatement(sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'")) }
+        try database.read { db in
+            try Date.fetchOne(db.cachedStatement(sql: "SELECT last_pass_at FROM worker_passes WHERE name = 'sweeper'"))
+        }
     }
 }
 

@@ -50,8 +50,9 @@ public final class App: Sendable {
     }
 
     public func mailDelivery() -> MailDelivery {
-        MailDelivery(database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger,
-                     word: { [self] entry in try self.word(entry) })
+        MailDelivery(
+            database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger,
+            word: { [self] entry in try self.word(entry) })
     }
 
     /// Words one queued notice (see `NoticeMailer.word`).

@@ -50,7 +50,9 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, resourceRoot: String) throws -> AppConfig {
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, resourceRoot: String) throws
+        -> AppConfig
+    {
         let data = env["BP_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./var"
         var config = AppConfig(dataDirectory: URL(fileURLWithPath: data).standardizedFileURL.path, resourceRoot: resourceRoot)
         func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {

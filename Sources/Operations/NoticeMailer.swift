@@ -19,8 +19,9 @@ public struct CaseContext: Sendable {
 
     public static func load(_ db: Database, caseID: String) throws -> CaseContext? {
         guard let record = try CaseRecord.find(db, id: caseID),
-              let protection = try ProtectionRecord.find(db, id: record.protectionID),
-              let shop = try ShopRecord.find(db, id: record.shopID) else { return nil }
+            let protection = try ProtectionRecord.find(db, id: record.protectionID),
+            let shop = try ShopRecord.find(db, id: record.shopID)
+        else { return nil }
         return CaseContext(record: record, protection: protection, shop: shop)
     }
 }
@@ -52,13 +53,17 @@ struct NoticeMailer {
 
     func enqueue(_ notices: [Notice], context: CaseContext, db: Database, now: Date) throws {
         for notice in notices {
-            let payload = NoticePayload(kind: notice.kind.rawValue, caseID: context.record.id, to: notice.to, text: notice.text,
-                                        openedEscalated: notice.kind == .caseOpenedCustomer ? context.record.file.state == .escalated : nil)
+            let payload = NoticePayload(
+                kind: notice.kind.rawValue, caseID: context.record.id, to: notice.to, text: notice.text,
+                openedEscalated: notice.kind == .caseOpenedCustomer ? context.record.file.state == .escalated : nil)
             let addresses = notice.to == .customer ? [context.protection.customerEmail] : context.shop.notificationEmails
             let locale = notice.to == .customer ? context.protection.locale : context.shop.locale
             for address in addresses {
-                try Outbox.enqueue(db, .notice(payload.json(), kind: notice.kind.rawValue, caseID: context.record.id, to: address,
-                                               locale: locale.rawValue), now: now, messageDomain: app.config.mailDomain)
+                try Outbox.enqueue(
+                    db,
+                    .notice(
+                        payload.json(), kind: notice.kind.rawValue, caseID: context.record.id, to: address,
+                        locale: locale.rawValue), now: now, messageDomain: app.config.mailDomain)
             }
         }
     }
@@ -66,9 +71,12 @@ struct NoticeMailer {
     /// Queues a protection's email (the day-23 question, the insolvency news) to word later.
     func enqueueProtectionMail(kind: String, protection: ProtectionRecord, dedupeKey: String, db: Database, now: Date) throws {
         let payload = NoticePayload(kind: kind, protectionID: protection.id, to: .customer)
-        try Outbox.enqueue(db, .notice(payload.json(), kind: kind, caseID: nil, to: protection.customerEmail,
-                                       locale: protection.locale.rawValue, dedupeKey: dedupeKey),
-                           now: now, messageDomain: app.config.mailDomain)
+        try Outbox.enqueue(
+            db,
+            .notice(
+                payload.json(), kind: kind, caseID: nil, to: protection.customerEmail,
+                locale: protection.locale.rawValue, dedupeKey: dedupeKey),
+            now: now, messageDomain: app.config.mailDomain)
     }
 
     /// The words of a queued notice, in the language it was queued in. Links that sign the
@@ -79,44 +87,55 @@ struct NoticeMailer {
         let content: MailContent
         if let caseID = payload.caseID, let kind = Notice.Kind(rawValue: payload.kind) {
             guard let context = try CaseContext.load(db, caseID: caseID) else { throw NotFound() }
-            let link = payload.to == .customer
+            let link =
+                payload.to == .customer
                 ? try customerLink(db, email: context.protection.customerEmail, to: SiteRoute.customerCase(caseID), now: now)
                 : app.config.url(SiteRoute.merchantCase(caseID).path)
-            content = words(Notice(kind, to: payload.to, text: payload.text), payload: payload, context: context, locale: locale,
-                            link: link, db: db, now: now)
+            content = words(
+                Notice(kind, to: payload.to, text: payload.text), payload: payload, context: context, locale: locale,
+                link: link, db: db, now: now)
         } else if let protectionID = payload.protectionID, let protection = try ProtectionRecord.find(db, id: protectionID),
-                  let shop = try ShopRecord.find(db, id: protection.shopID) {
+            let shop = try ShopRecord.find(db, id: protection.shopID)
+        {
             content = try protectionWords(payload.kind, protection: protection, shop: shop, locale: locale, db: db, now: now)
         } else {
             throw NotFound()
         }
-        var mail = app.composer.mail(content, kind: entry.mail.kind, to: entry.mail.to, locale: locale, caseID: entry.mail.caseID,
-                                     dedupeKey: entry.mail.dedupeKey)
+        var mail = app.composer.mail(
+            content, kind: entry.mail.kind, to: entry.mail.to, locale: locale, caseID: entry.mail.caseID,
+            dedupeKey: entry.mail.dedupeKey)
         mail.notice = notice
         return mail
     }
 
     /// The day-23 question and the insolvency news.
-    func protectionWords(_ kind: String, protection: ProtectionRecord, shop: ShopRecord, locale: AppLocale, db: Database,
-                         now: Date) throws -> MailContent {
+    func protectionWords(
+        _ kind: String, protection: ProtectionRecord, shop: ShopRecord, locale: AppLocale, db: Database,
+        now: Date
+    ) throws -> MailContent {
         let t = app.catalogs[locale]
         let f = app.format(locale)
         let args = ["shop": shop.name, "order": protection.orderNumber]
         if kind == "insolvency" {
             let link = try customerLink(db, email: protection.customerEmail, to: .account, now: now)
-            return MailContent(subject: t.format("mail_insolvency_subject", args), heading: t.format("mail_insolvency_heading", args),
-                               paragraphs: [t.format("mail_insolvency_body", args)],
-                               action: .init(label: t("mail_button_view_protections"), url: link))
+            return MailContent(
+                subject: t.format("mail_insolvency_subject", args), heading: t.format("mail_insolvency_heading", args),
+                paragraphs: [t.format("mail_insolvency_body", args)],
+                action: .init(label: t("mail_button_view_protections"), url: link))
         }
         let link = try customerLink(db, email: protection.customerEmail, to: .protection(protection.id), now: now)
         return MailContent(
             subject: t.format("mail_feedback_reminder_subject", args), heading: t.format("mail_feedback_reminder_heading", args),
-            paragraphs: [t.format("mail_feedback_reminder_body", args),
-                         t.format("mail_feedback_reminder_until", ["date": f.date(protection.expiresAt)])],
-            facts: [.init(label: t("fact_shop"), value: shop.name),
-                    .init(label: t("fact_order_number"), value: protection.orderNumber),
-                    .init(label: t("fact_order_date"), value: f.date(protection.orderDate)),
-                    .init(label: t("fact_order_value"), value: f.money(protection.value))],
+            paragraphs: [
+                t.format("mail_feedback_reminder_body", args),
+                t.format("mail_feedback_reminder_until", ["date": f.date(protection.expiresAt)]),
+            ],
+            facts: [
+                .init(label: t("fact_shop"), value: shop.name),
+                .init(label: t("fact_order_number"), value: protection.orderNumber),
+                .init(label: t("fact_order_date"), value: f.date(protection.orderDate)),
+                .init(label: t("fact_order_value"), value: f.money(protection.value)),
+            ],
             action: .init(label: t("mail_button_give_feedback"), url: link + "#feedback"))
     }
 
@@ -128,11 +147,14 @@ struct NoticeMailer {
         return app.config.url(SiteRoute.loginLink(token: token).path + "?next=" + route.path)
     }
 
-    func words(_ notice: Notice, payload: NoticePayload, context: CaseContext, locale: AppLocale, link: String, db: Database,
-               now: Date) -> MailContent {
+    func words(
+        _ notice: Notice, payload: NoticePayload, context: CaseContext, locale: AppLocale, link: String, db: Database,
+        now: Date
+    ) -> MailContent {
         let t = app.catalogs[locale]
         let f = app.format(locale)
-        let record = context.record, file = record.file
+        let record = context.record
+        let file = record.file
         let number = "#\(record.number)"
         let args: [String: String] = [
             "number": number,
@@ -158,19 +180,26 @@ struct NoticeMailer {
             let due = file.merchantDueAt ?? file.openedAt
             return MailContent(
                 subject: subject("case_opened_merchant"), heading: line("mail_case_opened_merchant_heading"),
-                paragraphs: [line("mail_case_opened_merchant_body"),
-                             line("mail_case_opened_merchant_deadline", ["days": String(app.config.deadlines.merchantDays), "date": f.dateTime(due)])],
+                paragraphs: [
+                    line("mail_case_opened_merchant_body"),
+                    line(
+                        "mail_case_opened_merchant_deadline", ["days": String(app.config.deadlines.merchantDays), "date": f.dateTime(due)]),
+                ],
                 quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
                 action: .init(label: t("mail_button_enter_response"), url: link))
         case .caseOpenedCustomer:
-            let body = payload.openedEscalated == true ? line("mail_case_opened_customer_insolvent")
+            let body =
+                payload.openedEscalated == true
+                ? line("mail_case_opened_customer_insolvent")
                 : line("mail_case_opened_customer_body", ["days": String(app.config.deadlines.merchantDays)])
-            return MailContent(subject: subject("case_opened_customer"), heading: line("mail_case_opened_customer_heading"),
-                               paragraphs: [body], facts: facts, action: .init(label: t("mail_button_view_case"), url: link))
+            return MailContent(
+                subject: subject("case_opened_customer"), heading: line("mail_case_opened_customer_heading"),
+                paragraphs: [body], facts: facts, action: .init(label: t("mail_button_view_case"), url: link))
         case .inquiryReceived:
-            return MailContent(subject: subject("inquiry_received"), heading: line("mail_inquiry_received_heading"),
-                               paragraphs: [line("mail_inquiry_received_body")], facts: Array(facts.dropFirst()),
-                               action: .init(label: t("mail_button_view_message"), url: link))
+            return MailContent(
+                subject: subject("inquiry_received"), heading: line("mail_inquiry_received_heading"),
+                paragraphs: [line("mail_inquiry_received_body")], facts: Array(facts.dropFirst()),
+                action: .init(label: t("mail_button_view_message"), url: link))
         case .merchantReplied:
             let reply = file.reply
             let decision: String
@@ -182,62 +211,83 @@ struct NoticeMailer {
             let due = file.customerDueAt ?? Date()
             return MailContent(
                 subject: subject("merchant_replied"), heading: line("mail_merchant_replied_heading"),
-                paragraphs: [decision, line("mail_merchant_replied_deadline", ["days": String(app.config.deadlines.customerDays), "date": f.dateTime(due)])],
+                paragraphs: [
+                    decision,
+                    line("mail_merchant_replied_deadline", ["days": String(app.config.deadlines.customerDays), "date": f.dateTime(due)]),
+                ],
                 quote: latestText(db, caseID: record.id, kind: .merchantReplied), quoteLabel: line("mail_shop_wrote"), facts: facts,
                 action: .init(label: t("mail_button_enter_answer"), url: link))
         case .escalated:
             let reason = file.escalation?.rawValue ?? "solution_disputed"
             let side = notice.to == .customer ? "customer" : "merchant"
-            return MailContent(subject: subject("escalated"), heading: line("mail_escalated_heading"),
-                               paragraphs: [line("mail_escalated_\(reason)_\(side)"), line("mail_escalated_next")], facts: facts,
-                               action: .init(label: t("mail_button_view_case"), url: link))
+            return MailContent(
+                subject: subject("escalated"), heading: line("mail_escalated_heading"),
+                paragraphs: [line("mail_escalated_\(reason)_\(side)"), line("mail_escalated_next")], facts: facts,
+                action: .init(label: t("mail_button_view_case"), url: link))
         case .closed:
             let closure = file.closure?.rawValue ?? "refund_confirmed"
-            return MailContent(subject: subject("closed"), heading: line("mail_closed_heading"),
-                               paragraphs: [line("mail_closed_\(closure)")], facts: facts,
-                               action: .init(label: t("mail_button_view_case"), url: link))
+            return MailContent(
+                subject: subject("closed"), heading: line("mail_closed_heading"),
+                paragraphs: [line("mail_closed_\(closure)")], facts: facts,
+                action: .init(label: t("mail_button_view_case"), url: link))
         case .merchantReminder:
             let due = file.merchantDueAt ?? Date()
-            return MailContent(subject: subject("merchant_reminder"), heading: line("mail_merchant_reminder_heading"),
-                               paragraphs: [line("mail_merchant_reminder_body", ["date": f.dateTime(due)])],
-                               quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
-                               action: .init(label: t("mail_button_enter_response"), url: link))
+            return MailContent(
+                subject: subject("merchant_reminder"), heading: line("mail_merchant_reminder_heading"),
+                paragraphs: [line("mail_merchant_reminder_body", ["date": f.dateTime(due)])],
+                quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
+                action: .init(label: t("mail_button_enter_response"), url: link))
         case .customerReminder:
             let due = file.customerDueAt ?? Date()
-            return MailContent(subject: subject("customer_reminder"), heading: line("mail_customer_reminder_heading"),
-                               paragraphs: [line("mail_customer_reminder_body", ["date": f.dateTime(due),
-                                   "days": t.plural("days_left", Deadlines.daysLeft(until: due, from: now))])],
-                               facts: facts, action: .init(label: t("mail_button_enter_answer"), url: link))
+            return MailContent(
+                subject: subject("customer_reminder"), heading: line("mail_customer_reminder_heading"),
+                paragraphs: [
+                    line(
+                        "mail_customer_reminder_body",
+                        [
+                            "date": f.dateTime(due),
+                            "days": t.plural("days_left", Deadlines.daysLeft(until: due, from: now)),
+                        ])
+                ],
+                facts: facts, action: .init(label: t("mail_button_enter_answer"), url: link))
         case .serviceMessage:
-            return MailContent(subject: subject("service_message"), heading: line("mail_service_message_heading"),
-                               paragraphs: [line("mail_service_message_body")], quote: notice.text,
-                               quoteLabel: t("mail_service_wrote"), facts: facts,
-                               action: .init(label: t("mail_button_view_case"), url: link))
+            return MailContent(
+                subject: subject("service_message"), heading: line("mail_service_message_heading"),
+                paragraphs: [line("mail_service_message_body")], quote: notice.text,
+                quoteLabel: t("mail_service_wrote"), facts: facts,
+                action: .init(label: t("mail_button_view_case"), url: link))
         case .documentsRequested:
-            return MailContent(subject: subject("documents_requested"), heading: line("mail_documents_requested_heading"),
-                               paragraphs: [line("mail_documents_requested_body",
-                                                 ["days": String(app.config.deadlines.documentRequestDays)])],
-                               quote: notice.text, quoteLabel: t("mail_service_wrote"), facts: facts,
-                               action: .init(label: t("mail_button_upload"), url: link))
+            return MailContent(
+                subject: subject("documents_requested"), heading: line("mail_documents_requested_heading"),
+                paragraphs: [
+                    line(
+                        "mail_documents_requested_body",
+                        ["days": String(app.config.deadlines.documentRequestDays)])
+                ],
+                quote: notice.text, quoteLabel: t("mail_service_wrote"), facts: facts,
+                action: .init(label: t("mail_button_upload"), url: link))
         case .decision:
             let outcome = file.decision?.outcome.rawValue ?? "rejected"
             let amount = file.decision?.amount.map(f.money) ?? ""
-            return MailContent(subject: subject("decision"), heading: line("mail_decision_heading"),
-                               paragraphs: [line("mail_decision_\(outcome)", ["amount": amount])], quote: notice.text,
-                               quoteLabel: t("mail_service_wrote"), facts: facts,
-                               action: .init(label: t("mail_button_view_case"), url: link))
+            return MailContent(
+                subject: subject("decision"), heading: line("mail_decision_heading"),
+                paragraphs: [line("mail_decision_\(outcome)", ["amount": amount])], quote: notice.text,
+                quoteLabel: t("mail_service_wrote"), facts: facts,
+                action: .init(label: t("mail_button_view_case"), url: link))
         case .inquiryAnswered:
-            return MailContent(subject: subject("inquiry_answered"), heading: line("mail_inquiry_answered_heading"),
-                               paragraphs: [line("mail_inquiry_answered_body")], quote: notice.text,
-                               quoteLabel: t("mail_service_wrote"), facts: Array(facts.dropFirst()),
-                               action: .init(label: t("mail_button_view_message"), url: link))
+            return MailContent(
+                subject: subject("inquiry_answered"), heading: line("mail_inquiry_answered_heading"),
+                paragraphs: [line("mail_inquiry_answered_body")], quote: notice.text,
+                quoteLabel: t("mail_service_wrote"), facts: Array(facts.dropFirst()),
+                action: .init(label: t("mail_button_view_message"), url: link))
         }
     }
 
     /// The latest text of an event kind on the case; the events of the transition are
     /// already written when its emails are worded.
     private func latestText(_ db: Database, caseID: String, kind: EventKind) -> String? {
-        try? String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"),
-                             arguments: [caseID, kind.rawValue])
+        try? String.fetchOne(
+            db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"),
+            arguments: [caseID, kind.rawValue])
     }
 }

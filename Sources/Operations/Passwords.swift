@@ -18,9 +18,9 @@ public enum Passwords {
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let blockSize = Int(parts[2]),
-              let parallelism = Int(parts[3]), let salt = Data(base64Encoded: parts[4]),
-              let expected = Data(base64Encoded: parts[5]), rounds <= 1 << 20,
-              let actual = try? derive(password, salt: Array(salt), rounds: rounds, blockSize: blockSize, parallelism: parallelism)
+            let parallelism = Int(parts[3]), let salt = Data(base64Encoded: parts[4]),
+            let expected = Data(base64Encoded: parts[5]), rounds <= 1 << 20,
+            let actual = try? derive(password, salt: Array(salt), rounds: rounds, blockSize: blockSize, parallelism: parallelism)
         else { return false }
         return constantTimeEqual(actual, Array(expected))
     }
@@ -30,8 +30,9 @@ public enum Passwords {
     public static let decoy: String = (try? hash("decoy-password-never-used")) ?? ""
 
     private static func derive(_ password: String, salt: [UInt8], rounds: Int, blockSize: Int, parallelism: Int) throws -> [UInt8] {
-        let key = try KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds,
-                                           blockSize: blockSize, parallelism: parallelism, maxMemory: 256 * 1024 * 1024)
+        let key = try KDF.Scrypt.deriveKey(
+            from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds,
+            blockSize: blockSize, parallelism: parallelism, maxMemory: 256 * 1024 * 1024)
         return key.withUnsafeBytes { Array($0) }
     }
 

@@ -40,8 +40,10 @@ public struct NotFound: Error, Sendable, Equatable {
 
 extension FormRejection {
     /// The domain's refusal worded for the form it came from.
-    static func from(_ error: CaseError, textField: String = "message", orderValue: Money,
-                     coverageLimit: Money? = nil) -> FormRejection {
+    static func from(
+        _ error: CaseError, textField: String = "message", orderValue: Money,
+        coverageLimit: Money? = nil
+    ) -> FormRejection {
         switch error {
         case .wrongState(let state):
             return FormRejection(general: Message(state == .closed ? "error_case_closed" : "error_case_changed"), status: 409)

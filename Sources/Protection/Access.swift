@@ -77,16 +77,20 @@ public enum EmailAddress {
     public static func normalize(_ raw: String) -> String? {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard email.utf8.count <= 254, let at = email.lastIndex(of: "@") else { return nil }
-        let local = email[..<at], domain = email[email.index(after: at)...]
+        let local = email[..<at]
+        let domain = email[email.index(after: at)...]
         guard !local.isEmpty, local.utf8.count <= 64, domain.contains("."), !domain.hasPrefix("."),
-              !domain.hasSuffix("."), !domain.contains("..") else { return nil }
+            !domain.hasSuffix("."), !domain.contains("..")
+        else { return nil }
         let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
         let domainAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
         guard local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix("."),
-              !local.contains(".."), domain.allSatisfy({ domainAllowed.contains($0) }) else { return nil }
+            !local.contains(".."), domain.allSatisfy({ domainAllowed.contains($0) })
+        else { return nil }
         let labels = domain.split(separator: ".")
         guard labels.allSatisfy({ !$0.hasPrefix("-") && !$0.hasSuffix("-") && $0.count <= 63 }),
-              let tld = labels.last, tld.count >= 2 else { return nil }
+            let tld = labels.last, tld.count >= 2
+        else { return nil }
         return email
     }
 }

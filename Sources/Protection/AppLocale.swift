@@ -20,7 +20,8 @@ public enum AppLocale: String, CaseIterable, Sendable, Codable {
             return n == 1 ? "one" : "other"
         case .pl:
             if n == 1 { return "one" }
-            let lastDigit = n % 10, lastTwo = n % 100
+            let lastDigit = n % 10
+            let lastTwo = n % 100
             if (2...4).contains(lastDigit) && !(12...14).contains(lastTwo) { return "few" }
             return "many"
         }

@@ -24,7 +24,8 @@ extension CaseFile {
     /// The merchant's reminder, a day before the five days run out; once.
     public func remindMerchant(at now: Date, deadlines: Deadlines) -> Transition? {
         guard kind == .claim, state == .awaitingMerchant, merchantRemindedAt == nil, let due = merchantDueAt,
-              now >= deadlines.merchantReminderAt(due: due), now < due else { return nil }
+            now >= deadlines.merchantReminderAt(due: due), now < due
+        else { return nil }
         var next = self
         next.merchantRemindedAt = now
         let event = EventDraft(kind: .merchantReminded, actor: .system, audience: [.merchant, .agent])
@@ -34,7 +35,8 @@ extension CaseFile {
     /// The customer's reminder, five days before the twenty days run out; once.
     public func remindCustomer(at now: Date, deadlines: Deadlines) -> Transition? {
         guard kind == .claim, state == .awaitingCustomer, customerRemindedAt == nil, let due = customerDueAt,
-              now >= deadlines.customerReminderAt(due: due), now < due else { return nil }
+            now >= deadlines.customerReminderAt(due: due), now < due
+        else { return nil }
         var next = self
         next.customerRemindedAt = now
         let event = EventDraft(kind: .customerReminded, actor: .system, audience: [.customer, .agent])

@@ -5,11 +5,16 @@ import Foundation
 extension CaseFile {
     /// Opens a case for feedback `not_received` / `refund_missing` (SPEC §3.1). On an
     /// insolvent shop the case goes straight to the service team.
-    public static func open(reason: CaseReason, orderValue: Money, message: String, by customer: ActorRef,
-                            at now: Date, deadlines: Deadlines, shopInsolvent: Bool) -> Transition {
+    public static func open(
+        reason: CaseReason, orderValue: Money, message: String, by customer: ActorRef,
+        at now: Date, deadlines: Deadlines, shopInsolvent: Bool
+    ) -> Transition {
         var file = CaseFile(kind: .claim, reason: reason, state: .awaitingMerchant, orderValue: orderValue, openedAt: now)
-        var events = [EventDraft(kind: .caseOpened, actor: customer, text: message.nonEmpty,
-                                 data: ["reason": reason.rawValue], carriesDocuments: true)]
+        var events = [
+            EventDraft(
+                kind: .caseOpened, actor: customer, text: message.nonEmpty,
+                data: ["reason": reason.rawValue], carriesDocuments: true)
+        ]
         var notices = [Notice(.caseOpenedCustomer, to: .customer)]
         if shopInsolvent {
             file.state = .escalated
@@ -26,15 +31,18 @@ extension CaseFile {
     /// Feedback option `other`: a message for the service team, no merchant involved.
     public static func openInquiry(orderValue: Money, message: String, by customer: ActorRef, at now: Date) -> Transition {
         let file = CaseFile(kind: .inquiry, reason: nil, state: .open, orderValue: orderValue, openedAt: now)
-        let event = EventDraft(kind: .inquirySent, actor: customer, audience: [.customer, .agent],
-                               text: message.nonEmpty, carriesDocuments: true)
+        let event = EventDraft(
+            kind: .inquirySent, actor: customer, audience: [.customer, .agent],
+            text: message.nonEmpty, carriesDocuments: true)
         return Transition(file: file, events: [event], notices: [Notice(.inquiryReceived, to: .customer)])
     }
 
     /// The merchant's reply (SPEC §3.2): refund yes / yes after return / no, amount, a
     /// mandatory message. Decides the variant of the customer's answers.
-    public func reply(refund: RefundIntent, amount: Money?, message: String, by merchant: ActorRef,
-                      at now: Date, deadlines: Deadlines, shopInsolvent: Bool) throws(CaseError) -> Transition {
+    public func reply(
+        refund: RefundIntent, amount: Money?, message: String, by merchant: ActorRef,
+        at now: Date, deadlines: Deadlines, shopInsolvent: Bool
+    ) throws(CaseError) -> Transition {
         guard kind == .claim else { throw .wrongKind }
         guard !shopInsolvent else { throw .shopInsolvent }
         guard state == .awaitingMerchant else { throw .wrongState(state) }
@@ -69,8 +77,11 @@ extension CaseFile {
         if let due = customerDueAt, now >= due { throw .deadlinePassed }
         guard reply.variant.answers.contains(answer) else { throw .answerNotInVariant(answer, reply.variant) }
         var next = self
-        var events = [EventDraft(kind: .customerAnswered, actor: customer, text: message.nonEmpty,
-                                 data: ["answer": answer.rawValue], carriesDocuments: true)]
+        var events = [
+            EventDraft(
+                kind: .customerAnswered, actor: customer, text: message.nonEmpty,
+                data: ["answer": answer.rawValue], carriesDocuments: true)
+        ]
         switch answer {
         case .refundReceived:
             next.close(.refundConfirmed, at: now, by: customer, events: &events)
@@ -89,14 +100,17 @@ extension CaseFile {
 
     /// A message (with documents) from a party while the service team mediates. It
     /// answers the service team's open document requests to that party.
-    public func partyMessage(from party: Party, message: String, hasDocuments: Bool, by actor: ActorRef,
-                             at now: Date, shopInsolvent: Bool) throws(CaseError) -> Transition {
+    public func partyMessage(
+        from party: Party, message: String, hasDocuments: Bool, by actor: ActorRef,
+        at now: Date, shopInsolvent: Bool
+    ) throws(CaseError) -> Transition {
         guard kind == .claim else { throw .wrongKind }
         if party == .merchant && shopInsolvent { throw .shopInsolvent }
         guard state == .escalated else { throw .wrongState(state) }
         guard message.nonEmpty != nil || hasDocuments else { throw .emptyMessage }
-        let event = EventDraft(kind: .partyMessage, actor: actor, text: message.nonEmpty,
-                               data: ["party": party.rawValue], carriesDocuments: true)
+        let event = EventDraft(
+            kind: .partyMessage, actor: actor, text: message.nonEmpty,
+            data: ["party": party.rawValue], carriesDocuments: true)
         return Transition(file: self, events: [event], notices: [])
     }
 

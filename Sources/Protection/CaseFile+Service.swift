@@ -16,20 +16,24 @@ extension CaseFile {
         guard let text = text.nonEmpty else { throw .messageRequired }
         var audience: Audience = .agentsOnly
         for party in recipients { audience.insert(.party(party)) }
-        let event = EventDraft(kind: .serviceMessage, actor: agent, audience: audience, text: text,
-                               data: ["to": recipients.map(\.rawValue).joined(separator: ",")])
+        let event = EventDraft(
+            kind: .serviceMessage, actor: agent, audience: audience, text: text,
+            data: ["to": recipients.map(\.rawValue).joined(separator: ",")])
         return Transition(file: self, events: [event], notices: recipients.map { Notice(.serviceMessage, to: $0, text: text) })
     }
 
     /// Asks one party for documents; the party is emailed and can upload on its case page.
-    public func requestDocuments(from party: Party, text: String, by agent: ActorRef, at now: Date,
-                                 deadlines: Deadlines) throws(CaseError) -> Transition {
+    public func requestDocuments(
+        from party: Party, text: String, by agent: ActorRef, at now: Date,
+        deadlines: Deadlines
+    ) throws(CaseError) -> Transition {
         guard kind == .claim else { throw .wrongKind }
         guard state == .escalated else { throw .wrongState(state) }
         guard let text = text.nonEmpty else { throw .messageRequired }
         let due = deadlines.documentRequestDue(requestedAt: now)
-        let event = EventDraft(kind: .documentsRequested, actor: agent, audience: [.agent, .party(party)], text: text,
-                               data: ["from": party.rawValue, "due": ISO8601.string(due)])
+        let event = EventDraft(
+            kind: .documentsRequested, actor: agent, audience: [.agent, .party(party)], text: text,
+            data: ["from": party.rawValue, "due": ISO8601.string(due)])
         return Transition(file: self, events: [event], notices: [Notice(.documentsRequested, to: party, text: text)])
     }
 
@@ -43,8 +47,10 @@ extension CaseFile {
 
     /// The service team's decision, which closes the case. A payout from the guarantee is
     /// at most the shop's coverage limit, and no outcome pays more than the order was worth.
-    public func decide(_ outcome: ServiceOutcome, amount: Money?, text: String, by agent: ActorRef, at now: Date,
-                       coverageLimit: Money) throws(CaseError) -> Transition {
+    public func decide(
+        _ outcome: ServiceOutcome, amount: Money?, text: String, by agent: ActorRef, at now: Date,
+        coverageLimit: Money
+    ) throws(CaseError) -> Transition {
         guard kind == .claim else { throw .wrongKind }
         guard state == .escalated else { throw .wrongState(state) }
         var decidedAmount: Money?
@@ -63,8 +69,9 @@ extension CaseFile {
         if let decidedAmount { data["amount"] = String(decidedAmount.minor) }
         var events = [EventDraft(kind: .decision, actor: agent, text: text, data: data)]
         next.close(.serviceDecision, at: now, by: agent, events: &events)
-        return Transition(file: next, events: events,
-                          notices: [Notice(.decision, to: .customer, text: text), Notice(.decision, to: .merchant, text: text)])
+        return Transition(
+            file: next, events: events,
+            notices: [Notice(.decision, to: .customer, text: text), Notice(.decision, to: .merchant, text: text)])
     }
 
     /// The service team answers an inquiry, which closes it.

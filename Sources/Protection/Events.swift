@@ -68,8 +68,10 @@ public struct EventDraft: Sendable, Equatable {
     /// Whether the documents uploaded with this action belong to this event.
     public var carriesDocuments: Bool
 
-    public init(kind: EventKind, actor: ActorRef, audience: Audience = .everyone, text: String? = nil,
-                data: [String: String] = [:], carriesDocuments: Bool = false) {
+    public init(
+        kind: EventKind, actor: ActorRef, audience: Audience = .everyone, text: String? = nil,
+        data: [String: String] = [:], carriesDocuments: Bool = false
+    ) {
         self.kind = kind
         self.actor = actor
         self.audience = audience

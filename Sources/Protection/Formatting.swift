@@ -22,12 +22,16 @@ public struct LocaleFormat: Sendable {
         out.reserveCapacity(24)
         if money.minor < 0 { out.append(UInt8(ascii: "-")) }
         if locale == .en, let symbol, symbol.prefix { out += symbol.text.utf8 }
-        if locale == .en && !(symbol?.prefix ?? false) { out += money.currency.code.utf8; out += Self.noBreakSpace }
+        if locale == .en && !(symbol?.prefix ?? false) {
+            out += money.currency.code.utf8
+            out += Self.noBreakSpace
+        }
         let digits = money.currency.minorDigits
         var divisor: UInt64 = 1
         for _ in 0..<digits { divisor *= 10 }
         let magnitude = money.minor.magnitude
-        let whole = magnitude / divisor, fraction = magnitude % divisor
+        let whole = magnitude / divisor
+        let fraction = magnitude % divisor
         let separator: [UInt8] = locale == .en ? [UInt8(ascii: ",")] : locale == .pl ? Self.noBreakSpace : [UInt8(ascii: ".")]
         let wholeDigits = Array(String(whole).utf8)
         for (index, digit) in wholeDigits.enumerated() {
@@ -132,18 +136,25 @@ public enum ISO8601 {
 
     /// "2026-11-25T10:30:00" (or with another separator) from calendar fields: years
     /// outside 0...9999 are written as they are.
-    package static func appendDate(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
-                                   separator: UInt8, to bytes: inout [UInt8]) {
+    package static func appendDate(
+        _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
+        separator: UInt8, to bytes: inout [UInt8]
+    ) {
         if (0...9999).contains(c.year) {
             appendDigits(c.year, width: 4, to: &bytes)
         } else {
             bytes += String(c.year).utf8
         }
-        bytes.append(UInt8(ascii: "-")); appendDigits(c.month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-")); appendDigits(c.day, width: 2, to: &bytes)
-        bytes.append(separator); appendDigits(c.hour, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":")); appendDigits(c.minute, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":")); appendDigits(c.second, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(c.month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(c.day, width: 2, to: &bytes)
+        bytes.append(separator)
+        appendDigits(c.hour, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(c.minute, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(c.second, width: 2, to: &bytes)
     }
 
     /// `n` (not negative) 0-padded to `width` digits.
@@ -170,16 +181,24 @@ public enum ISO8601 {
             return value
         }
         guard s.count >= 10, let year = number(0, 4), s[4] == UInt8(ascii: "-"), let month = number(5, 2),
-              s[7] == UInt8(ascii: "-"), let day = number(8, 2) else { return nil }
-        var hour = 0, minute = 0, second = 0, offset = 0
+            s[7] == UInt8(ascii: "-"), let day = number(8, 2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var offset = 0
         var i = 10
         if s.count > 10 {
             guard s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "), let h = number(11, 2),
-                  s.count > 13, s[13] == UInt8(ascii: ":"), let m = number(14, 2) else { return nil }
-            hour = h; minute = m; i = 16
+                s.count > 13, s[13] == UInt8(ascii: ":"), let m = number(14, 2)
+            else { return nil }
+            hour = h
+            minute = m
+            i = 16
             if i < s.count, s[i] == UInt8(ascii: ":") {
                 guard let sec = number(i + 1, 2) else { return nil }
-                second = sec; i += 3
+                second = sec
+                i += 3
                 if i < s.count, s[i] == UInt8(ascii: ".") {
                     i += 1
                     let start = i
@@ -196,17 +215,24 @@ public enum ISO8601 {
                 var om = 0
                 if i + 3 < s.count, s[i + 3] == UInt8(ascii: ":") {
                     guard let m = number(i + 4, 2) else { return nil }
-                    om = m; i += 6
+                    om = m
+                    i += 6
                 } else if let m = number(i + 3, 2) {
-                    om = m; i += 5
-                } else { return nil }
+                    om = m
+                    i += 5
+                } else {
+                    return nil
+                }
                 guard oh <= 23, om <= 59 else { return nil }
                 offset = sign * (oh * 3600 + om * 60)
-            } else { return nil }
+            } else {
+                return nil
+            }
             guard i == s.count else { return nil }
         }
         guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60,
-              (1...9999).contains(year) else { return nil }
+            (1...9999).contains(year)
+        else { return nil }
         // Proleptic Gregorian arithmetic, as ISO 8601 (and `string`, through gmtime)
         // counts; Foundation's calendar switches to Julian before 1582.
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
@@ -238,7 +264,8 @@ final class ZoneOffsets: Sendable {
         var transitions: [Double] = []
         var offsets = [timeZone.secondsFromGMT(for: instant)]
         while let next = timeZone.nextDaylightSavingTimeTransition(after: instant), next.timeIntervalSince1970 < Self.end,
-              next > instant {
+            next > instant
+        {
             transitions.append(next.timeIntervalSince1970)
             offsets.append(timeZone.secondsFromGMT(for: next))
             instant = next
@@ -251,7 +278,8 @@ final class ZoneOffsets: Sendable {
     func offset(at date: Date) -> Int? {
         let t = date.timeIntervalSince1970
         guard t >= 0 && t < Self.end else { return nil }
-        var low = 0, high = transitions.count
+        var low = 0
+        var high = transitions.count
         while low < high {
             let mid = (low + high) / 2
             if transitions[mid] <= t { low = mid + 1 } else { high = mid }

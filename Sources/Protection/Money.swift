@@ -64,7 +64,8 @@ public enum AmountText {
             let groups = integerPart.split(separator: integerPart.contains(".") ? "." : ",", omittingEmptySubsequences: false)
             if groups.count > 1 {
                 guard let first = groups.first, (1...3).contains(first.count),
-                      groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .failure(.notANumber) }
+                    groups.dropFirst().allSatisfy({ $0.count == 3 })
+                else { return .failure(.notANumber) }
             }
             integerPart = integerPart.filter(\.isNumber)
         }

@@ -51,7 +51,9 @@ public enum FeedbackOutcome: Equatable, Sendable {
 
 public enum ProtectionRules {
     /// The effect of the customer's feedback (SPEC §2), or why it cannot be given.
-    public static func feedback(_ option: FeedbackOption, on protection: ProtectionFacts, at now: Date) throws(FeedbackError) -> FeedbackOutcome {
+    public static func feedback(_ option: FeedbackOption, on protection: ProtectionFacts, at now: Date) throws(FeedbackError)
+        -> FeedbackOutcome
+    {
         if protection.hasCase || protection.state == .claimed { throw .alreadyClaimed }
         guard protection.isActive(at: now) else { throw .ended }
         switch option {

@@ -63,7 +63,10 @@ public struct Catalog: Sendable {
         while let open = rest.firstIndex(of: "{") {
             result += rest[..<open]
             let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(of: "}") else { rest = rest[open...]; break }
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else {
+                rest = rest[open...]
+                break
+            }
             if let value = arguments[String(rest[afterOpen..<close])] {
                 result += value
                 rest = rest[rest.index(after: close)...]
@@ -93,9 +96,11 @@ public struct Catalog: Sendable {
         // The common case ("3 days left"): only {n}, replaced without a dictionary (and
         // without Foundation's range(of:), which goes through NSString here).
         let bytes = Array(text.utf8)
-        guard let at = bytes.indices.dropLast(2).first(where: {
-            bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: "n") && bytes[$0 + 2] == UInt8(ascii: "}")
-        }) else { return text }
+        guard
+            let at = bytes.indices.dropLast(2).first(where: {
+                bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: "n") && bytes[$0 + 2] == UInt8(ascii: "}")
+            })
+        else { return text }
         return String(decoding: bytes[..<at], as: UTF8.self) + String(n) + String(decoding: bytes[(at + 3)...], as: UTF8.self)
     }
 

@@ -54,16 +54,23 @@ public enum SiteRoute: Equatable, Sendable {
         switch (n, at(0)) {
         case (1, ""): self = .home
         case (1, "login"): self = .login
-        case (2, "login"): guard SiteRoute.isToken(at(1)) else { return nil }; self = .loginLink(token: at(1))
+        case (2, "login"):
+            guard SiteRoute.isToken(at(1)) else { return nil }
+            self = .loginLink(token: at(1))
         case (1, "logout"): self = .logout
         case (1, "language"): self = .language
         case (1, "account"): self = .account
         case (1, "settings"): self = .settings
         case (1, "healthz"): self = .health
-        case (2, "protections"): guard let i = id(at(1)) else { return nil }; self = .protection(i)
+        case (2, "protections"):
+            guard let i = id(at(1)) else { return nil }
+            self = .protection(i)
         case (3, "protections"):
-            guard let i = id(at(1)), at(2) == "feedback" else { return nil }; self = .protectionFeedback(i)
-        case (2, "cases"): guard let i = id(at(1)) else { return nil }; self = .customerCase(i)
+            guard let i = id(at(1)), at(2) == "feedback" else { return nil }
+            self = .protectionFeedback(i)
+        case (2, "cases"):
+            guard let i = id(at(1)) else { return nil }
+            self = .customerCase(i)
         case (3, "cases"):
             guard let i = id(at(1)) else { return nil }
             switch at(2) {
@@ -71,12 +78,16 @@ public enum SiteRoute: Equatable, Sendable {
             case "messages": self = .customerMessages(i)
             default: return nil
             }
-        case (2, "documents"): guard let i = id(at(1)) else { return nil }; self = .document(i)
+        case (2, "documents"):
+            guard let i = id(at(1)) else { return nil }
+            self = .document(i)
         case (_, "merchant"):
             switch (n, at(1)) {
             case (1, _), (2, "cases"): self = .merchantCases
             case (2, "login"): self = .merchantLogin
-            case (3, "cases"): guard let i = id(at(2)) else { return nil }; self = .merchantCase(i)
+            case (3, "cases"):
+                guard let i = id(at(2)) else { return nil }
+                self = .merchantCase(i)
             case (4, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 switch at(3) {
@@ -92,8 +103,12 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "login"): self = .serviceLogin
             case (2, "queue"): self = .serviceQueue
             case (2, "mail"): self = .serviceMail
-            case (4, "mail"): guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }; self = .serviceMailRetry(at(2))
-            case (3, "cases"): guard let i = id(at(2)) else { return nil }; self = .serviceCase(i)
+            case (4, "mail"):
+                guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }
+                self = .serviceMailRetry(at(2))
+            case (3, "cases"):
+                guard let i = id(at(2)) else { return nil }
+                self = .serviceCase(i)
             case (4, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 switch at(3) {
@@ -105,8 +120,12 @@ public enum SiteRoute: Equatable, Sendable {
                 case "answer": self = .serviceAnswerInquiry(i)
                 default: return nil
                 }
-            case (3, "shops"): guard let i = id(at(2)) else { return nil }; self = .serviceShop(i)
-            case (4, "shops"): guard let i = id(at(2)), at(3) == "insolvency" else { return nil }; self = .serviceInsolvency(i)
+            case (3, "shops"):
+                guard let i = id(at(2)) else { return nil }
+                self = .serviceShop(i)
+            case (4, "shops"):
+                guard let i = id(at(2)), at(3) == "insolvency" else { return nil }
+                self = .serviceInsolvency(i)
             default: return nil
             }
         case (_, "api"):
@@ -167,8 +186,9 @@ public enum SiteRoute: Equatable, Sendable {
         switch self {
         case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections: ["GET", "HEAD", "POST"]
         case .logout, .language, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
-             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
-             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry: ["POST"]
+            .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
+            .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry:
+            ["POST"]
         default: ["GET", "HEAD"]
         }
     }

@@ -47,10 +47,11 @@ public enum CaseListing {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
         return try Row.mapAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments) { row in
             let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
-            return CaseListRow(id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
-                               reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
-                               state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
-                               openedAt: row.requiredDate(8), merchantDueAt: row.date(9))
+            return CaseListRow(
+                id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
+                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
+                state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
+                openedAt: row.requiredDate(8), merchantDueAt: row.date(9))
         }
     }
 
@@ -90,8 +91,9 @@ extension CaseListing {
         """
 
     static func summary(_ row: Row) -> CaseSummaryRow {
-        CaseSummaryRow(id: row[0], number: row[1], protectionID: row[2], orderNumber: row[3], reason: row[4], state: row[5],
-                       openedAt: row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8), closure: row[9])
+        CaseSummaryRow(
+            id: row[0], number: row[1], protectionID: row[2], orderNumber: row[3], reason: row[4], state: row[5],
+            openedAt: row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8), closure: row[9])
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
@@ -109,9 +111,12 @@ extension CaseListing {
 
     /// The case of a protection, as the API summarises it.
     public static func claimSummary(_ db: Database, protectionID: String) throws -> CaseSummaryRow? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(summaryColumns) FROM cases c WHERE c.protection_id = ? AND c.kind = 'claim'
-            """), arguments: [protectionID]).map(summary)
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(summaryColumns) FROM cases c WHERE c.protection_id = ? AND c.kind = 'claim'
+                    """), arguments: [protectionID]
+        ).map(summary)
     }
 }
 

@@ -35,16 +35,18 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
         func money(_ column: String) -> Money? {
             (row[column] as Int64?).map { Money(minor: $0, currency: currency) }
         }
-        var file = CaseFile(kind: CaseKind(rawValue: row["kind"]) ?? .claim,
-                            reason: (row["reason"] as String?).flatMap(CaseReason.init(rawValue:)),
-                            state: CaseState(rawValue: row["state"]) ?? .closed,
-                            orderValue: Money(minor: row["amount_minor"], currency: currency), openedAt: row.requiredDate("opened_at"))
+        var file = CaseFile(
+            kind: CaseKind(rawValue: row["kind"]) ?? .claim,
+            reason: (row["reason"] as String?).flatMap(CaseReason.init(rawValue:)),
+            state: CaseState(rawValue: row["state"]) ?? .closed,
+            orderValue: Money(minor: row["amount_minor"], currency: currency), openedAt: row.requiredDate("opened_at"))
         file.merchantDueAt = row.date("merchant_due_at")
         file.customerDueAt = row.date("customer_due_at")
         file.merchantRemindedAt = row.date("merchant_reminded_at")
         file.customerRemindedAt = row.date("customer_reminded_at")
         if let refund = (row["refund"] as String?).flatMap(RefundIntent.init(rawValue:)),
-           let variant = (row["variant"] as String?).flatMap(Variant.init(rawValue:)) {
+            let variant = (row["variant"] as String?).flatMap(Variant.init(rawValue:))
+        {
             file.reply = MerchantReply(refund: refund, amount: money("refund_amount_minor"), variant: variant)
         }
         file.repliedAt = row.date("replied_at")
@@ -56,8 +58,9 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
             file.decision = ServiceDecision(outcome: outcome, amount: money("decision_amount_minor"))
         }
         file.assignedAgentID = row["assigned_agent_id"]
-        self.init(id: row["id"], number: row["number"], protectionID: row["protection_id"], shopID: row["shop_id"],
-                  customerEmail: row["customer_email"], file: file, updatedAt: row.requiredDate("updated_at"))
+        self.init(
+            id: row["id"], number: row["number"], protectionID: row["protection_id"], shopID: row["shop_id"],
+            customerEmail: row["customer_email"], file: file, updatedAt: row.requiredDate("updated_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -122,7 +125,8 @@ extension CaseRecord {
     }
 
     public static func claim(_ db: Database, protectionID: String) throws -> CaseRecord? {
-        try CaseRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'"), arguments: [protectionID])
+        try CaseRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'claim'"), arguments: [protectionID])
     }
 
     /// Every column but the id.
@@ -139,10 +143,12 @@ extension CaseRecord {
     /// them where half change (the sweeper spent 40% of its time in that UPDATE). A
     /// transition changes a handful of columns, so there are few distinct statements to cache.
     public func save(_ db: Database, from original: CaseRecord) throws {
-        let values = try databaseDictionary, before = try original.databaseDictionary
+        let values = try databaseDictionary
+        let before = try original.databaseDictionary
         let changed = Self.updatableColumns.filter { values[$0] != before[$0] }
         guard !changed.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: "UPDATE cases SET " + changed.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
+        let statement = try db.cachedStatement(
+            sql: "UPDATE cases SET " + changed.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
         try statement.execute(arguments: StatementArguments(changed.map { values[$0] ?? .null } + [id.databaseValue]))
         guard db.changesCount == 1 else { throw RecordError.recordNotFound(databaseTableName: "cases", key: ["id": id.databaseValue]) }
     }

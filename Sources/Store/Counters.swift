@@ -87,15 +87,19 @@ public enum Counters {
 
     /// The counters that differ from a recount of `cases`.
     public static func drift(_ db: Database) throws -> [Drift] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT scope, shop_id, kind, state, SUM(stored) AS stored, SUM(counted) AS counted FROM (
-                SELECT scope, shop_id, kind, state, n AS stored, 0 AS counted FROM counters
-                UNION ALL SELECT scope, shop_id, kind, state, 0, n FROM (\(recountSQL))
-            ) GROUP BY scope, shop_id, kind, state HAVING SUM(stored) != SUM(counted)
-            ORDER BY scope, shop_id, kind, state
-            """)).map { row in
-            Drift(scope: row["scope"], shopID: row["shop_id"], kind: row["kind"], state: row["state"],
-                  stored: row["stored"], counted: row["counted"])
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT scope, shop_id, kind, state, SUM(stored) AS stored, SUM(counted) AS counted FROM (
+                        SELECT scope, shop_id, kind, state, n AS stored, 0 AS counted FROM counters
+                        UNION ALL SELECT scope, shop_id, kind, state, 0, n FROM (\(recountSQL))
+                    ) GROUP BY scope, shop_id, kind, state HAVING SUM(stored) != SUM(counted)
+                    ORDER BY scope, shop_id, kind, state
+                    """)
+        ).map { row in
+            Drift(
+                scope: row["scope"], shopID: row["shop_id"], kind: row["kind"], state: row["state"],
+                stored: row["stored"], counted: row["counted"])
         }
     }
 }

@@ -31,24 +31,30 @@ public struct DocumentRequestRecord: Sendable, Equatable, FetchableRecord {
 }
 
 public enum DocumentRequests {
-    public static func create(_ db: Database, caseID: String, eventID: Int64, party: Party, text: String, requestedAt: Date, dueAt: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO document_requests (case_id, event_id, party, text, requested_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [caseID, eventID, party.rawValue, text, requestedAt, dueAt])
+    public static func create(_ db: Database, caseID: String, eventID: Int64, party: Party, text: String, requestedAt: Date, dueAt: Date)
+        throws
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO document_requests (case_id, event_id, party, text, requested_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [caseID, eventID, party.rawValue, text, requestedAt, dueAt])
     }
 
     /// Marks the party's open requests on the case answered.
     public static func answer(_ db: Database, caseID: String, party: Party, now: Date) throws {
-        try db.execute(sql: """
-            UPDATE document_requests SET answered_at = ?
-            WHERE case_id = ? AND party = ? AND answered_at IS NULL AND expired_at IS NULL
-            """, arguments: [now, caseID, party.rawValue])
+        try db.execute(
+            sql: """
+                UPDATE document_requests SET answered_at = ?
+                WHERE case_id = ? AND party = ? AND answered_at IS NULL AND expired_at IS NULL
+                """, arguments: [now, caseID, party.rawValue])
     }
 
     public static func open(_ db: Database, caseID: String) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(db.cachedStatement(sql: """
-            SELECT * FROM document_requests WHERE case_id = ? AND answered_at IS NULL AND expired_at IS NULL ORDER BY id
-            """), arguments: [caseID])
+        try DocumentRequestRecord.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM document_requests WHERE case_id = ? AND answered_at IS NULL AND expired_at IS NULL ORDER BY id
+                    """), arguments: [caseID])
     }
 
     /// Open requests whose deadline has passed, oldest first (through the partial index
@@ -64,8 +70,9 @@ public enum DocumentRequests {
 
     /// Claims one request's expiry; false when another pass got there first.
     public static func expire(_ db: Database, id: Int64, now: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE document_requests SET expired_at = ? WHERE id = ? AND answered_at IS NULL AND expired_at IS NULL",
-                       arguments: [now, id])
+        try db.execute(
+            sql: "UPDATE document_requests SET expired_at = ? WHERE id = ? AND answered_at IS NULL AND expired_at IS NULL",
+            arguments: [now, id])
         return db.changesCount == 1
     }
 
@@ -74,10 +81,13 @@ public enum DocumentRequests {
     public static func waiting(_ db: Database, caseIDs: [String]) throws -> [String: Date] {
         guard !caseIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: caseIDs.count).joined(separator: ",")
-        let rows = try Row.mapAll(db, sql: """
-            SELECT case_id, MIN(due_at) AS due FROM document_requests
-            WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
-            """, arguments: StatementArguments(caseIDs)) { ($0[0] as String, $0.requiredDate(1)) }
+        let rows = try Row.mapAll(
+            db,
+            sql: """
+                SELECT case_id, MIN(due_at) AS due FROM document_requests
+                WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
+                """, arguments: StatementArguments(caseIDs)
+        ) { ($0[0] as String, $0.requiredDate(1)) }
         return Dictionary(uniqueKeysWithValues: rows)
     }
 }

@@ -39,7 +39,10 @@ public struct DocumentStore: Sendable {
         try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if rename(temporaryFile, target) != 0 {
             // Another request stored the same content meanwhile: keep theirs.
-            if fm.fileExists(atPath: target) { try? fm.removeItem(atPath: temporaryFile); return }
+            if fm.fileExists(atPath: target) {
+                try? fm.removeItem(atPath: temporaryFile)
+                return
+            }
             throw CocoaError(.fileWriteUnknown)
         }
         chmod(target, 0o644)

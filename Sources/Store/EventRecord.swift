@@ -19,10 +19,11 @@ extension EventRecord: FetchableRecord {
     public init(row: Row) throws {
         let dataText: String = row["data"]
         let data = EventRecord.decodeData(dataText)
-        self.init(id: row["id"], caseID: row["case_id"], at: row.requiredDate("at"),
-                  actor: ActorRef(kind: ActorKind(rawValue: row["actor_kind"]) ?? .system, id: row["actor_id"]),
-                  kind: EventKind(rawValue: row["kind"]) ?? .note, audience: Audience(rawValue: row["audience"]),
-                  text: row["text"], data: data)
+        self.init(
+            id: row["id"], caseID: row["case_id"], at: row.requiredDate("at"),
+            actor: ActorRef(kind: ActorKind(rawValue: row["actor_kind"]) ?? .system, id: row["actor_id"]),
+            kind: EventKind(rawValue: row["kind"]) ?? .note, audience: Audience(rawValue: row["audience"]),
+            text: row["text"], data: data)
     }
 }
 
@@ -38,7 +39,8 @@ extension EventRecord {
 
     /// `{"k":"v",…}` with no backslash and no whitespace, or nil.
     static func flatObject(_ b: UnsafeBufferPointer<UInt8>) -> [String: String]? {
-        let quote = UInt8(ascii: "\""), n = b.count
+        let quote = UInt8(ascii: "\"")
+        let n = b.count
         guard n >= 2, b[0] == UInt8(ascii: "{"), b[n - 1] == UInt8(ascii: "}"), !b.contains(UInt8(ascii: "\\")) else { return nil }
         var result: [String: String] = [:]
         var i = 1
@@ -60,7 +62,10 @@ extension EventRecord {
             i += 1
             guard let value = string(), result[key] == nil, i < n else { return nil }
             result[key] = value
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
             return i == n - 1 ? result : nil
         }
     }
@@ -78,11 +83,15 @@ extension EventRecord {
     /// Appends an event and returns its id.
     public static func append(_ db: Database, caseID: String, draft: EventDraft, at: Date) throws -> Int64 {
         let data = String(decoding: try sortedKeysEncoder.encode(draft.data), as: UTF8.self)
-        try db.cachedStatement(sql: """
-            INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [caseID, StoredDate(at), draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
-                                     draft.audience.rawValue, draft.text, data])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            caseID, StoredDate(at), draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
+            draft.audience.rawValue, draft.text, data,
+        ])
         return db.lastInsertedRowID
     }
 
@@ -106,8 +115,10 @@ public struct DocumentRecord: Sendable, Equatable {
     public var sha256: String
     public var createdAt: Date
 
-    public init(id: String, caseID: String, eventID: Int64, uploader: ActorRef, name: String, contentType: String, size: Int64,
-                sha256: String, createdAt: Date) {
+    public init(
+        id: String, caseID: String, eventID: Int64, uploader: ActorRef, name: String, contentType: String, size: Int64,
+        sha256: String, createdAt: Date
+    ) {
         self.id = id
         self.caseID = caseID
         self.eventID = eventID
@@ -124,10 +135,11 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "documents"
 
     public init(row: Row) throws {
-        self.init(id: row["id"], caseID: row["case_id"], eventID: row["event_id"],
-                  uploader: ActorRef(kind: ActorKind(rawValue: row["uploader_kind"]) ?? .system, id: row["uploader_id"]),
-                  name: row["name"], contentType: row["content_type"], size: row["size"], sha256: row["sha256"],
-                  createdAt: row["created_at"])
+        self.init(
+            id: row["id"], caseID: row["case_id"], eventID: row["event_id"],
+            uploader: ActorRef(kind: ActorKind(rawValue: row["uploader_kind"]) ?? .system, id: row["uploader_id"]),
+            name: row["name"], contentType: row["content_type"], size: row["size"], sha256: row["sha256"],
+            createdAt: row["created_at"])
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -161,7 +173,9 @@ extension DocumentRecord {
 
     /// The audience of the event a document came with.
     public static func audience(_ db: Database, documentID: String) throws -> Audience? {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT e.audience FROM documents d JOIN events e ON e.id = d.event_id WHERE d.id = ?"),
-                         arguments: [documentID]).map(Audience.init(rawValue:))
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT e.audience FROM documents d JOIN events e ON e.id = d.event_id WHERE d.id = ?"),
+            arguments: [documentID]
+        ).map(Audience.init(rawValue:))
     }
 }

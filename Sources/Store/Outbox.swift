@@ -19,8 +19,10 @@ public struct OutgoingMail: Sendable, Equatable {
 
     public var isWorded: Bool { notice == nil || !subject.isEmpty }
 
-    public init(kind: String, caseID: String?, to: String, locale: String, subject: String, textBody: String,
-                htmlBody: String, replyTo: String? = nil, dedupeKey: String? = nil, notice: String? = nil) {
+    public init(
+        kind: String, caseID: String?, to: String, locale: String, subject: String, textBody: String,
+        htmlBody: String, replyTo: String? = nil, dedupeKey: String? = nil, notice: String? = nil
+    ) {
         self.kind = kind
         self.caseID = caseID
         self.to = to
@@ -34,10 +36,13 @@ public struct OutgoingMail: Sendable, Equatable {
     }
 
     /// A mail to be worded at delivery from `notice`.
-    public static func notice(_ notice: String, kind: String, caseID: String?, to: String, locale: String,
-                              dedupeKey: String? = nil) -> OutgoingMail {
-        OutgoingMail(kind: kind, caseID: caseID, to: to, locale: locale, subject: "", textBody: "", htmlBody: "",
-                     dedupeKey: dedupeKey, notice: notice)
+    public static func notice(
+        _ notice: String, kind: String, caseID: String?, to: String, locale: String,
+        dedupeKey: String? = nil
+    ) -> OutgoingMail {
+        OutgoingMail(
+            kind: kind, caseID: caseID, to: to, locale: locale, subject: "", textBody: "", htmlBody: "",
+            dedupeKey: dedupeKey, notice: notice)
     }
 }
 
@@ -57,12 +62,14 @@ public struct OutboxEntry: Sendable, Equatable {
 
 extension OutboxEntry: FetchableRecord {
     public init(row: Row) throws {
-        let mail = OutgoingMail(kind: row["kind"], caseID: row["case_id"], to: row["to_address"], locale: row["locale"],
-                                subject: row["subject"], textBody: row["text_body"], htmlBody: row["html_body"],
-                                replyTo: row["reply_to"], dedupeKey: row["dedupe_key"], notice: row["notice"])
-        self.init(id: row["id"], mail: mail, messageID: row["message_id"], createdAt: row["created_at"],
-                  state: State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                  nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], sentAt: row["sent_at"])
+        let mail = OutgoingMail(
+            kind: row["kind"], caseID: row["case_id"], to: row["to_address"], locale: row["locale"],
+            subject: row["subject"], textBody: row["text_body"], htmlBody: row["html_body"],
+            replyTo: row["reply_to"], dedupeKey: row["dedupe_key"], notice: row["notice"])
+        self.init(
+            id: row["id"], mail: mail, messageID: row["message_id"], createdAt: row["created_at"],
+            state: State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+            nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], sentAt: row["sent_at"])
     }
 }
 
@@ -71,13 +78,17 @@ public enum Outbox {
     @discardableResult
     public static func enqueue(_ db: Database, _ mail: OutgoingMail, now: Date, messageDomain: String) throws -> Bool {
         let messageID = "<\(Secrets.newID())@\(messageDomain)>"
-        try db.cachedStatement(sql: """
-            INSERT INTO outbox (created_at, kind, case_id, to_address, locale, subject, text_body, html_body, reply_to,
-                                dedupe_key, message_id, next_attempt_at, notice)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """).execute(arguments: [StoredDate(now), mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
-                             mail.replyTo, mail.dedupeKey, messageID, StoredDate(now), mail.notice])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (created_at, kind, case_id, to_address, locale, subject, text_body, html_body, reply_to,
+                                    dedupe_key, message_id, next_attempt_at, notice)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """
+        ).execute(arguments: [
+            StoredDate(now), mail.kind, mail.caseID, mail.to, mail.locale, mail.subject, mail.textBody, mail.htmlBody,
+            mail.replyTo, mail.dedupeKey, messageID, StoredDate(now), mail.notice,
+        ])
         return db.changesCount == 1
     }
 
@@ -91,8 +102,9 @@ public enum Outbox {
     public static func claimDue(_ db: Database, now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxEntry] {
         let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: dueSQL), arguments: [now, limit])
         for entry in entries {
-            try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-                           arguments: [now + lease, entry.id])
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                arguments: [now + lease, entry.id])
         }
         return entries
     }
@@ -100,15 +112,18 @@ public enum Outbox {
     /// Keeps the words a notice was given at its first delivery attempt, so retries send
     /// the very same message and the mail page can show its subject.
     public static func saveWording(_ db: Database, id: Int64, subject: String, textBody: String, htmlBody: String) throws {
-        try db.execute(sql: "UPDATE outbox SET subject = ?, text_body = ?, html_body = ? WHERE id = ?",
-                       arguments: [subject, textBody, htmlBody, id])
+        try db.execute(
+            sql: "UPDATE outbox SET subject = ?, text_body = ?, html_body = ? WHERE id = ?",
+            arguments: [subject, textBody, htmlBody, id])
     }
 
     /// Notices not worded yet (oldest first).
     public static func unworded(_ db: Database, limit: Int) throws -> [OutboxEntry] {
-        try OutboxEntry.fetchAll(db.cachedStatement(sql: """
-            SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND notice IS NOT NULL AND subject = '' ORDER BY id LIMIT ?
-            """), arguments: [limit])
+        try OutboxEntry.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND notice IS NOT NULL AND subject = '' ORDER BY id LIMIT ?
+                    """), arguments: [limit])
     }
 
     public static func markSent(_ db: Database, id: Int64, now: Date) throws {
@@ -118,8 +133,9 @@ public enum Outbox {
     /// Records a failed attempt: due again after `retryAfter`, or failed for good when nil.
     public static func markFailed(_ db: Database, id: Int64, error: String, retryAfter: TimeInterval?, now: Date) throws {
         if let retryAfter {
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?",
-                           arguments: [error, now + retryAfter, id])
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [error, now + retryAfter, id])
         } else {
             try db.execute(sql: "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", arguments: [error, id])
         }
@@ -127,8 +143,9 @@ public enum Outbox {
 
     /// Puts a failed or waiting message back to be delivered now.
     public static func retryNow(_ db: Database, id: Int64, now: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('failed', 'pending')",
-                       arguments: [now, id])
+        try db.execute(
+            sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('failed', 'pending')",
+            arguments: [now, id])
         return db.changesCount == 1
     }
 

@@ -18,9 +18,11 @@ public struct ProtectionRecord: Sendable, Equatable {
     public var reminderSentAt: Date?
     public var endedAt: Date?
 
-    public init(id: String, shopID: String, orderNumber: String, orderDate: Date, value: Money, customerEmail: String,
-                locale: AppLocale, state: ProtectionState, activatedAt: Date, expiresAt: Date, reminderAt: Date,
-                reminderSentAt: Date? = nil, endedAt: Date? = nil) {
+    public init(
+        id: String, shopID: String, orderNumber: String, orderDate: Date, value: Money, customerEmail: String,
+        locale: AppLocale, state: ProtectionState, activatedAt: Date, expiresAt: Date, reminderAt: Date,
+        reminderSentAt: Date? = nil, endedAt: Date? = nil
+    ) {
         self.id = id
         self.shopID = shopID
         self.orderNumber = orderNumber
@@ -37,8 +39,9 @@ public struct ProtectionRecord: Sendable, Equatable {
     }
 
     public var facts: ProtectionFacts {
-        ProtectionFacts(state: state, activatedAt: activatedAt, expiresAt: expiresAt, reminderSentAt: reminderSentAt,
-                        hasCase: state == .claimed)
+        ProtectionFacts(
+            state: state, activatedAt: activatedAt, expiresAt: expiresAt, reminderSentAt: reminderSentAt,
+            hasCase: state == .claimed)
     }
 }
 
@@ -47,12 +50,14 @@ extension ProtectionRecord: FetchableRecord, PersistableRecord {
 
     public init(row: Row) throws {
         let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
-        self.init(id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row.requiredDate("order_date"),
-                  value: Money(minor: row["amount_minor"], currency: currency), customerEmail: row["customer_email"],
-                  locale: AppLocale(rawValue: row["locale"]) ?? .en,
-                  state: ProtectionState(rawValue: row["state"]) ?? .active, activatedAt: row.requiredDate("activated_at"),
-                  expiresAt: row.requiredDate("expires_at"), reminderAt: row.requiredDate("reminder_at"), reminderSentAt: row.date("reminder_sent_at"),
-                  endedAt: row.date("ended_at"))
+        self.init(
+            id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row.requiredDate("order_date"),
+            value: Money(minor: row["amount_minor"], currency: currency), customerEmail: row["customer_email"],
+            locale: AppLocale(rawValue: row["locale"]) ?? .en,
+            state: ProtectionState(rawValue: row["state"]) ?? .active, activatedAt: row.requiredDate("activated_at"),
+            expiresAt: row.requiredDate("expires_at"), reminderAt: row.requiredDate("reminder_at"),
+            reminderSentAt: row.date("reminder_sent_at"),
+            endedAt: row.date("ended_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -81,7 +86,8 @@ extension ProtectionRecord {
     }
 
     public static func find(_ db: Database, shopID: String, orderNumber: String) throws -> ProtectionRecord? {
-        try ProtectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM protections WHERE shop_id = ? AND order_number = ?"),
-                                      arguments: [shopID, orderNumber])
+        try ProtectionRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM protections WHERE shop_id = ? AND order_number = ?"),
+            arguments: [shopID, orderNumber])
     }
 }

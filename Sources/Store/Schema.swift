@@ -41,238 +41,241 @@ enum Schema {
     /// up a protection per row (perf: half of the list query's B-tree work at 1M
     /// protections). A trigger copies it on insert, so no writer can forget it.
     private static func v5(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE cases ADD COLUMN order_number TEXT NOT NULL DEFAULT '';
-            UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = cases.protection_id);
-            CREATE TRIGGER cases_order_number AFTER INSERT ON cases BEGIN
-                UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = NEW.protection_id)
-                WHERE rowid = NEW.rowid;
-            END;
-            """)
+        try db.execute(
+            sql: """
+                ALTER TABLE cases ADD COLUMN order_number TEXT NOT NULL DEFAULT '';
+                UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = cases.protection_id);
+                CREATE TRIGGER cases_order_number AFTER INSERT ON cases BEGIN
+                    UPDATE cases SET order_number = (SELECT order_number FROM protections WHERE id = NEW.protection_id)
+                    WHERE rowid = NEW.rowid;
+                END;
+                """)
     }
 
     /// The Control Centre's list and the shop API's case list read everything they show
     /// from `cases_shop_list` itself: at 100,000 cases the rows of a page lie on as many
     /// table pages, and looking each one up was what made the list slower at 1M than at 1k.
     private static func v6(_ db: Database) throws {
-        try db.execute(sql: """
-            DROP INDEX cases_shop_list;
-            CREATE INDEX cases_shop_list ON cases(shop_id, list_rank, list_key, id, number, order_number, customer_email, reason,
-                state, amount_minor, currency, opened_at, merchant_due_at, protection_id, customer_due_at, closure, kind)
-                WHERE kind = 'claim';
-            """)
+        try db.execute(
+            sql: """
+                DROP INDEX cases_shop_list;
+                CREATE INDEX cases_shop_list ON cases(shop_id, list_rank, list_key, id, number, order_number, customer_email, reason,
+                    state, amount_minor, currency, opened_at, merchant_due_at, protection_id, customer_due_at, closure, kind)
+                    WHERE kind = 'claim';
+                """)
     }
 
     private static func v1(_ db: Database) throws {
-        try db.execute(sql: """
-        CREATE TABLE shops (
-            id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
-            notification_emails TEXT NOT NULL,
-            currency TEXT NOT NULL,
-            coverage_limit_minor INTEGER NOT NULL,
-            locale TEXT NOT NULL,
-            api_key_hash TEXT NOT NULL UNIQUE,
-            insolvent_at DATETIME,
-            created_at DATETIME NOT NULL
-        );
+        try db.execute(
+            sql: """
+                CREATE TABLE shops (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    notification_emails TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    coverage_limit_minor INTEGER NOT NULL,
+                    locale TEXT NOT NULL,
+                    api_key_hash TEXT NOT NULL UNIQUE,
+                    insolvent_at DATETIME,
+                    created_at DATETIME NOT NULL
+                );
 
-        CREATE TABLE users (
-            id TEXT PRIMARY KEY,
-            role TEXT NOT NULL CHECK (role IN ('merchant', 'agent')),
-            shop_id TEXT REFERENCES shops(id),
-            email TEXT NOT NULL,
-            password_hash TEXT NOT NULL,
-            locale TEXT NOT NULL DEFAULT 'en',
-            created_at DATETIME NOT NULL,
-            UNIQUE (role, email),
-            CHECK ((role = 'merchant') = (shop_id IS NOT NULL))
-        );
-        CREATE INDEX users_shop ON users(shop_id);
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('merchant', 'agent')),
+                    shop_id TEXT REFERENCES shops(id),
+                    email TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    locale TEXT NOT NULL DEFAULT 'en',
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (role, email),
+                    CHECK ((role = 'merchant') = (shop_id IS NOT NULL))
+                );
+                CREATE INDEX users_shop ON users(shop_id);
 
-        CREATE TABLE sessions (
-            id_hash TEXT PRIMARY KEY,
-            role TEXT NOT NULL CHECK (role IN ('customer', 'merchant', 'agent')),
-            user_id TEXT REFERENCES users(id),
-            customer_email TEXT,
-            created_at DATETIME NOT NULL,
-            expires_at DATETIME NOT NULL
-        );
-        CREATE INDEX sessions_expiry ON sessions(expires_at);
+                CREATE TABLE sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('customer', 'merchant', 'agent')),
+                    user_id TEXT REFERENCES users(id),
+                    customer_email TEXT,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE INDEX sessions_expiry ON sessions(expires_at);
 
-        CREATE TABLE login_tokens (
-            token_hash TEXT PRIMARY KEY,
-            email TEXT NOT NULL,
-            reusable INTEGER NOT NULL DEFAULT 0,
-            created_at DATETIME NOT NULL,
-            expires_at DATETIME NOT NULL,
-            used_at DATETIME
-        );
-        CREATE INDEX login_tokens_expiry ON login_tokens(expires_at);
+                CREATE TABLE login_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    email TEXT NOT NULL,
+                    reusable INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE INDEX login_tokens_expiry ON login_tokens(expires_at);
 
-        CREATE TABLE sign_in_failures (
-            id INTEGER PRIMARY KEY,
-            account TEXT NOT NULL,
-            client TEXT NOT NULL,
-            at DATETIME NOT NULL
-        );
-        CREATE INDEX sign_in_failures_account ON sign_in_failures(account, at);
-        CREATE INDEX sign_in_failures_client ON sign_in_failures(client, at);
+                CREATE TABLE sign_in_failures (
+                    id INTEGER PRIMARY KEY,
+                    account TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX sign_in_failures_account ON sign_in_failures(account, at);
+                CREATE INDEX sign_in_failures_client ON sign_in_failures(client, at);
 
-        CREATE TABLE protections (
-            id TEXT PRIMARY KEY,
-            shop_id TEXT NOT NULL REFERENCES shops(id),
-            order_number TEXT NOT NULL,
-            order_date DATETIME NOT NULL,
-            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
-            currency TEXT NOT NULL,
-            customer_email TEXT NOT NULL,
-            locale TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('active', 'completed', 'expired', 'claimed')),
-            activated_at DATETIME NOT NULL,
-            expires_at DATETIME NOT NULL,
-            reminder_at DATETIME NOT NULL,
-            reminder_sent_at DATETIME,
-            ended_at DATETIME,
-            UNIQUE (shop_id, order_number)
-        );
-        CREATE INDEX protections_customer ON protections(customer_email, activated_at);
-        CREATE INDEX protections_shop_state ON protections(shop_id, state);
-        CREATE INDEX protections_expiry_due ON protections(expires_at) WHERE state = 'active';
-        CREATE INDEX protections_reminder_due ON protections(reminder_at)
-            WHERE state = 'active' AND reminder_sent_at IS NULL;
+                CREATE TABLE protections (
+                    id TEXT PRIMARY KEY,
+                    shop_id TEXT NOT NULL REFERENCES shops(id),
+                    order_number TEXT NOT NULL,
+                    order_date DATETIME NOT NULL,
+                    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+                    currency TEXT NOT NULL,
+                    customer_email TEXT NOT NULL,
+                    locale TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'completed', 'expired', 'claimed')),
+                    activated_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    reminder_at DATETIME NOT NULL,
+                    reminder_sent_at DATETIME,
+                    ended_at DATETIME,
+                    UNIQUE (shop_id, order_number)
+                );
+                CREATE INDEX protections_customer ON protections(customer_email, activated_at);
+                CREATE INDEX protections_shop_state ON protections(shop_id, state);
+                CREATE INDEX protections_expiry_due ON protections(expires_at) WHERE state = 'active';
+                CREATE INDEX protections_reminder_due ON protections(reminder_at)
+                    WHERE state = 'active' AND reminder_sent_at IS NULL;
 
-        CREATE TABLE cases (
-            id TEXT PRIMARY KEY,
-            number INTEGER NOT NULL UNIQUE,
-            kind TEXT NOT NULL CHECK (kind IN ('claim', 'inquiry')),
-            protection_id TEXT NOT NULL REFERENCES protections(id),
-            shop_id TEXT NOT NULL REFERENCES shops(id),
-            customer_email TEXT NOT NULL,
-            reason TEXT,
-            state TEXT NOT NULL,
-            amount_minor INTEGER NOT NULL,
-            currency TEXT NOT NULL,
-            opened_at DATETIME NOT NULL,
-            merchant_due_at DATETIME,
-            customer_due_at DATETIME,
-            merchant_reminded_at DATETIME,
-            customer_reminded_at DATETIME,
-            refund TEXT,
-            refund_amount_minor INTEGER,
-            variant TEXT,
-            replied_at DATETIME,
-            escalation_reason TEXT,
-            escalated_at DATETIME,
-            closure TEXT,
-            closed_at DATETIME,
-            outcome TEXT,
-            decision_amount_minor INTEGER,
-            assigned_agent_id TEXT REFERENCES users(id),
-            queued_at DATETIME,
-            list_rank INTEGER NOT NULL,
-            list_key INTEGER NOT NULL,
-            updated_at DATETIME NOT NULL
-        );
-        CREATE UNIQUE INDEX cases_one_claim_per_protection ON cases(protection_id) WHERE kind = 'claim';
-        CREATE INDEX cases_protection ON cases(protection_id);
-        CREATE INDEX cases_customer ON cases(customer_email);
-        CREATE INDEX cases_shop_state ON cases(shop_id, state, merchant_due_at);
-        CREATE INDEX cases_shop_list ON cases(shop_id, list_rank, list_key) WHERE kind = 'claim';
-        CREATE INDEX cases_queue ON cases(queued_at) WHERE queued_at IS NOT NULL;
-        CREATE INDEX cases_merchant_due ON cases(merchant_due_at) WHERE state = 'awaiting_merchant';
-        CREATE INDEX cases_customer_due ON cases(customer_due_at) WHERE state = 'awaiting_customer';
-        CREATE INDEX cases_state ON cases(state, escalation_reason);
-        CREATE INDEX cases_opened ON cases(opened_at);
-        CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
-        CREATE INDEX cases_replied ON cases(replied_at) WHERE replied_at IS NOT NULL;
-        CREATE INDEX cases_escalated ON cases(escalated_at) WHERE escalated_at IS NOT NULL;
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY,
+                    number INTEGER NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('claim', 'inquiry')),
+                    protection_id TEXT NOT NULL REFERENCES protections(id),
+                    shop_id TEXT NOT NULL REFERENCES shops(id),
+                    customer_email TEXT NOT NULL,
+                    reason TEXT,
+                    state TEXT NOT NULL,
+                    amount_minor INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    opened_at DATETIME NOT NULL,
+                    merchant_due_at DATETIME,
+                    customer_due_at DATETIME,
+                    merchant_reminded_at DATETIME,
+                    customer_reminded_at DATETIME,
+                    refund TEXT,
+                    refund_amount_minor INTEGER,
+                    variant TEXT,
+                    replied_at DATETIME,
+                    escalation_reason TEXT,
+                    escalated_at DATETIME,
+                    closure TEXT,
+                    closed_at DATETIME,
+                    outcome TEXT,
+                    decision_amount_minor INTEGER,
+                    assigned_agent_id TEXT REFERENCES users(id),
+                    queued_at DATETIME,
+                    list_rank INTEGER NOT NULL,
+                    list_key INTEGER NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX cases_one_claim_per_protection ON cases(protection_id) WHERE kind = 'claim';
+                CREATE INDEX cases_protection ON cases(protection_id);
+                CREATE INDEX cases_customer ON cases(customer_email);
+                CREATE INDEX cases_shop_state ON cases(shop_id, state, merchant_due_at);
+                CREATE INDEX cases_shop_list ON cases(shop_id, list_rank, list_key) WHERE kind = 'claim';
+                CREATE INDEX cases_queue ON cases(queued_at) WHERE queued_at IS NOT NULL;
+                CREATE INDEX cases_merchant_due ON cases(merchant_due_at) WHERE state = 'awaiting_merchant';
+                CREATE INDEX cases_customer_due ON cases(customer_due_at) WHERE state = 'awaiting_customer';
+                CREATE INDEX cases_state ON cases(state, escalation_reason);
+                CREATE INDEX cases_opened ON cases(opened_at);
+                CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
+                CREATE INDEX cases_replied ON cases(replied_at) WHERE replied_at IS NOT NULL;
+                CREATE INDEX cases_escalated ON cases(escalated_at) WHERE escalated_at IS NOT NULL;
 
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            case_id TEXT NOT NULL REFERENCES cases(id),
-            at DATETIME NOT NULL,
-            actor_kind TEXT NOT NULL,
-            actor_id TEXT,
-            kind TEXT NOT NULL,
-            audience INTEGER NOT NULL,
-            text TEXT,
-            data TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE INDEX events_case ON events(case_id, id);
-        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
-            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
-            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    at DATETIME NOT NULL,
+                    actor_kind TEXT NOT NULL,
+                    actor_id TEXT,
+                    kind TEXT NOT NULL,
+                    audience INTEGER NOT NULL,
+                    text TEXT,
+                    data TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX events_case ON events(case_id, id);
+                CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 
-        CREATE TABLE documents (
-            id TEXT PRIMARY KEY,
-            case_id TEXT NOT NULL REFERENCES cases(id),
-            event_id INTEGER NOT NULL REFERENCES events(id),
-            uploader_kind TEXT NOT NULL,
-            uploader_id TEXT,
-            name TEXT NOT NULL,
-            content_type TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            sha256 TEXT NOT NULL,
-            created_at DATETIME NOT NULL
-        );
-        CREATE INDEX documents_case ON documents(case_id);
-        CREATE INDEX documents_event ON documents(event_id);
-        CREATE INDEX documents_sha256 ON documents(sha256);
+                CREATE TABLE documents (
+                    id TEXT PRIMARY KEY,
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    event_id INTEGER NOT NULL REFERENCES events(id),
+                    uploader_kind TEXT NOT NULL,
+                    uploader_id TEXT,
+                    name TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX documents_case ON documents(case_id);
+                CREATE INDEX documents_event ON documents(event_id);
+                CREATE INDEX documents_sha256 ON documents(sha256);
 
-        CREATE TABLE document_requests (
-            id INTEGER PRIMARY KEY,
-            case_id TEXT NOT NULL REFERENCES cases(id),
-            event_id INTEGER NOT NULL REFERENCES events(id),
-            party TEXT NOT NULL CHECK (party IN ('customer', 'merchant')),
-            text TEXT NOT NULL,
-            requested_at DATETIME NOT NULL,
-            due_at DATETIME NOT NULL,
-            answered_at DATETIME,
-            expired_at DATETIME
-        );
-        CREATE INDEX document_requests_open ON document_requests(case_id)
-            WHERE answered_at IS NULL AND expired_at IS NULL;
-        CREATE INDEX document_requests_due ON document_requests(due_at)
-            WHERE answered_at IS NULL AND expired_at IS NULL;
+                CREATE TABLE document_requests (
+                    id INTEGER PRIMARY KEY,
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    event_id INTEGER NOT NULL REFERENCES events(id),
+                    party TEXT NOT NULL CHECK (party IN ('customer', 'merchant')),
+                    text TEXT NOT NULL,
+                    requested_at DATETIME NOT NULL,
+                    due_at DATETIME NOT NULL,
+                    answered_at DATETIME,
+                    expired_at DATETIME
+                );
+                CREATE INDEX document_requests_open ON document_requests(case_id)
+                    WHERE answered_at IS NULL AND expired_at IS NULL;
+                CREATE INDEX document_requests_due ON document_requests(due_at)
+                    WHERE answered_at IS NULL AND expired_at IS NULL;
 
-        CREATE TABLE outbox (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            created_at DATETIME NOT NULL,
-            kind TEXT NOT NULL,
-            case_id TEXT,
-            to_address TEXT NOT NULL,
-            locale TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            text_body TEXT NOT NULL,
-            html_body TEXT NOT NULL,
-            reply_to TEXT,
-            dedupe_key TEXT UNIQUE,
-            message_id TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at DATETIME NOT NULL,
-            last_error TEXT,
-            sent_at DATETIME
-        );
-        CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'sending');
-        CREATE INDEX outbox_state ON outbox(state, created_at);
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    created_at DATETIME NOT NULL,
+                    kind TEXT NOT NULL,
+                    case_id TEXT,
+                    to_address TEXT NOT NULL,
+                    locale TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    text_body TEXT NOT NULL,
+                    html_body TEXT NOT NULL,
+                    reply_to TEXT,
+                    dedupe_key TEXT UNIQUE,
+                    message_id TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    last_error TEXT,
+                    sent_at DATETIME
+                );
+                CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'sending');
+                CREATE INDEX outbox_state ON outbox(state, created_at);
 
-        CREATE TABLE api_idempotency (
-            shop_id TEXT NOT NULL REFERENCES shops(id),
-            key TEXT NOT NULL,
-            request_hash TEXT NOT NULL,
-            status INTEGER NOT NULL,
-            body TEXT NOT NULL,
-            created_at DATETIME NOT NULL,
-            PRIMARY KEY (shop_id, key)
-        );
+                CREATE TABLE api_idempotency (
+                    shop_id TEXT NOT NULL REFERENCES shops(id),
+                    key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    PRIMARY KEY (shop_id, key)
+                );
 
-        CREATE TABLE worker_passes (
-            name TEXT PRIMARY KEY,
-            last_pass_at DATETIME NOT NULL
-        );
-        """)
+                CREATE TABLE worker_passes (
+                    name TEXT PRIMARY KEY,
+                    last_pass_at DATETIME NOT NULL
+                );
+                """)
     }
 }

@@ -20,16 +20,18 @@ public enum Sessions {
     /// token planted before sign-in is worth nothing after it.
     public static func create(_ db: Database, viewer: Viewer, now: Date) throws -> String {
         let token = Secrets.newToken()
-        var userID: String?, email: String?
+        var userID: String?
+        var email: String?
         switch viewer {
         case .anonymous: preconditionFailure("anonymous visitors have no session")
         case .customer(let e): email = e
         case .merchant(let id, _), .agent(let id): userID = id
         }
-        try db.execute(sql: """
-            INSERT INTO sessions (id_hash, role, user_id, customer_email, created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [Secrets.hash(token), viewer.role!.rawValue, userID, email, now, now + lifetime])
+        try db.execute(
+            sql: """
+                INSERT INTO sessions (id_hash, role, user_id, customer_email, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [Secrets.hash(token), viewer.role!.rawValue, userID, email, now, now + lifetime])
         return token
     }
 
@@ -53,9 +55,10 @@ public enum Sessions {
             return (.customer(email: email), nil)
         case .merchant, .agent:
             guard let id: String = row[3] else { return nil }
-            let user = UserRecord(id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
-                                  shopID: row[5], email: row[6], passwordHash: row[7],
-                                  locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9))
+            let user = UserRecord(
+                id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
+                shopID: row[5], email: row[6], passwordHash: row[7],
+                locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9))
             return (user.viewer, user)
         case nil:
             return nil
@@ -85,17 +88,21 @@ public enum LoginTokens {
 
     public static func create(_ db: Database, email: String, lifetime: TimeInterval, reusable: Bool, now: Date) throws -> String {
         let token = Secrets.newToken()
-        try db.execute(sql: """
-            INSERT INTO login_tokens (token_hash, email, reusable, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [Secrets.hash(token), email, reusable, now, now + lifetime])
+        try db.execute(
+            sql: """
+                INSERT INTO login_tokens (token_hash, email, reusable, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [Secrets.hash(token), email, reusable, now, now + lifetime])
         return token
     }
 
     /// Spends a token: the customer's email, or nil when unknown, expired or used.
     public static func redeem(_ db: Database, token: String, now: Date) throws -> String? {
         let hash = Secrets.hash(token)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT email, reusable, expires_at, used_at FROM login_tokens WHERE token_hash = ?"),
-                                         arguments: [hash]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT email, reusable, expires_at, used_at FROM login_tokens WHERE token_hash = ?"),
+                arguments: [hash])
+        else { return nil }
         let expires: Date = row["expires_at"]
         let reusable: Bool = row["reusable"]
         let used: Date? = row["used_at"]
@@ -115,11 +122,15 @@ public enum SignInThrottle {
 
     public static func isBlocked(_ db: Database, account: String, client: String, now: Date) throws -> Bool {
         let since = now - window
-        let byAccount = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE account = ? AND at > ?"),
-                                         arguments: [account, since]) ?? 0
+        let byAccount =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE account = ? AND at > ?"),
+                arguments: [account, since]) ?? 0
         if byAccount >= limit { return true }
-        let byClient = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE client = ? AND at > ?"),
-                                        arguments: [client, since]) ?? 0
+        let byClient =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM sign_in_failures WHERE client = ? AND at > ?"),
+                arguments: [client, since]) ?? 0
         return byClient >= limit
     }
 

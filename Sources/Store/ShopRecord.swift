@@ -16,8 +16,10 @@ public struct ShopRecord: Sendable, Equatable {
 
     public var isInsolvent: Bool { insolventAt != nil }
 
-    public init(id: String, name: String, notificationEmails: [String], currency: Currency, coverageLimit: Money,
-                locale: AppLocale, apiKeyHash: String, insolventAt: Date? = nil, createdAt: Date) {
+    public init(
+        id: String, name: String, notificationEmails: [String], currency: Currency, coverageLimit: Money,
+        locale: AppLocale, apiKeyHash: String, insolventAt: Date? = nil, createdAt: Date
+    ) {
         self.id = id
         self.name = name
         self.notificationEmails = notificationEmails
@@ -35,11 +37,12 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
 
     public init(row: Row) throws {
         let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
-        self.init(id: row["id"], name: row["name"],
-                  notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),
-                  currency: currency, coverageLimit: Money(minor: row["coverage_limit_minor"], currency: currency),
-                  locale: AppLocale(rawValue: row["locale"]) ?? .en, apiKeyHash: row["api_key_hash"],
-                  insolventAt: row.date("insolvent_at"), createdAt: row.requiredDate("created_at"))
+        self.init(
+            id: row["id"], name: row["name"],
+            notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),
+            currency: currency, coverageLimit: Money(minor: row["coverage_limit_minor"], currency: currency),
+            locale: AppLocale(rawValue: row["locale"]) ?? .en, apiKeyHash: row["api_key_hash"],
+            insolventAt: row.date("insolvent_at"), createdAt: row.requiredDate("created_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

@@ -74,8 +74,9 @@ extension StoredDate {
             return value
         }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-              let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
-              year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
+            let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
+            year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
         // Howard Hinnant's days-from-civil.
         let y = month <= 2 ? year - 1 : year
         let era = y / 400

@@ -36,9 +36,10 @@ extension UserRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "users"
 
     public init(row: Row) throws {
-        self.init(id: row["id"], role: UserRole(rawValue: row["role"]) ?? .merchant, shopID: row["shop_id"],
-                  email: row["email"], passwordHash: row["password_hash"],
-                  locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
+        self.init(
+            id: row["id"], role: UserRole(rawValue: row["role"]) ?? .merchant, shopID: row["shop_id"],
+            email: row["email"], passwordHash: row["password_hash"],
+            locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -60,7 +61,8 @@ extension UserRecord {
     }
 
     public static func find(_ db: Database, role: UserRole, email: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE role = ? AND email = ?"), arguments: [role.rawValue, email])
+        try UserRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM users WHERE role = ? AND email = ?"), arguments: [role.rawValue, email])
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

@@ -98,7 +98,10 @@ struct CodeGenerator {
             case .partial(let name, let indentation, let at):
                 flush(&code)
                 if let indentation, !indentation.isEmpty {
-                    fail(at, "{{>\(name)}} is indented; put the partial's tag at the start of its line (indenting a partial's lines is not compiled)")
+                    fail(
+                        at,
+                        "{{>\(name)}} is indented; put the partial's tag at the start of its line (indenting a partial's lines is not compiled)"
+                    )
                     continue
                 }
                 guard let body = include(name, at, frame) else { continue }
@@ -224,7 +227,10 @@ struct CodeGenerator {
             code += lines
         default:
             let sign = inverted ? "^" : "#"
-            fail(name.at, "{{\(sign)\(name.text)}} is over a \(type), which Mustache always (or never) renders; make it a Bool, an optional or an array")
+            fail(
+                name.at,
+                "{{\(sign)\(name.text)}} is over a \(type), which Mustache always (or never) renders; make it a Bool, an optional or an array"
+            )
             return
         }
         code.append(pad + "}")
@@ -250,7 +256,8 @@ struct CodeGenerator {
     private mutating func catalogKey(_ name: Name, _ frame: Frame) -> (catalog: String, key: String)? {
         let parts = name.text.split(separator: ".").map(String.init)
         guard parts.count == 2, let scope = scope(answering: parts[0], frame),
-              let type = properties(of: scope.type)?[Self.swiftName(parts[0])], type == .named("Catalog", []) else { return nil }
+            let type = properties(of: scope.type)?[Self.swiftName(parts[0])], type == .named("Catalog", [])
+        else { return nil }
         if !catalogKeySet.contains(parts[1]) {
             fail(name.at, "{{\(name.text)}}: no key `\(parts[1])` in Strings/en.json")
         }

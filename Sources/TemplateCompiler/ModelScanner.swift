@@ -128,7 +128,10 @@ struct ModelScanner {
         var previous: Character = " "
         for char in line {
             if inString {
-                if char == "\"" && previous != "\\" { inString = false; out.append(char) }
+                if char == "\"" && previous != "\\" {
+                    inString = false
+                    out.append(char)
+                }
                 previous = char == "\\" && previous == "\\" ? " " : char
                 continue
             }

@@ -255,7 +255,9 @@ struct MustacheParser {
         read { $0.isWhitespace }
         let name = read { Self.nameCharacters.contains($0) }
         read { $0.isWhitespace }
-        guard read("}}") else { throw fail("a tag's name is letters, digits, `_`, `-` and `.`; found `\(atEnd ? "end" : String(current))`") }
+        guard read("}}") else {
+            throw fail("a tag's name is letters, digits, `_`, `-` and `.`; found `\(atEnd ? "end" : String(current))`")
+        }
         return name
     }
 

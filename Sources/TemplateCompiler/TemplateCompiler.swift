@@ -22,7 +22,9 @@ struct TemplateCompilerCommand {
 
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String) -> String {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { die(["TemplateCompiler: \(name) is required"]) }
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+                die(["TemplateCompiler: \(name) is required"])
+            }
             let value = arguments[index + 1]
             arguments.removeSubrange(index...index + 1)
             return value
@@ -74,15 +76,19 @@ struct TemplateCompilerCommand {
         func catalog(_ code: String) -> [String: String] {
             let file = stringsDirectory.appendingPathComponent(code + ".json")
             guard let data = try? Data(contentsOf: file),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else {
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+            else {
                 die(["\(file.path):1: error: not a JSON object of strings"])
             }
             return object
         }
         let english = catalog("en")
         let catalogKeys = english.keys.sorted()
-        let languages = !catalogKeysOnly ? [] : ((try? FileManager.default.contentsOfDirectory(atPath: stringsDirectory.path)) ?? [])
-            .filter { $0.hasSuffix(".json") && $0 != "en.json" }.sorted()
+        let languages =
+            !catalogKeysOnly
+            ? []
+            : ((try? FileManager.default.contentsOfDirectory(atPath: stringsDirectory.path)) ?? [])
+                .filter { $0.hasSuffix(".json") && $0 != "en.json" }.sorted()
         for language in languages {
             let strings = catalog(String(language.dropLast(".json".count)))
             let path = stringsDirectory.appendingPathComponent(language).path
@@ -119,7 +125,9 @@ struct TemplateCompilerCommand {
             let declaredHere = names.filter { scanner.types[$0] != nil }
             if declaredHere.isEmpty { continue }  // another target's template
             if declaredHere.count < names.count {
-                errors.append("\(root.file):1: error: \(root.type): \(names.filter { scanner.types[$0] == nil }.joined(separator: ", ")) not declared beside \(declaredHere.joined(separator: ", "))")
+                errors.append(
+                    "\(root.file):1: error: \(root.type): \(names.filter { scanner.types[$0] == nil }.joined(separator: ", ")) not declared beside \(declaredHere.joined(separator: ", "))"
+                )
                 continue
             }
             functions.append(generator.function(template: root.name, root: root.type, file: root.file))

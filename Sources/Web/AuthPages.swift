@@ -57,8 +57,10 @@ struct AuthPages {
         return seeOther(safeNextPath(ctx.queryValue("next")) ?? SiteRoute.account.path, ctx)
     }
 
-    private func staffLoginForm(_ ctx: RequestContext, role: UserRecord.UserRole, email: String, error: String?,
-                                status: Int = 200, next: String? = nil) -> HTTPResponse {
+    private func staffLoginForm(
+        _ ctx: RequestContext, role: UserRecord.UserRole, email: String, error: String?,
+        status: Int = 200, next: String? = nil
+    ) -> HTTPResponse {
         let t = pages.catalog(ctx)
         let route: SiteRoute = role == .merchant ? .merchantLogin : .serviceLogin
         let model = StaffLoginPage(
@@ -93,8 +95,10 @@ struct AuthPages {
     /// The small language form in the layout: the choice sticks for the browser session.
     private func language(_ ctx: RequestContext, _ form: FormBody) -> HTTPResponse {
         if let locale = form.value("lang").flatMap(AppLocale.init(rawValue:)) {
-            ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: locale.rawValue, maxAge: nil,
-                                                         secure: app.config.isSecure))
+            ctx.responseCookies.append(
+                Cookies.setCookie(
+                    name: "bp_lang", value: locale.rawValue, maxAge: nil,
+                    secure: app.config.isSecure))
         }
         var back = safeNextPath(form.value("return_to")) ?? SiteRoute.home.path
         // Drop a `lang=` in the address we return to, or it would override the new choice.
@@ -117,8 +121,10 @@ struct AuthPages {
             }
             try app.database.write { db in try UserRecord.setLocale(db, userID: user.id, locale: locale) }
             // The saved setting is now the one to use; a page choice would hide it.
-            ctx.responseCookies.append(Cookies.setCookie(name: "bp_lang", value: locale.rawValue, maxAge: nil,
-                                                         secure: app.config.isSecure))
+            ctx.responseCookies.append(
+                Cookies.setCookie(
+                    name: "bp_lang", value: locale.rawValue, maxAge: nil,
+                    secure: app.config.isSecure))
             return seeOther(SiteRoute.settings.path + "?done=settings_saved", ctx)
         }
         let t = pages.catalog(ctx)

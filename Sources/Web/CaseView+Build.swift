@@ -6,8 +6,10 @@ import Rendering
 import Store
 
 extension CaseView {
-    static func build(_ context: CaseContext, viewer: Viewer, db: Database, t: Catalog, f: LocaleFormat, now: Date,
-                      agentNames: [String: String] = [:]) throws -> CaseView {
+    static func build(
+        _ context: CaseContext, viewer: Viewer, db: Database, t: Catalog, f: LocaleFormat, now: Date,
+        agentNames: [String: String] = [:]
+    ) throws -> CaseView {
         let file = context.record.file
         let audience = viewer.audience
         let events = try EventRecord.timeline(db, caseID: context.record.id, audience: audience)
@@ -21,16 +23,19 @@ extension CaseView {
             case .customer: return t("actor_customer")
             case .merchant: return t.format("actor_merchant", ["shop": context.shop.name])
             case .agent:
-                if case .agent = viewer, let id = actor.id, let name = agentNames[id] { return t.format("actor_agent_named", ["name": name]) }
+                if case .agent = viewer, let id = actor.id, let name = agentNames[id] {
+                    return t.format("actor_agent_named", ["name": name])
+                }
                 return t("actor_service")
             case .system: return t("actor_system")
             }
         }
         let timeline = events.map { event -> TimelineEntry in
-            TimelineEntry(time: f.dateTime(event.at), timeISO: LocaleFormat.machine(event.at), actor: actorLabel(event.actor),
-                          heading: heading(event, t), text: event.text, details: details(event, t, f, file.orderValue.currency),
-                          documents: (byEvent[event.id] ?? []).map(link), isInternal: event.audience == .agentsOnly,
-                          kind: event.kind.rawValue, hasDocuments: byEvent[event.id] != nil)
+            TimelineEntry(
+                time: f.dateTime(event.at), timeISO: LocaleFormat.machine(event.at), actor: actorLabel(event.actor),
+                heading: heading(event, t), text: event.text, details: details(event, t, f, file.orderValue.currency),
+                documents: (byEvent[event.id] ?? []).map(link), isInternal: event.audience == .agentsOnly,
+                kind: event.kind.rawValue, hasDocuments: byEvent[event.id] != nil)
         }
         var deadline: Date?
         switch (viewer, file.state) {

@@ -50,7 +50,10 @@ package struct ContentSniffer {
         while i < n {
             let b = bytes[i]
             if b < 0x80 {
-                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C || b == 0x7F { textPossible = false; return }
+                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C || b == 0x7F {
+                    textPossible = false
+                    return
+                }
                 i += 1
                 continue
             }
@@ -59,16 +62,25 @@ package struct ContentSniffer {
             case 0xC2...0xDF: length = 2
             case 0xE0...0xEF: length = 3
             case 0xF0...0xF4: length = 4
-            default: textPossible = false; return
+            default:
+                textPossible = false
+                return
             }
             if i + length > n {
                 pending = Array(bytes[i..<n])
                 return
             }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { textPossible = false; return }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 {
+                textPossible = false
+                return
+            }
             // Overlong and surrogate forms.
             if b == 0xE0 && bytes[i + 1] < 0xA0 || b == 0xED && bytes[i + 1] > 0x9F
-                || b == 0xF0 && bytes[i + 1] < 0x90 || b == 0xF4 && bytes[i + 1] > 0x8F { textPossible = false; return }
+                || b == 0xF0 && bytes[i + 1] < 0x90 || b == 0xF4 && bytes[i + 1] > 0x8F
+            {
+                textPossible = false
+                return
+            }
             i += length
         }
     }

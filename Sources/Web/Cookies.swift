@@ -1,3 +1,5 @@
+import Foundation
+
 /// Request cookies: `a=1; b=2`. Anything odd is skipped, never an error: a bad cookie
 /// must not break a page.
 public enum Cookies {
@@ -36,5 +38,3 @@ public enum Cookies {
         return parts.joined(separator: "; ")
     }
 }
-
-import Foundation

@@ -46,8 +46,12 @@ struct CustomerPages {
                 href: SiteRoute.protection(p.id).path, state: stateKey, stateLabel: t.label("protection_state", stateKey),
                 urgent: false)
             if let caseID: String = row["case_id"], let caseState = (row["case_state"] as String?).flatMap(CaseState.init(rawValue:)) {
-                item.caseLabel = t.format("account_case", ["number": "#\(row["case_number"] as Int)",
-                                                         "state": t.label("state", caseState.rawValue)])
+                item.caseLabel = t.format(
+                    "account_case",
+                    [
+                        "number": "#\(row["case_number"] as Int)",
+                        "state": t.label("state", caseState.rawValue),
+                    ])
                 item.nextHref = SiteRoute.customerCase(caseID).path
                 switch caseState {
                 case .awaitingCustomer:
@@ -64,23 +68,29 @@ struct CustomerPages {
             }
             return item
         }
-        return pages.render(Page(template: Template.customerAccount, title: t(.account_title), model: AccountPage(protections: items),
-                                 locale: pageLocale), ctx)
+        return pages.render(
+            Page(
+                template: Template.customerAccount, title: t(.account_title), model: AccountPage(protections: items),
+                locale: pageLocale), ctx)
     }
 
     private func loadProtection(_ id: String, email: String) throws -> (ProtectionRecord, ShopRecord, CaseRecord?, [CaseRecord]) {
         try app.database.read { db in
             guard let p = try ProtectionRecord.find(db, id: id), p.customerEmail == email,
-                  let shop = try ShopRecord.find(db, id: p.shopID) else { throw NotFound() }
+                let shop = try ShopRecord.find(db, id: p.shopID)
+            else { throw NotFound() }
             let claim = try CaseRecord.claim(db, protectionID: p.id)
-            let inquiries = try CaseRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'inquiry' ORDER BY opened_at"),
-                                                    arguments: [p.id])
+            let inquiries = try CaseRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM cases WHERE protection_id = ? AND kind = 'inquiry' ORDER BY opened_at"),
+                arguments: [p.id])
             return (p, shop, claim, inquiries)
         }
     }
 
-    private func protection(_ id: String, _ ctx: RequestContext, email: String, rejection: FormRejection? = nil,
-                            typed: FormBody? = nil) throws -> HTTPResponse {
+    private func protection(
+        _ id: String, _ ctx: RequestContext, email: String, rejection: FormRejection? = nil,
+        typed: FormBody? = nil
+    ) throws -> HTTPResponse {
         let (p, shop, claim, inquiries) = try loadProtection(id, email: email)
         let t = pages.catalog(ctx, pageDefault: p.locale)
         let f = pages.format(ctx, pageDefault: p.locale)
@@ -88,8 +98,9 @@ struct CustomerPages {
         let active = p.facts.isActive(at: now)
         let chosen = typed?.value("option")
         let options = FeedbackOption.allCases.map { option in
-            FeedbackChoice(value: option.rawValue, label: t("feedback_" + option.rawValue),
-                           hint: t("feedback_" + option.rawValue + "_hint"), checked: option.rawValue == chosen)
+            FeedbackChoice(
+                value: option.rawValue, label: t("feedback_" + option.rawValue),
+                hint: t("feedback_" + option.rawValue + "_hint"), checked: option.rawValue == chosen)
         }
         let stateKey = p.state == .active && !active ? "expired" : p.state.rawValue
         let model = ProtectionPage(
@@ -104,12 +115,19 @@ struct CustomerPages {
                 t.format("protection_case_link", ["number": "#\($0.number)", "state": t.label("state", $0.file.state.rawValue)])
             },
             inquiries: inquiries.map { inquiry in
-                InquiryLink(href: SiteRoute.customerCase(inquiry.id).path, label: t.format("protection_inquiry_link", [
-                    "date": f.date(inquiry.file.openedAt), "state": t("inquiry_state_" + inquiry.file.state.rawValue)]))
+                InquiryLink(
+                    href: SiteRoute.customerCase(inquiry.id).path,
+                    label: t.format(
+                        "protection_inquiry_link",
+                        [
+                            "date": f.date(inquiry.file.openedAt), "state": t("inquiry_state_" + inquiry.file.state.rawValue),
+                        ]))
             })
         let status = rejection?.status ?? 200
-        return pages.render(Page(template: Template.customerProtection, title: t.format("protection_title", ["order": p.orderNumber]),
-                                 model: model, status: status, locale: p.locale), ctx)
+        return pages.render(
+            Page(
+                template: Template.customerProtection, title: t.format("protection_title", ["order": p.orderNumber]),
+                model: model, status: status, locale: p.locale), ctx)
     }
 
     private func feedback(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
@@ -118,7 +136,9 @@ struct CustomerPages {
                 throw FormRejection.field("option", "error_option_choose")
             }
             let uploads = try pages.uploads(form)
-            switch try app.giveFeedback(protectionID: id, viewer: ctx.viewer, option: option, message: form.text("message"), uploads: uploads) {
+            switch try app.giveFeedback(
+                protectionID: id, viewer: ctx.viewer, option: option, message: form.text("message"), uploads: uploads)
+            {
             case .completed: return seeOther(SiteRoute.protection(id).path + "?done=feedback_completed", ctx)
             case .caseOpened(let caseID): return seeOther(SiteRoute.customerCase(caseID).path + "?done=case_opened", ctx)
             case .inquirySent(let caseID): return seeOther(SiteRoute.customerCase(caseID).path + "?done=inquiry_sent", ctx)
@@ -130,12 +150,18 @@ struct CustomerPages {
         }
     }
 
-    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
+        -> HTTPResponse
+    {
         let now = app.now()
         let (context, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
-            (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: pages.catalog(ctx, pageDefault: context.protection.locale),
-                                         f: pages.format(ctx, pageDefault: context.protection.locale), now: now),
-             try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer })
+            (
+                context,
+                try CaseView.build(
+                    context, viewer: ctx.viewer, db: db, t: pages.catalog(ctx, pageDefault: context.protection.locale),
+                    f: pages.format(ctx, pageDefault: context.protection.locale), now: now),
+                try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer }
+            )
         }
         let locale = context.protection.locale
         let t = pages.catalog(ctx, pageDefault: locale)
@@ -159,18 +185,24 @@ struct CustomerPages {
             messageForm: mediated ? PartyMessageForm(action: SiteRoute.customerMessages(id).path, formId: "message") : nil,
             requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
         let title = file.kind == .inquiry ? t(.inquiry_title) : t.format("case_title", ["number": view.number])
-        return pages.render(Page(template: Template.customerCase, title: title, model: model, status: rejection?.status ?? 200, locale: locale), ctx)
+        return pages.render(
+            Page(template: Template.customerCase, title: title, model: model, status: rejection?.status ?? 200, locale: locale), ctx)
     }
 
     private func answer(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        try pages.submit(form, ctx, then: SiteRoute.customerCase(id).path + "?done=answer_sent", { uploads in
-            _ = try app.answer(caseID: id, viewer: ctx.viewer, answer: form.value("answer"), message: form.text("message"), uploads: uploads)
-        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+        try pages.submit(
+            form, ctx, then: SiteRoute.customerCase(id).path + "?done=answer_sent",
+            { uploads in
+                _ = try app.answer(
+                    caseID: id, viewer: ctx.viewer, answer: form.value("answer"), message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 
     private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        try pages.submit(form, ctx, then: SiteRoute.customerCase(id).path + "?done=message_sent", { uploads in
-            _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
-        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+        try pages.submit(
+            form, ctx, then: SiteRoute.customerCase(id).path + "?done=message_sent",
+            { uploads in
+                _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 }

@@ -16,12 +16,14 @@ struct DocumentDownloads {
     func respond(id: String, ctx: RequestContext, renderer: Renderer) throws -> HTTPResponse {
         let found = try app.database.read { db -> (DocumentRecord, CaseOwnership, Audience)? in
             guard let document = try DocumentRecord.find(db, id: id),
-                  let record = try CaseRecord.find(db, id: document.caseID),
-                  let audience = try DocumentRecord.audience(db, documentID: id) else { return nil }
+                let record = try CaseRecord.find(db, id: document.caseID),
+                let audience = try DocumentRecord.audience(db, documentID: id)
+            else { return nil }
             return (document, record.ownership, audience)
         }
         guard let (document, ownership, audience) = found,
-              Access.canSee(ctx.viewer, ownership), Access.canRead(ctx.viewer, audience: audience) else {
+            Access.canSee(ctx.viewer, ownership), Access.canRead(ctx.viewer, audience: audience)
+        else {
             if ctx.viewer == .anonymous {
                 return seeOther(SiteRoute.login.path + "?next=" + URLEncoded.encode(ctx.request.path), ctx)
             }
@@ -43,7 +45,8 @@ struct DocumentDownloads {
     /// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`, so every browser
     /// gets the original name and no name can break the header.
     static func attachment(_ name: String) -> String {
-        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" && $0 != "%" ? Character($0) : "_" })
+        let ascii = String(
+            name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" && $0 != "%" ? Character($0) : "_" })
         var encoded = ""
         for byte in name.utf8 {
             switch byte {
@@ -73,7 +76,8 @@ struct HealthCheck {
             problems.append("database unreachable")
         }
         if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: app.config.dataDirectory),
-           let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value {
+            let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
+        {
             details["free_disk_bytes"] = free
             if free < Self.minimumFreeBytes { problems.append("free disk below \(Self.minimumFreeBytes / 1_048_576) MB") }
         }
@@ -87,7 +91,8 @@ struct HealthCheck {
         details["status"] = problems.isEmpty ? "ok" : "unhealthy"
         if !problems.isEmpty { details["problems"] = problems }
         let body = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])) ?? Data()
-        var response = HTTPResponse(status: problems.isEmpty ? 200 : 503, headers: [("Content-Type", "application/json")], body: Array(body))
+        var response = HTTPResponse(
+            status: problems.isEmpty ? 200 : 503, headers: [("Content-Type", "application/json")], body: Array(body))
         response.setHeader("Cache-Control", "no-store")
         return response
     }

@@ -138,7 +138,10 @@ private final class MultipartReader {
         var sawEnd = false
         while true {
             let n = chunk.withUnsafeMutableBytes { body.read(into: $0) }
-            if n == 0 { sawEnd = true; break }
+            if n == 0 {
+                sawEnd = true
+                break
+            }
             total += n
             if total > limits.requestBytes {
                 fail(.tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)]))
@@ -156,7 +159,10 @@ private final class MultipartReader {
         _ = sawEnd
         if let failure { throw failure }
         // A part still open at the end of the body: the body was cut short.
-        if inBody || name != nil { file?.discard(); throw FormBody.Failure.malformed("truncated multipart body") }
+        if inBody || name != nil {
+            file?.discard()
+            throw FormBody.Failure.malformed("truncated multipart body")
+        }
     }
 
     func fail(_ reason: FormBody.Failure) {
@@ -202,8 +208,13 @@ private final class MultipartReader {
         if let file {
             buffer.withUnsafeReadableBytes { file.write($0) }
             if file.sniffer.size > limits.fileBytes {
-                fail(.tooLarge(key: "error_file_too_large", args: ["name": MultipartHeaders.sanitize(filename ?? ""),
-                                                                   "mb": String(limits.fileBytes / 1_048_576)]))
+                fail(
+                    .tooLarge(
+                        key: "error_file_too_large",
+                        args: [
+                            "name": MultipartHeaders.sanitize(filename ?? ""),
+                            "mb": String(limits.fileBytes / 1_048_576),
+                        ]))
             } else if let error = file.error {
                 fail(.malformed(error))
             }
@@ -244,8 +255,10 @@ private final class MultipartReader {
             if form.uploads.count >= limits.files {
                 return fail(.tooLarge(key: "error_too_many_files", args: ["n": String(limits.files)]))
             }
-            form.add(upload: Upload(temporaryPath: file.path, name: display, contentType: kind.rawValue,
-                                    size: Int64(file.sniffer.size), sha256: file.digest()))
+            form.add(
+                upload: Upload(
+                    temporaryPath: file.path, name: display, contentType: kind.rawValue,
+                    size: Int64(file.sniffer.size), sha256: file.digest()))
         } else {
             guard let text = String(validating: fieldBuffer, as: UTF8.self) else { return fail(.malformed("field is not UTF-8")) }
             form.add(field: name, value: text)
@@ -289,7 +302,10 @@ private final class FileSink {
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { error = "cannot write upload: \(String(cString: strerror(errno)))"; return }
+                if n <= 0 {
+                    error = "cannot write upload: \(String(cString: strerror(errno)))"
+                    return
+                }
                 offset += n
             }
         }
@@ -298,12 +314,18 @@ private final class FileSink {
 
     func close() {
         flush()
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
     }
 
     func discard() {
         pending.removeAll()
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
         unlink(path)
     }
 

@@ -57,7 +57,10 @@ package struct JSONWriter {
         var magnitude = value.magnitude
         var count = 1
         var rest = magnitude
-        while rest >= 10 { rest /= 10; count += 1 }
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
         bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var index = bytes.count
         repeat {

@@ -37,9 +37,13 @@ struct MerchantPages {
         let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
         let (shop, records, counts) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
-            return (shop, try CaseListing.shopPage(db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
-                                                    offset: (page - 1) * Self.pageSize),
-                    try CaseListing.openCounts(db, shopID: shopID))
+            return (
+                shop,
+                try CaseListing.shopPage(
+                    db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
+                    offset: (page - 1) * Self.pageSize),
+                try CaseListing.openCounts(db, shopID: shopID)
+            )
         }
         let rows = records.prefix(Self.pageSize).map { record in
             let due = record.state == .awaitingMerchant ? record.merchantDueAt : nil
@@ -54,8 +58,9 @@ struct MerchantPages {
         let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
             var label = state.map { t.label("state", $0.rawValue) } ?? t(.filter_all)
             if let state, let n = counts[state], n > 0 { label += " (\(n))" }
-            return NavItem(label: label, href: SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
-                           current: state == filter)
+            return NavItem(
+                label: label, href: SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
+                current: state == filter)
         }
         func pageHref(_ n: Int) -> String {
             SiteRoute.merchantCases.path + "?" + (filter.map { "state=\($0.rawValue)&" } ?? "") + "page=\(n)"
@@ -68,14 +73,19 @@ struct MerchantPages {
         return pages.render(Page(template: Template.merchantCases, title: t(.merchant_cases_title), model: model), ctx)
     }
 
-    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+    private func caseView(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
+        -> HTTPResponse
+    {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
         let (context, view, requests, customerMessage) = try app.readCase(id, viewer: ctx.viewer) { context, db in
-            (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
-             try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
-             try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id]))
+            (
+                context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
+                try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
+                try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
+            )
         }
         let file = context.record.file
         let insolvent = context.shop.isInsolvent
@@ -88,23 +98,29 @@ struct MerchantPages {
             replyHref: mayReply ? SiteRoute.merchantReply(id).path : nil,
             messageForm: mediated ? PartyMessageForm(action: SiteRoute.merchantMessages(id).path, formId: "message") : nil,
             requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
-        return pages.render(Page(template: Template.merchantCase, title: t.format("case_title", ["number": view.number]),
-                                 model: model, status: rejection?.status ?? 200), ctx)
+        return pages.render(
+            Page(
+                template: Template.merchantCase, title: t.format("case_title", ["number": view.number]),
+                model: model, status: rejection?.status ?? 200), ctx)
     }
 
-    private func replyForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+    private func replyForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
+        -> HTTPResponse
+    {
         let context = try app.caseContext(id, viewer: ctx.viewer)
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let file = context.record.file
         let now = app.now()
-        let closedForReply = file.state != .awaitingMerchant || context.shop.isInsolvent
+        let closedForReply =
+            file.state != .awaitingMerchant || context.shop.isInsolvent
             || (file.merchantDueAt.map { now >= $0 } ?? false)
         if closedForReply && rejection == nil {
             return seeOther(SiteRoute.merchantCase(id).path, ctx)
         }
         let customerMessage = try app.database.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
         }
         let chosen = typed?.value("refund")
         let model = ReplyPage(
@@ -120,20 +136,27 @@ struct MerchantPages {
             generalError: pages.words(rejection?.general, t), due: file.merchantDueAt.map(f.dateTime),
             daysLeft: file.merchantDueAt.map { daysLeftLabel(until: $0, now: now, t) }, maxFiles: pages.maxFiles,
             maxFileMb: pages.maxFileMB, closed: closedForReply, formId: "reply")
-        return pages.render(Page(template: Template.merchantReply, title: t.format("reply_title", ["number": "#\(context.record.number)"]),
-                                 model: model, status: rejection?.status ?? 200), ctx)
+        return pages.render(
+            Page(
+                template: Template.merchantReply, title: t.format("reply_title", ["number": "#\(context.record.number)"]),
+                model: model, status: rejection?.status ?? 200), ctx)
     }
 
     private func reply(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        try pages.submit(form, ctx, then: SiteRoute.merchantCase(id).path + "?done=reply_sent", { uploads in
-            _ = try app.reply(caseID: id, viewer: ctx.viewer, refund: form.value("refund"), amount: form.value("amount"),
-                              message: form.text("message"), uploads: uploads)
-        }, orShowAgain: { try replyForm(id, ctx, rejection: $0, typed: form) })
+        try pages.submit(
+            form, ctx, then: SiteRoute.merchantCase(id).path + "?done=reply_sent",
+            { uploads in
+                _ = try app.reply(
+                    caseID: id, viewer: ctx.viewer, refund: form.value("refund"), amount: form.value("amount"),
+                    message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try replyForm(id, ctx, rejection: $0, typed: form) })
     }
 
     private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
-        try pages.submit(form, ctx, then: SiteRoute.merchantCase(id).path + "?done=message_sent", { uploads in
-            _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
-        }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+        try pages.submit(
+            form, ctx, then: SiteRoute.merchantCase(id).path + "?done=message_sent",
+            { uploads in
+                _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 }

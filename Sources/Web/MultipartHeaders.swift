@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bits of multipart headers multipart-kit leaves to us: the boundary of the
 /// request's Content-Type, and `name` / `filename` / `filename*` of a part's
 /// Content-Disposition.
@@ -11,7 +13,9 @@ package enum MultipartHeaders {
     }
 
     package static func contentDisposition(_ header: String) -> (name: String?, filename: String?) {
-        var name: String?, filename: String?, extended: String?
+        var name: String?
+        var filename: String?
+        var extended: String?
         for (key, value) in parameters(header) {
             switch key {
             case "name": name = value
@@ -31,7 +35,10 @@ package enum MultipartHeaders {
         while i < chars.count {
             while i < chars.count, chars[i] == " " || chars[i] == "\t" || chars[i] == ";" { i += 1 }
             var key = ""
-            while i < chars.count, chars[i] != "=", chars[i] != ";" { key.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i] != "=", chars[i] != ";" {
+                key.append(chars[i])
+                i += 1
+            }
             var value = ""
             if i < chars.count, chars[i] == "=" {
                 i += 1
@@ -44,7 +51,10 @@ package enum MultipartHeaders {
                     }
                     i += 1
                 } else {
-                    while i < chars.count, chars[i] != ";" { value.append(chars[i]); i += 1 }
+                    while i < chars.count, chars[i] != ";" {
+                        value.append(chars[i])
+                        i += 1
+                    }
                     value = value.trimmingCharacters(in: .whitespaces)
                 }
             }
@@ -65,13 +75,13 @@ package enum MultipartHeaders {
     /// characters, at most 150 characters.
     package static func sanitize(_ raw: String) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let cleaned = String(last.unicodeScalars.filter {
-            $0.value >= 0x20 && $0.value != 0x7F && !"\"<>|:*?".unicodeScalars.contains($0)
-                && $0.properties.generalCategory != .format
-        }.map(Character.init)).trimmingCharacters(in: .whitespaces)
+        let cleaned = String(
+            last.unicodeScalars.filter {
+                $0.value >= 0x20 && $0.value != 0x7F && !"\"<>|:*?".unicodeScalars.contains($0)
+                    && $0.properties.generalCategory != .format
+            }.map(Character.init)
+        ).trimmingCharacters(in: .whitespaces)
         let name = cleaned.trimmingCharacters(in: CharacterSet(charactersIn: "."))
         return name.isEmpty ? "document" : String(name.prefix(150))
     }
 }
-
-import Foundation

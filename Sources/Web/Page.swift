@@ -68,8 +68,11 @@ struct Renderer {
         case .anonymous: return []
         case .customer: return [item(.nav_account, .account)]
         case .merchant: return [item(.nav_merchant_cases, .merchantCases), item(.nav_settings, .settings)]
-        case .agent: return [item(.nav_dashboard, .serviceDashboard), item(.nav_queue, .serviceQueue),
-                             item(.nav_mail, .serviceMail), item(.nav_settings, .settings)]
+        case .agent:
+            return [
+                item(.nav_dashboard, .serviceDashboard), item(.nav_queue, .serviceQueue),
+                item(.nav_mail, .serviceMail), item(.nav_settings, .settings),
+            ]
         }
     }
 }
@@ -85,6 +88,7 @@ func seeOther(_ path: String, _ ctx: RequestContext) -> HTTPResponse {
 /// backslashes or control characters that browsers might read as such.
 func safeNextPath(_ raw: String?) -> String? {
     guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.utf8.count <= 512,
-          !raw.contains("\\"), raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
+        !raw.contains("\\"), raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+    else { return nil }
     return raw
 }

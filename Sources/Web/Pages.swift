@@ -54,8 +54,9 @@ struct Pages {
         case .agent: continueRoute = .serviceDashboard
         case .anonymous: continueRoute = nil
         }
-        let model = HomePage(continueHref: continueRoute?.path, customerLogin: SiteRoute.login.path,
-                             merchantLogin: SiteRoute.merchantLogin.path, serviceLogin: SiteRoute.serviceLogin.path)
+        let model = HomePage(
+            continueHref: continueRoute?.path, customerLogin: SiteRoute.login.path,
+            merchantLogin: SiteRoute.merchantLogin.path, serviceLogin: SiteRoute.serviceLogin.path)
         return render(Page(template: Template.home, title: t(.home_title), model: model), ctx)
     }
 
@@ -63,8 +64,9 @@ struct Pages {
         let t = catalog(ctx)
         let known: Set<Int> = [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503]
         let key = known.contains(status) ? "error_\(status)" : (status >= 500 ? "error_500" : "error_400")
-        let model = ErrorPage(status: status, heading: t(key + "_heading"), text: words(message, t) ?? t(key + "_text"),
-                              home: SiteRoute.home.path)
+        let model = ErrorPage(
+            status: status, heading: t(key + "_heading"), text: words(message, t) ?? t(key + "_text"),
+            home: SiteRoute.home.path)
         var response = render(Page(template: Template.error, title: t(key + "_heading"), model: model, status: status), ctx)
         if status == 429 { response.setHeader("Retry-After", "900") }
         return response
@@ -101,9 +103,11 @@ struct Pages {
     /// The one shape of every form post: do the action with the form's uploads and see
     /// the next page (303), or, when the input is refused, show the form again with the
     /// messages beside its fields and what the user typed.
-    func submit(_ form: FormBody, _ ctx: RequestContext, then next: String,
-                _ action: ([Upload]) throws -> Void,
-                orShowAgain showAgain: (FormRejection) throws -> HTTPResponse) throws -> HTTPResponse {
+    func submit(
+        _ form: FormBody, _ ctx: RequestContext, then next: String,
+        _ action: ([Upload]) throws -> Void,
+        orShowAgain showAgain: (FormRejection) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
         do {
             try action(try uploads(form))
             return seeOther(next, ctx)

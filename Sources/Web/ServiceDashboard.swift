@@ -47,7 +47,8 @@ struct ServiceDashboard {
         for date in data.opened { if let w = week(of: date) { openedPerWeek[w] += 1 } }
         var closureDurations: [TimeInterval] = []
         for row in data.closed {
-            let closed: Date = row["closed_at"], opened: Date = row["opened_at"]
+            let closed: Date = row["closed_at"]
+            let opened: Date = row["opened_at"]
             if let w = week(of: closed) { closedPerWeek[w] += 1 }
             closureDurations.append(closed.timeIntervalSince(opened))
         }
@@ -61,9 +62,10 @@ struct ServiceDashboard {
             states: states.map { CountRow(label: $0.0, count: $0.1) }, reasons: reasons.map { CountRow(label: $0.0, count: $0.1) },
             statesChart: Charts.horizontalBars(states, title: t(.dashboard_by_state)),
             reasonsChart: Charts.horizontalBars(reasons, title: t(.dashboard_by_reason)),
-            weeklyChart: Charts.weeklyBars(opened: openedPerWeek, closed: closedPerWeek, labels: weekLabels,
-                                           openedLabel: t(.dashboard_opened), closedLabel: t(.dashboard_closed),
-                                           title: t(.dashboard_weekly)),
+            weeklyChart: Charts.weeklyBars(
+                opened: openedPerWeek, closed: closedPerWeek, labels: weekLabels,
+                openedLabel: t(.dashboard_opened), closedLabel: t(.dashboard_closed),
+                title: t(.dashboard_weekly)),
             weekly: (0..<weeks).map { WeekRow(week: weekLabels[$0], opened: openedPerWeek[$0], closed: closedPerWeek[$0]) },
             medianReply: duration(median(replyDurations), t), medianClosure: duration(median(closureDurations), t),
             repliesCounted: replyDurations.count, closuresCounted: closureDurations.count, shops: shops,
@@ -94,22 +96,31 @@ enum Charts {
     /// One bar a row with its label on the line above, so that long labels (reasons in
     /// Polish or German, shop names) are never cut off by the bars.
     static func horizontalBars(_ items: [(String, Int)], title: String) -> BarChart {
-        let width = 400, rowHeight = 44
+        let width = 400
+        let rowHeight = 44
         let maxValue = max(1, items.map(\.1).max() ?? 1)
         let rows = items.enumerated().map { index, item in
             let y = 4 + index * rowHeight
             let barWidth = item.1 > 0 ? max(2, Int(Double(width - 60) * Double(item.1) / Double(maxValue))) : 0
             let label = item.0.count > 60 ? String(item.0.prefix(59)) + "…" : item.0
-            return BarRow(label: label, count: item.1, labelY: y + 14, barY: y + 20, barWidth: barWidth, countX: barWidth + 6,
-                          countY: y + 32)
+            return BarRow(
+                label: label, count: item.1, labelY: y + 14, barY: y + 20, barWidth: barWidth, countX: barWidth + 6,
+                countY: y + 32)
         }
         return BarChart(title: title, width: width, height: max(1, items.count) * rowHeight + 8, rows: rows)
     }
 
-    static func weeklyBars(opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String,
-                           title: String) -> WeekChart {
-        let width = 640, height = 240, left = 36, bottom = 40, top = 28
-        let plotHeight = Double(height - bottom - top), base = Double(height - bottom)
+    static func weeklyBars(
+        opened: [Int], closed: [Int], labels: [String], openedLabel: String, closedLabel: String,
+        title: String
+    ) -> WeekChart {
+        let width = 640
+        let height = 240
+        let left = 36
+        let bottom = 40
+        let top = 28
+        let plotHeight = Double(height - bottom - top)
+        let base = Double(height - bottom)
         let maxValue = max(1, (opened + closed).max() ?? 1)
         let slot = Double(width - left - 8) / Double(max(1, opened.count))
         let bar = max(2.0, slot / 2 - 3)

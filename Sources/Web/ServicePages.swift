@@ -34,7 +34,9 @@ struct ServicePages {
 
     private func action(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody, agentID: String) throws -> HTTPResponse {
         let viewer = ctx.viewer
-        let id: String, name: String, done: String
+        let id: String
+        let name: String
+        let done: String
         let perform: () throws -> Void
         switch route {
         case .serviceNote(let i):
@@ -51,16 +53,20 @@ struct ServicePages {
             perform = { _ = try app.assignToMe(caseID: i, viewer: viewer) }
         case .serviceDecision(let i):
             (id, name, done) = (i, "decision", "decided")
-            perform = { _ = try app.decide(caseID: i, viewer: viewer, outcome: form.value("outcome"), amount: form.value("amount"),
-                                           text: form.text("text")) }
+            perform = {
+                _ = try app.decide(
+                    caseID: i, viewer: viewer, outcome: form.value("outcome"), amount: form.value("amount"),
+                    text: form.text("text"))
+            }
         case .serviceAnswerInquiry(let i):
             (id, name, done) = (i, "answer", "inquiry_answered")
             perform = { _ = try app.answerInquiry(caseID: i, viewer: viewer, text: form.text("text")) }
         default:
             return pages.error(404, ctx)
         }
-        return try pages.submit(form, ctx, then: SiteRoute.serviceCase(id).path + "?done=" + done, { _ in try perform() },
-                                orShowAgain: { try caseView(id, ctx, agentID: agentID, rejection: $0, failedForm: name, typed: form) })
+        return try pages.submit(
+            form, ctx, then: SiteRoute.serviceCase(id).path + "?done=" + done, { _ in try perform() },
+            orShowAgain: { try caseView(id, ctx, agentID: agentID, rejection: $0, failedForm: name, typed: form) })
     }
 
     private func queue(_ ctx: RequestContext, agentID: String) throws -> HTTPResponse {
@@ -74,13 +80,21 @@ struct ServicePages {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let reason {
-            if reason == "inquiry" { conditions.append("c.kind = 'inquiry'") } else {
+            if reason == "inquiry" {
+                conditions.append("c.kind = 'inquiry'")
+            } else {
                 conditions.append("c.escalation_reason = ? AND c.state = 'escalated'")
                 arguments += [reason]
             }
         }
-        if let shopFilter { conditions.append("c.shop_id = ?"); arguments += [shopFilter] }
-        if assignee == "mine" { conditions.append("c.assigned_agent_id = ?"); arguments += [agentID] }
+        if let shopFilter {
+            conditions.append("c.shop_id = ?")
+            arguments += [shopFilter]
+        }
+        if assignee == "mine" {
+            conditions.append("c.assigned_agent_id = ?")
+            arguments += [agentID]
+        }
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         let (rows, waiting, filteredShop) = try app.database.read { db in
@@ -95,7 +109,8 @@ struct ServicePages {
             var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee]
             for (k, v) in changes { current[k] = v }
             for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
-            return SiteRoute.serviceQueue.path + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
+            return SiteRoute.serviceQueue.path
+                + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
         // The "only this shop" link of every line: the filters around the shop's id
         // written once (ids are base32 and need no encoding).
@@ -113,8 +128,9 @@ struct ServicePages {
                 documentsDue: waiting[row.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" })
         }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
-            SelectOption(value: value, label: value == "inquiry" ? t(.reason_inquiry) : t.label("escalation", value),
-                         selected: value == reason)
+            SelectOption(
+                value: value, label: value == "inquiry" ? t(.reason_inquiry) : t.label("escalation", value),
+                selected: value == reason)
         }
         let model = QueuePage(
             items: Array(items), reasons: reasons,
@@ -135,22 +151,28 @@ struct ServicePages {
         return t.plural("waiting_days", hours / 24)
     }
 
-    private func caseView(_ id: String, _ ctx: RequestContext, agentID: String, rejection: FormRejection? = nil,
-                          failedForm: String? = nil, typed: FormBody? = nil) throws -> HTTPResponse {
+    private func caseView(
+        _ id: String, _ ctx: RequestContext, agentID: String, rejection: FormRejection? = nil,
+        failedForm: String? = nil, typed: FormBody? = nil
+    ) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
         let (context, view, requests, agents) = try app.readCase(id, viewer: ctx.viewer) { context, db in
-            let agents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email FROM users WHERE role = 'agent'"))
-                .map { ($0["id"] as String, $0["email"] as String) })
-            return (context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
-                    try DocumentRequests.open(db, caseID: id), agents)
+            let agents = Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email FROM users WHERE role = 'agent'"))
+                    .map { ($0["id"] as String, $0["email"] as String) })
+            return (
+                context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now, agentNames: agents),
+                try DocumentRequests.open(db, caseID: id), agents
+            )
         }
         let file = context.record.file
         let errors = pages.fieldErrors(rejection, t)
         func form(_ name: String, _ route: SiteRoute) -> ServiceForm {
-            ServiceForm(action: route.path, errors: failedForm == name ? errors : .none,
-                        text: failedForm == name ? typed?.text("text") ?? "" : "")
+            ServiceForm(
+                action: route.path, errors: failedForm == name ? errors : .none,
+                text: failedForm == name ? typed?.text("text") ?? "" : "")
         }
         func choices(_ values: [String], _ prefix: String, chosen field: String, in formName: String) -> [Choice] {
             let chosen = failedForm == formName ? typed?.value(field) : nil
@@ -158,7 +180,9 @@ struct ServicePages {
         }
         let open = file.state.isOpen
         let mediated = file.kind == .claim && file.state == .escalated
-        var messageForm: ServiceForm?, requestForm: ServiceForm?, decisionForm: ServiceForm?
+        var messageForm: ServiceForm?
+        var requestForm: ServiceForm?
+        var decisionForm: ServiceForm?
         if mediated {
             messageForm = form("message", .serviceMessage(id))
             messageForm?.recipients = choices(["customer", "merchant", "both"], "to_", chosen: "to", in: "message")
@@ -167,7 +191,8 @@ struct ServicePages {
             requestForm?.days = app.config.deadlines.documentRequestDays
             decisionForm = form("decision", .serviceDecision(id))
             decisionForm?.outcomes = choices(ServiceOutcome.allCases.map(\.rawValue), "outcome_", chosen: "outcome", in: "decision")
-            decisionForm?.amount = failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue)
+            decisionForm?.amount =
+                failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue)
             decisionForm?.currency = file.orderValue.currency.code
         }
         let model = ServiceCasePage(

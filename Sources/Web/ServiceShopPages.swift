@@ -19,7 +19,8 @@ struct ServiceShopPages {
             guard let shop = try ShopRecord.find(db, id: id) else { throw NotFound() }
             let byState = try Row.fetchAll(db.cachedStatement(sql: ListSQL.shopCasesByState), arguments: [id])
             let active = try Int.fetchOne(db.cachedStatement(sql: ListSQL.shopActiveProtections), arguments: [id, now]) ?? 0
-            let merchants = try String.fetchAll(db.cachedStatement(sql: "SELECT email FROM users WHERE shop_id = ? ORDER BY email"), arguments: [id])
+            let merchants = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT email FROM users WHERE shop_id = ? ORDER BY email"), arguments: [id])
             return (shop, byState, active, merchants)
         }
         var counts: [String: Int] = [:]
@@ -50,7 +51,10 @@ struct ServiceShopPages {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let (waiting, recent) = try app.database.read { db in
-            (try OutboxEntry.fetchAll(db.cachedStatement(sql: ListSQL.mailWaiting)), try OutboxEntry.fetchAll(db.cachedStatement(sql: ListSQL.mailRecent)))
+            (
+                try OutboxEntry.fetchAll(db.cachedStatement(sql: ListSQL.mailWaiting)),
+                try OutboxEntry.fetchAll(db.cachedStatement(sql: ListSQL.mailRecent))
+            )
         }
         func row(_ entry: OutboxEntry) -> MailRow {
             MailRow(

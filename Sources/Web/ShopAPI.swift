@@ -93,9 +93,10 @@ package struct ShopAPI {
             }
             if let key = idempotencyKey {
                 // Stored as TEXT, as before: the writer's bytes are UTF-8 of Swift strings.
-                try db.execute(sql: """
-                    INSERT INTO api_idempotency (shop_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [shop.id, key, requestHash, status, String(decoding: payload, as: UTF8.self), app.now()])
+                try db.execute(
+                    sql: """
+                        INSERT INTO api_idempotency (shop_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [shop.id, key, requestHash, status, String(decoding: payload, as: UTF8.self), app.now()])
             }
             var response = json(status, payload)
             if status == 201 { response.setHeader("Location", SiteRoute.apiProtection(protection.id).path) }
@@ -126,14 +127,19 @@ package struct ShopAPI {
     }
 
     private static func stored(_ db: Database, shop: ShopRecord, key: String) throws -> (hash: String, status: Int, body: String)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT request_hash, status, body FROM api_idempotency WHERE shop_id = ? AND key = ?"),
-                                         arguments: [shop.id, key]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT request_hash, status, body FROM api_idempotency WHERE shop_id = ? AND key = ?"),
+                arguments: [shop.id, key])
+        else { return nil }
         return (row["request_hash"], row["status"], row["body"])
     }
 
     private func show(_ shop: ShopRecord, _ id: String) throws -> HTTPResponse {
         let found = try app.database.read { db -> (ProtectionRecord, CaseSummaryRow?)? in
-            guard SiteRoute.isID(id), let protection = try ProtectionRecord.find(db, id: id), protection.shopID == shop.id else { return nil }
+            guard SiteRoute.isID(id), let protection = try ProtectionRecord.find(db, id: id), protection.shopID == shop.id else {
+                return nil
+            }
             return (protection, try CaseListing.claimSummary(db, protectionID: id))
         }
         guard let (protection, claim) = found else { throw APIFailure(404, "not_found", "no protection \(id) for this shop") }

@@ -30,11 +30,13 @@ public final class WebApp: Responder {
             response = failure(error, request: request, ctx: ctx)
         }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
-        app.logger.info("request", metadata: [
-            "id": "\(request.params["HTTP_X_REQUEST_ID"] ?? "-")",
-            "method": "\(request.method)", "route": "\(ctx?.route.name ?? "unknown")", "status": "\(response.status)",
-            "ms": "\(String(format: "%.1f", ms))", "actor": "\(ctx?.viewer.role?.rawValue ?? "anonymous")",
-        ])
+        app.logger.info(
+            "request",
+            metadata: [
+                "id": "\(request.params["HTTP_X_REQUEST_ID"] ?? "-")",
+                "method": "\(request.method)", "route": "\(ctx?.route.name ?? "unknown")", "status": "\(response.status)",
+                "ms": "\(String(format: "%.1f", ms))", "actor": "\(ctx?.viewer.role?.rawValue ?? "anonymous")",
+            ])
         return response
     }
 
@@ -70,8 +72,9 @@ public final class WebApp: Responder {
 
     private func readForm(_ request: HTTPRequest, _ ctx: RequestContext) throws -> FormBody {
         let u = app.config.uploads
-        let limits = FormBody.Limits(fieldBytes: u.fieldBytes, fields: u.fields, fileBytes: u.fileBytes, files: u.files,
-                                     requestBytes: u.requestBytes)
+        let limits = FormBody.Limits(
+            fieldBytes: u.fieldBytes, fields: u.fields, fileBytes: u.fileBytes, files: u.files,
+            requestBytes: u.requestBytes)
         do {
             return try FormBody.read(request, limits: limits, uploadDirectory: app.documents.incoming)
         } catch {
@@ -90,8 +93,8 @@ public final class WebApp: Responder {
         case .merchantCases, .merchantCase, .merchantReply, .merchantMessages:
             return try MerchantPages(pages: pages).respond(route, ctx, form)
         case .serviceDashboard, .serviceQueue, .serviceCase, .serviceNote, .serviceMessage, .serviceRequestDocuments,
-             .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
-             .serviceMailRetry:
+            .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
+            .serviceMailRetry:
             return try ServicePages(pages: pages).respond(route, ctx, form)
         case .document(let id):
             return try DocumentDownloads(app: app).respond(id: id, ctx: ctx, renderer: renderer)
@@ -116,9 +119,11 @@ public final class WebApp: Responder {
         case let rejection as FormRejection:
             return errorPage(rejection.status, request: request, ctx: ctx, message: rejection.general ?? rejection.fields.values.first)
         default:
-            app.logger.error("request failed", metadata: [
-                "method": "\(request.method)", "path": "\(request.path)", "error": "\(String(reflecting: error))",
-            ])
+            app.logger.error(
+                "request failed",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "error": "\(String(reflecting: error))",
+                ])
             return errorPage(500, request: request, ctx: ctx)
         }
     }

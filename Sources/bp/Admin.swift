@@ -1,16 +1,19 @@
 import ArgumentParser
 import Foundation
 import Operations
+import Protection
 import Store
 
 struct Admin: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create shops and users.",
-                                                    subcommands: [CreateShop.self, CreateUser.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Create shops and users.",
+        subcommands: [CreateShop.self, CreateUser.self])
 }
 
 struct CreateShop: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create-shop",
-                                                    abstract: "Create a shop; prints {\"id\", \"api_key\"}. The key is shown only now.")
+    static let configuration = CommandConfiguration(
+        commandName: "create-shop",
+        abstract: "Create a shop; prints {\"id\", \"api_key\"}. The key is shown only now.")
 
     @Option(help: "The shop's name.") var name: String
     @Option(help: "Notification addresses, comma-separated.") var email: String
@@ -21,8 +24,9 @@ struct CreateShop: ParsableCommand {
     func run() throws {
         let app = try Setup.app()
         do {
-            let shop = try app.createShop(name: name, emails: email.split(separator: ",").map(String.init), currency: currency,
-                                          coverageLimit: coverageLimit, locale: locale)
+            let shop = try app.createShop(
+                name: name, emails: email.split(separator: ",").map(String.init), currency: currency,
+                coverageLimit: coverageLimit, locale: locale)
             Setup.printJSON(["id": shop.id, "api_key": shop.apiKey])
         } catch let invalid as InvalidInput {
             Setup.fail(invalid.description, code: 2)
@@ -31,8 +35,9 @@ struct CreateShop: ParsableCommand {
 }
 
 struct CreateUser: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create-user",
-                                                    abstract: "Create a merchant (--shop) or an agent; the password is read from stdin.")
+    static let configuration = CommandConfiguration(
+        commandName: "create-user",
+        abstract: "Create a merchant (--shop) or an agent; the password is read from stdin.")
 
     @Option(help: "merchant or agent.") var role: String
     @Option(help: "The merchant's shop id.") var shop: String?
@@ -54,5 +59,3 @@ struct CreateUser: ParsableCommand {
         }
     }
 }
-
-import Protection

@@ -9,7 +9,9 @@ struct BP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bp",
         abstract: "Buyer Protection: the FastCGI app, its worker and its tools.",
-        subcommands: [Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self, Backup.self, Restore.self, Check.self])
+        subcommands: [
+            Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self, Backup.self, Restore.self, Check.self,
+        ])
 }
 
 /// What every command starts with: logging, configuration from the environment, the app.

@@ -11,14 +11,15 @@ struct Demo: ParsableCommand {
         let logins = try App.seedDemo(config: app.config)
         let base = app.config.baseURL
         if logins.alreadySeeded { print("The demo data is already there.") } else { print("Demo data seeded.") }
-        print("""
+        print(
+            """
 
-        Sign in at \(base)/
-          Customer:  \(base)/login with \(logins.customerEmails.joined(separator: " or "));
-                     the sign-in link arrives in \(app.config.mailDirectory)/new
-          Merchant:  \(base)/merchant/login  \(logins.merchantEmail) / \(App.demoPassword)
-          Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
-        """)
+            Sign in at \(base)/
+              Customer:  \(base)/login with \(logins.customerEmails.joined(separator: " or "));
+                         the sign-in link arrives in \(app.config.mailDirectory)/new
+              Merchant:  \(base)/merchant/login  \(logins.merchantEmail) / \(App.demoPassword)
+              Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
+            """)
         if let key = logins.apiKey {
             print("  Shop API:  curl -H 'Authorization: Bearer \(key)' \(base)/api/v1/cases")
         }

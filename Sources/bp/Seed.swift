@@ -22,7 +22,9 @@ struct Seed: ParsableCommand {
     func run() throws {
         let app = try Setup.app()
         let existing = try app.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shops") ?? 0 }
-        guard existing == 0 else { Setup.fail("bp seed wants an empty data folder; \(app.config.dataDirectory) has \(existing) shops", code: 2) }
+        guard existing == 0 else {
+            Setup.fail("bp seed wants an empty data folder; \(app.config.dataDirectory) has \(existing) shops", code: 2)
+        }
         var plan = App.SeedPlan()
         plan.shops = shops
         plan.protections = protections

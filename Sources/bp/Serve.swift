@@ -14,8 +14,9 @@ struct Serve: ParsableCommand {
     func run() throws {
         FastCGIServer.keepFreedMemory()
         let app = try Setup.app()
-        let server = FastCGIServer(socketPath: socket ?? app.config.socketPath, threadCount: app.config.threads,
-                                   responder: WebApp(app: app), logger: Logger(label: "bp.serve"))
+        let server = FastCGIServer(
+            socketPath: socket ?? app.config.socketPath, threadCount: app.config.threads,
+            responder: WebApp(app: app), logger: Logger(label: "bp.serve"))
         do {
             try server.runUntilStopped()
         } catch {

@@ -2,9 +2,9 @@ import ArgumentParser
 import FastCGI
 import Foundation
 import Logging
+import Mail
 import Operations
 import Protection
-import Mail
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +25,10 @@ struct Worker: ParsableCommand {
                 do {
                     let started = Date()
                     let report = try app.sweep(at: now)
-                    var metadata: Logger.Metadata = ["ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
-                                                     "transitions": "\(report.transitions)"]
+                    var metadata: Logger.Metadata = [
+                        "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+                        "transitions": "\(report.transitions)",
+                    ]
                     for (label, count) in report.lines where count > 0 { metadata[label] = "\(count)" }
                     logger.info("sweeper pass", metadata: metadata)
                 } catch {
@@ -43,7 +45,8 @@ struct Worker: ParsableCommand {
             do {
                 let report = try delivery.deliverDue(now: { Date() })
                 if report.sent + report.retrying + report.failed > 0 {
-                    logger.info("mail", metadata: ["sent": "\(report.sent)", "retrying": "\(report.retrying)", "failed": "\(report.failed)"])
+                    logger.info(
+                        "mail", metadata: ["sent": "\(report.sent)", "retrying": "\(report.retrying)", "failed": "\(report.failed)"])
                 }
             } catch {
                 logger.error("mail delivery failed", metadata: ["error": "\(error)"])
