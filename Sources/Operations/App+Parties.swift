@@ -133,12 +133,7 @@ extension App {
     }
 
     public func caseContext(_ caseID: String, viewer: Viewer) throws -> CaseContext {
-        try database.read { db in
-            guard let context = try CaseContext.load(db, caseID: caseID), Access.canSee(viewer, context.record.ownership) else {
-                throw NotFound()
-            }
-            return context
-        }
+        try readCase(caseID, viewer: viewer) { context, _ in context }
     }
 }
 

@@ -95,6 +95,12 @@ extension EventRecord {
         return db.lastInsertedRowID
     }
 
+    /// What the customer wrote when the case opened (nil without a message).
+    public static func openingMessage(_ db: Database, caseID: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [caseID])
+    }
+
     static let timelineSQL = "SELECT * FROM events WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id"
 
     /// The timeline of a case as the viewer may read it, oldest first.

@@ -154,18 +154,16 @@ struct CustomerPages {
         -> HTTPResponse
     {
         let now = app.now()
-        let (context, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
-            (
-                context,
-                try CaseView.build(
-                    context, viewer: ctx.viewer, db: db, t: pages.catalog(ctx, pageDefault: context.protection.locale),
-                    f: pages.format(ctx, pageDefault: context.protection.locale), now: now),
+        // The page's language is the protection's, known once the case is read.
+        let (context, t, f, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
+            let t = pages.catalog(ctx, pageDefault: context.protection.locale)
+            let f = pages.format(ctx, pageDefault: context.protection.locale)
+            return (
+                context, t, f, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
                 try DocumentRequests.open(db, caseID: id).filter { $0.party == .customer }
             )
         }
         let locale = context.protection.locale
-        let t = pages.catalog(ctx, pageDefault: locale)
-        let f = pages.format(ctx, pageDefault: locale)
         let file = context.record.file
         var answerForm: AnswerForm?
         if file.state == .awaitingCustomer, let reply = file.reply, !view.deadlinePassed {

@@ -68,31 +68,45 @@ struct HealthCheck {
 
     func respond() throws -> HTTPResponse {
         var problems: [String] = []
-        var details: [String: Any] = [:]
+        var databaseOK = false
         do {
             _ = try app.database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
-            details["database"] = "ok"
+            databaseOK = true
         } catch {
             problems.append("database unreachable")
         }
+        var freeBytes: Int64?
         if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: app.config.dataDirectory),
             let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
         {
-            details["free_disk_bytes"] = free
+            freeBytes = free
             if free < Self.minimumFreeBytes { problems.append("free disk below \(Self.minimumFreeBytes / 1_048_576) MB") }
         }
+        var workerAge: Int?
         if let last = try? app.lastSweep() {
             let age = Int(app.now().timeIntervalSince(last))
-            details["worker_last_pass_seconds_ago"] = age
+            workerAge = age
             if Double(age) > max(120, app.config.workerInterval * 10) { problems.append("worker has not run for \(age) s") }
         } else {
             problems.append("worker has never run")
         }
-        details["status"] = problems.isEmpty ? "ok" : "unhealthy"
-        if !problems.isEmpty { details["problems"] = problems }
-        let body = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])) ?? Data()
+        // Keys in sorted order, as before; what is unknown is left out.
+        var json = JSONWriter()
+        json.beginObject()
+        let ok = "ok"
+        if databaseOK { json.field("database", ok) }
+        if let freeBytes { json.field("free_disk_bytes", Int(freeBytes)) }
+        if !problems.isEmpty {
+            json.key("problems")
+            json.beginArray()
+            for problem in problems { json.string(problem) }
+            json.endArray()
+        }
+        json.field("status", problems.isEmpty ? ok : "unhealthy")
+        if let workerAge { json.field("worker_last_pass_seconds_ago", workerAge) }
+        json.endObject()
         var response = HTTPResponse(
-            status: problems.isEmpty ? 200 : 503, headers: [("Content-Type", "application/json")], body: Array(body))
+            status: problems.isEmpty ? 200 : 503, headers: [("Content-Type", "application/json")], body: json.bytes)
         response.setHeader("Cache-Control", "no-store")
         return response
     }

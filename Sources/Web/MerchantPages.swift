@@ -83,8 +83,7 @@ struct MerchantPages {
             (
                 context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
                 try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
-                try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
+                try EventRecord.openingMessage(db, caseID: id)
             )
         }
         let file = context.record.file
@@ -107,7 +106,9 @@ struct MerchantPages {
     private func replyForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
         -> HTTPResponse
     {
-        let context = try app.caseContext(id, viewer: ctx.viewer)
+        let (context, customerMessage) = try app.readCase(id, viewer: ctx.viewer) { context, db in
+            (context, try EventRecord.openingMessage(db, caseID: id))
+        }
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let file = context.record.file
@@ -117,10 +118,6 @@ struct MerchantPages {
             || (file.merchantDueAt.map { now >= $0 } ?? false)
         if closedForReply && rejection == nil {
             return seeOther(SiteRoute.merchantCase(id).path, ctx)
-        }
-        let customerMessage = try app.database.read { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT text FROM events WHERE case_id = ? AND kind = 'case_opened'"), arguments: [id])
         }
         let chosen = typed?.value("refund")
         let model = ReplyPage(

@@ -107,15 +107,15 @@ package struct ShopAPI {
     /// The fields of `POST /api/v1/protections` from its JSON body: an object whose
     /// values are strings (amounts too, so no float ever touches money).
     package static func registration(fromJSON body: [UInt8]) throws -> ProtectionRegistration {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+        guard let object = try? JSONDecoder().decode([String: RegistrationValue].self, from: Data(body)) else {
             throw APIFailure(400, "invalid_json", "the body must be a JSON object")
         }
         func string(_ name: String) throws -> String? {
-            guard let value = object[name], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
-                throw APIFailure(422, "invalid_\(name)", "\(name) must be a JSON string")
+            switch object[name] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            case .other?: throw APIFailure(422, "invalid_\(name)", "\(name) must be a JSON string")
             }
-            return text
         }
         return ProtectionRegistration(
             orderNumber: try string("order_number"), orderDate: try string("order_date"), amount: try string("amount"),
@@ -178,5 +178,24 @@ package struct ShopAPI {
 
     private func failure(_ failure: APIFailure) -> HTTPResponse {
         json(failure.status, ShopJSON.error(code: failure.code, message: failure.message))
+    }
+}
+
+/// One value of a registration body as the API reads it: a string, null, or anything
+/// else (a number, a list, an object), which is refused for its field by name.
+enum RegistrationValue: Decodable {
+    case string(String)
+    case null
+    case other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else {
+            self = .other
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Operations
 import Rendering
+import Web
 
 @main
 struct BP: ParsableCommand {
@@ -60,9 +61,13 @@ enum Setup {
         exit(code)
     }
 
-    static func printJSON(_ object: [String: Any]) {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        print(String(decoding: data, as: UTF8.self))
+    /// A flat object of strings on one line, keys sorted (scripts read it).
+    static func printJSON(_ object: [String: String]) {
+        var json = JSONWriter()
+        json.beginObject()
+        for key in object.keys.sorted() { json.field(key, object[key]) }
+        json.endObject()
+        print(String(decoding: json.bytes, as: UTF8.self))
     }
 }
 
