@@ -93,8 +93,7 @@ struct HealthCheck {
         // Keys in sorted order, as before; what is unknown is left out.
         var json = JSONWriter()
         json.beginObject()
-        let ok = "ok"
-        if databaseOK { json.field("database", ok) }
+        if databaseOK { json.field("database", "ok") }
         if let freeBytes { json.field("free_disk_bytes", Int(freeBytes)) }
         if !problems.isEmpty {
             json.key("problems")
@@ -102,7 +101,7 @@ struct HealthCheck {
             for problem in problems { json.string(problem) }
             json.endArray()
         }
-        json.field("status", problems.isEmpty ? ok : "unhealthy")
+        json.field("status", problems.isEmpty ? "ok" : "unhealthy")
         if let workerAge { json.field("worker_last_pass_seconds_ago", workerAge) }
         json.endObject()
         var response = HTTPResponse(

@@ -167,6 +167,9 @@ import Testing
             if !amount.isEmpty { #expect(reply.text.contains("value=\"\(amount)\""), "what was typed is kept") }
         }
         #expect(try merchant.get("/merchant/cases/\(caseID)").text.contains("state-awaiting_merchant"))
+        let waiting = try merchant.get("/merchant/cases").text
+        #expect(waiting.contains("Waiting for the shop (1)"), "the filter counts the open case")
+        #expect(waiting.contains("Waiting for your answer: 1"))
         try stack.deliverMail()
         #expect(stack.mailbox.all().count == mailsBefore, "no email for refused input")
         // Comma decimals and the full value are fine.
@@ -178,6 +181,11 @@ import Testing
         #expect(again.status == 409, "a second reply is refused: the case changed")
         #expect(again.text.contains("form-error"))
         #expect(try merchant.get("/merchant/cases/\(caseID)").text.contains("state-awaiting_customer"))
+        // The list's counts come from the counters, moved by the reply in its transaction.
+        let list = try merchant.get("/merchant/cases").text
+        #expect(list.contains("Waiting for the customer (1)"))
+        #expect(!list.contains("Waiting for the shop ("), "no case waits for the shop")
+        #expect(!list.contains("Waiting for your answer:"), "a zero is not shown")
     }
 
     @Test func unacceptedFilesAndOversizedUploadsStoreNothing() throws {

@@ -52,7 +52,7 @@ import Testing
                 let text = try String(contentsOfFile: base + "/" + file, encoding: .utf8)
                 let patterns = file.hasSuffix(".mustache") ? [#"\{\{[#^/]?t\.([a-z0-9_]+)\}\}"#]
                     : [#"\bt\("([a-z0-9_]+)"\)"#, #"t\.format\("([a-z0-9_]+)""#, #"line\("([a-z0-9_]+)""#, #"Message\("([a-z0-9_]+)""#,
-                       #"\.field\("[a-z_]+", "([a-z0-9_]+)""#, #"key: "([a-z0-9_]+)""#]
+                       #"\.field\("[a-z_]+", "(error_[a-z0-9_]+)""#, #"key: "([a-z0-9_]+)""#]
                 for pattern in patterns {
                     let regex = try NSRegularExpression(pattern: pattern)
                     for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
