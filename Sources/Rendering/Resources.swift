@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the templates, string catalogs and public files are: `BP_ROOT` when set, else
+/// Where the string catalogs and public files are (templates are compiled into the
+/// executable): `BP_ROOT` when set, else
 /// the checkout the executable was built in (`.build/release/bp` → two levels up),
 /// else the current directory.
 public enum Resources {
@@ -9,7 +10,7 @@ public enum Resources {
         let fm = FileManager.default
         var candidate = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
-            if fm.fileExists(atPath: candidate.appendingPathComponent("Templates").path) { return candidate.path }
+            if fm.fileExists(atPath: candidate.appendingPathComponent("Strings").path) { return candidate.path }
             candidate = candidate.deletingLastPathComponent()
         }
         return fm.currentDirectoryPath
