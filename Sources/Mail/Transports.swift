@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 #if canImport(Glibc)
     import Glibc
@@ -15,9 +16,11 @@ public struct MailDeliveryError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A standard Maildir: the message is written to `tmp/`, flushed to disk, then renamed
-/// into `new/`, so a reader never sees half a message. The file name comes from the
-/// outbox row, so a retry after a crash replaces the message instead of duplicating it.
+/// A standard Maildir: the message is written to `tmp/`, flushed to disk, renamed into
+/// `new/`, and `new/` flushed, so a reader never sees half a message and a message the
+/// outbox marks delivered survives a power cut (the outbox row commits only after this
+/// returns). The file name comes from the outbox row, so a retry after a crash replaces
+/// the message instead of duplicating it.
 public struct MaildirTransport: MailTransport {
     public let directory: String
 
@@ -26,44 +29,37 @@ public struct MaildirTransport: MailTransport {
     }
 
     public func prepare() throws {
-        for sub in ["tmp", "new", "cur"] {
-            try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
-        }
+        for sub in ["tmp", "new", "cur"] { try DurableFiles.createDirectories(atPath: directory + "/" + sub) }
     }
 
     public func deliver(_ message: String, to recipient: String, key: String) throws {
         try prepare()
         let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
         let name = "\(key).bp.\(host.isEmpty ? "localhost" : host)"
-        // Already delivered (and perhaps already read): do not deliver twice.
+        let delivered = "\(directory)/new/\(name)"
+        // Already delivered (and perhaps already read): do not deliver twice, but make sure
+        // the earlier delivery's name is on disk before the outbox says so.
         let fm = FileManager.default
-        if fm.fileExists(atPath: "\(directory)/new/\(name)") { return }
+        if fm.fileExists(atPath: delivered) {
+            try DurableFiles.syncDirectory(atPath: directory + "/new")
+            return
+        }
         if let read = try? fm.contentsOfDirectory(atPath: directory + "/cur"),
             read.contains(where: { $0.hasPrefix(name + ":") || $0 == name })
         {
             return
         }
         let temporary = "\(directory)/tmp/\(name)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw MailDeliveryError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let bytes = Array(message.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 {
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw MailDeliveryError("cannot write \(temporary): \(String(cString: strerror(code)))")
+        unlink(temporary)
+        do {
+            try DurableFiles.writeNew(Array(message.utf8), toPath: temporary)
+            guard rename(temporary, delivered) == 0 else {
+                throw DurableFiles.Failure("move message into", directory + "/new")
             }
-            written += n
-        }
-        fsync(fd)
-        close(fd)
-        guard rename(temporary, "\(directory)/new/\(name)") == 0 else {
-            let code = errno
+            try DurableFiles.syncDirectory(atPath: directory + "/new")
+        } catch {
             unlink(temporary)
-            throw MailDeliveryError("cannot move message into new/: \(String(cString: strerror(code)))")
+            throw MailDeliveryError("\(error)")
         }
     }
 }

@@ -24,6 +24,8 @@ extension App {
         }
         guard case .customer(let email) = viewer else { throw NotFound() }
         let actor = ActorRef.customer(email)
+        // "Everything is fine" ends the protection and keeps no documents.
+        if option != .allFine { try storeDocuments(uploads) }
         return try database.write { db in
             let now = now()
             guard var protection = try ProtectionRecord.find(db, id: protectionID), protection.customerEmail == email,

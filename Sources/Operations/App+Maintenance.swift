@@ -2,95 +2,9 @@ import Foundation
 import GRDB
 import Store
 
-/// Operating the data folder: consistent online backups, restore, health checks, and
-/// sweeping up files no row points to.
+/// Operating the data folder: health checks, and sweeping up files no row points to
+/// (backups and restore are in `App+Backup`).
 extension App {
-    public struct BackupReport: Sendable {
-        public var databaseBytes: Int64
-        public var documents: Int
-    }
-
-    /// `bp backup DIR`: the database copied through SQLite's backup API from one read
-    /// snapshot (the app keeps serving meanwhile), every stored document, and the
-    /// server's secret. Documents are never changed or deleted, so copying them after
-    /// the snapshot copies at least every file the snapshot refers to.
-    public func backup(to directory: String) throws -> BackupReport {
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: directory + "/bp.sqlite") else {
-            throw InvalidInput("\(directory) already holds a backup; choose an empty folder")
-        }
-        try fm.createDirectory(atPath: directory + "/documents", withIntermediateDirectories: true)
-        let copy = try DatabaseQueue(path: directory + "/bp.sqlite")
-        try database.pool.backup(to: copy)
-        try copy.close()
-        let hashes = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents") }
-        let target = DocumentStore(dataDirectory: directory)
-        for hash in hashes {
-            let destination = target.path(sha256: hash)
-            try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if !fm.fileExists(atPath: destination) { try fm.copyItem(atPath: documents.path(sha256: hash), toPath: destination) }
-        }
-        if fm.fileExists(atPath: config.secretPath) {
-            try? fm.removeItem(atPath: directory + "/secret.key")
-            try fm.copyItem(atPath: config.secretPath, toPath: directory + "/secret.key")
-        }
-        let size = (try fm.attributesOfItem(atPath: directory + "/bp.sqlite")[.size] as? NSNumber)?.int64Value ?? 0
-        return BackupReport(databaseBytes: size, documents: hashes.count)
-    }
-
-    /// `bp restore DIR`: puts a backup in place of the data folder's database, documents
-    /// and secret. Refused while `bp serve` runs on this folder.
-    public static func restore(from backup: String, into config: AppConfig) throws {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: backup + "/bp.sqlite") else { throw InvalidInput("\(backup) holds no bp.sqlite") }
-        if fm.fileExists(atPath: config.socketPath), Self.socketAnswers(config.socketPath) {
-            throw InvalidInput("bp serve is running on \(config.dataDirectory): stop it before restoring")
-        }
-        let check = try DatabaseQueue(
-            path: backup + "/bp.sqlite",
-            configuration: {
-                var c = Configuration()
-                c.readonly = true
-                return c
-            }())
-        let integrity = try check.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
-        try check.close()
-        guard integrity == "ok" else { throw InvalidInput("the backup's database fails its integrity check: \(integrity ?? "?")") }
-        try fm.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: config.databasePath + suffix) }
-        try fm.copyItem(atPath: backup + "/bp.sqlite", toPath: config.databasePath)
-        let source = DocumentStore(dataDirectory: backup)
-        let target = DocumentStore(dataDirectory: config.dataDirectory)
-        try target.prepare()
-        for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) {
-            let from = source.root + "/" + relative
-            let to = target.root + "/" + relative
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                try fm.createDirectory(atPath: to, withIntermediateDirectories: true)
-            } else if !fm.fileExists(atPath: to) {
-                try fm.copyItem(atPath: from, toPath: to)
-            }
-        }
-        if fm.fileExists(atPath: backup + "/secret.key") {
-            try? fm.removeItem(atPath: config.secretPath)
-            try fm.copyItem(atPath: backup + "/secret.key", toPath: config.secretPath)
-        }
-    }
-
-    static func socketAnswers(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8.prefix(100)) + [0]) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
-    }
-
     public struct CheckReport: Sendable {
         public var integrity = "ok"
         public var documentsWithoutFile: [String] = []

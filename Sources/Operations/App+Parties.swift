@@ -12,7 +12,8 @@ extension App {
         afterwards: ((CaseContext, [Int64], Database, Date) throws -> Void)? = nil,
         _ change: (CaseContext, Date) throws(CaseError) -> Transition
     ) throws -> CaseContext {
-        try database.write { db in
+        try storeDocuments(uploads)
+        return try database.write { db in
             let now = now()
             guard let context = try CaseContext.load(db, caseID: caseID),
                 Access.canSee(viewer, context.record.ownership)

@@ -6,7 +6,8 @@ import Store
 extension App {
     /// Writes a transition inside the caller's transaction: the case row, its events,
     /// the uploaded documents (on the event that carries them) and the emails.
-    /// Files are moved into the store first, so a committed row always has its file.
+    /// The files must already be in the store (`storeDocuments`, before the transaction),
+    /// so a committed row always has its file.
     /// Returns the persisted case and the ids of the events appended.
     @discardableResult
     func persist(
@@ -39,12 +40,20 @@ extension App {
 
     func attach(_ uploads: [Upload], caseID: String, eventID: Int64, uploader: ActorRef, db: Database, now: Date) throws {
         for upload in uploads {
-            try documents.adopt(temporaryFile: upload.temporaryPath, sha256: upload.sha256)
+            precondition(documents.exists(sha256: upload.sha256), "a document row before its file is in the store")
             let record = DocumentRecord(
                 id: Secrets.newID(), caseID: caseID, eventID: eventID, uploader: uploader,
                 name: upload.name, contentType: upload.contentType, size: upload.size,
                 sha256: upload.sha256, createdAt: now)
             try record.insert(db)
         }
+    }
+
+    /// Moves a request's uploads into the document store durably, before the transaction
+    /// that refers to them begins: the fsyncs happen outside the write lock, and the
+    /// transaction only inserts rows. A transaction that then fails leaves files no row
+    /// refers to, which `bp check --repair` removes after a grace period.
+    func storeDocuments(_ uploads: [Upload]) throws {
+        for upload in uploads { try documents.adopt(temporaryFile: upload.temporaryPath, sha256: upload.sha256) }
     }
 }

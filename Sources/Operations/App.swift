@@ -25,9 +25,9 @@ public final class App: Sendable {
         self.clock = clock
         self.logger = logger
         let fm = FileManager.default
-        try fm.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        try DurableFiles.createDirectories(atPath: config.dataDirectory)
         try fm.createDirectory(atPath: config.dataDirectory + "/run", withIntermediateDirectories: true)
-        database = try AppDatabase(path: config.databasePath)
+        database = try AppDatabase(path: config.databasePath, synchronous: config.synchronous)
         catalogs = try Catalogs(directory: config.resourceRoot + "/Strings")
         composer = MailComposer(catalogs: catalogs)
         documents = DocumentStore(dataDirectory: config.dataDirectory)
@@ -78,11 +78,13 @@ public final class App: Sendable {
         if let data = FileManager.default.contents(atPath: path), data.count >= 32 { return Array(data) }
         let bytes = Secrets.randomBytes(32)
         let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw AppConfig.Invalid(description: "cannot write \(path)")
-        }
-        // Two processes starting at once: the first rename wins and both read it back.
-        if link(temporary, path) != 0 { unlink(temporary) } else { unlink(temporary) }
+        unlink(temporary)
+        try DurableFiles.writeNew(bytes, toPath: temporary, permissions: 0o600)
+        // Two processes starting at once: the first link wins and both read it back. The
+        // folder is synced so the key that signed a page survives a power cut.
+        _ = link(temporary, path)
+        unlink(temporary)
+        try DurableFiles.syncDirectory(atPath: (path as NSString).deletingLastPathComponent)
         guard let data = FileManager.default.contents(atPath: path), data.count >= 32 else {
             throw AppConfig.Invalid(description: "cannot read \(path)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Protection
+import Store
 
 /// Configuration from environment variables, each with a working default (README lists them).
 public struct AppConfig: Sendable {
@@ -29,6 +30,8 @@ public struct AppConfig: Sendable {
     public var workerInterval: TimeInterval
     public var timeZone: TimeZone
     public var uploads: UploadLimits
+    /// `BP_SQLITE_SYNCHRONOUS`: FULL (default) or NORMAL (see README, Durability).
+    public var synchronous: AppDatabase.Synchronous
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -44,6 +47,7 @@ public struct AppConfig: Sendable {
         self.workerInterval = 5
         self.timeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(identifier: "UTC")!
         self.uploads = UploadLimits()
+        self.synchronous = .full
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -96,6 +100,12 @@ public struct AppConfig: Sendable {
         if let mb = try int("BP_MAX_FILE_MB", 1...10_000) { config.uploads.fileBytes = mb * 1024 * 1024 }
         if let n = try int("BP_MAX_FILES", 1...1000) { config.uploads.files = n }
         if let mb = try int("BP_MAX_REQUEST_MB", 1...10_000) { config.uploads.requestBytes = mb * 1024 * 1024 }
+        if let mode = env["BP_SQLITE_SYNCHRONOUS"], !mode.isEmpty {
+            guard let value = AppDatabase.Synchronous(rawValue: mode.uppercased()) else {
+                throw Invalid(description: "BP_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not \"\(mode)\"")
+            }
+            config.synchronous = value
+        }
         return config
     }
 

@@ -9,15 +9,25 @@ public final class AppDatabase: Sendable {
     /// Each thread that reads gets a read-only connection of its own (see `read`).
     private let threadReaders: ThreadReaders
 
-    public init(path: String) throws {
+    /// How SQLite flushes commits (`PRAGMA synchronous`).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// Every commit's WAL frames are fsync'd before the commit returns: what the
+        /// product acknowledged survives a power cut. The default.
+        case full = "FULL"
+        /// The WAL is fsync'd only at checkpoints: a crash of the process loses nothing,
+        /// a power cut can lose the last commits after their pages were already answered.
+        case normal = "NORMAL"
+    }
+
+    public init(path: String, synchronous: Synchronous = .full) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL survives a crash of the process; only a power
-            // loss can cost the last transactions.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a commit is on disk before the page that reports it is sent
+            // (docs/DURABILITY.md); NORMAL only when the operator chose it.
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             // Read pages through a memory map instead of a pread() per page, and keep more
             // of them in each connection's cache: list pages touch many pages per request.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
