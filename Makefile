@@ -5,8 +5,9 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # What the tests use on top: a sendmail-compatible client and an SMTP sink; Chromium, its
-# driver and Python's venv for the browser suite (its PyPI packages go into .venv).
-TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless
+# driver and Python's venv for the browser suite (its PyPI packages go into .venv);
+# strace and a C compiler for the durability suite.
+TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev
 
 .PHONY: all deps build run test bench fuzz format clean
 
@@ -28,6 +29,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/browser-tests
+	scripts/durability-tests
 
 # Measures the release build against a C FastCGI "hello" and a C upload sink behind the
 # same nginx (see README, Performance). Seeds bench/results/ on its first run.

@@ -34,6 +34,9 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -32000")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches a pool's writer to NORMAL after `prepareDatabase` when it turns
+        // WAL on, so the mode is set again here, on the one connection that writes.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)") }
         var readerConfiguration = configuration
         readerConfiguration.readonly = true
         readerConfiguration.label = "reader"

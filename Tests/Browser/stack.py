@@ -22,6 +22,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def accepts(port):
+    """Whether something listens on the port yet."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
 class Stack:
     def __init__(self):
         self.data = tempfile.mkdtemp(prefix="bp-browser-")
@@ -39,11 +48,7 @@ class Stack:
         self._wait(self._accepts)
 
     def _accepts(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return accepts(self.port)
 
     @staticmethod
     def _wait(condition, timeout=20):

@@ -354,3 +354,21 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         }
     }
 }
+
+@Suite struct DurabilitySettingTests {
+    /// GRDB turns a pool's writer to NORMAL when it enables WAL; the product's default
+    /// must survive that, and the operator's choice too.
+    @Test func theWriterCommitsWithFullSyncUnlessTheOperatorChoseNormal() throws {
+        for (mode, expected) in [(AppDatabase.Synchronous.full, 2), (.normal, 1)] {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let database = try AppDatabase(path: directory + "/bp.sqlite", synchronous: mode)
+            let value = try database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(value == expected, "\(mode)")
+        }
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase(path: directory + "/bp.sqlite")
+        #expect(try database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+    }
+}
