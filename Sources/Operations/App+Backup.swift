@@ -40,17 +40,43 @@ extension App {
             try DurableFiles.copy(from: config.secretPath, to: directory + "/secret.key")
         }
         try DurableFiles.moveSynced(partial, to: directory + "/bp.sqlite")
-        try Self.verifyBackup(directory)
+        try Self.verifyBackup(directory, manifest: false)
+        // Written last: a backup folder without its manifest is one that never finished.
+        var manifest = ""
+        for name in ["bp.sqlite", "secret.key"] where fm.fileExists(atPath: directory + "/" + name) {
+            guard let hash = Self.fileSHA256(directory + "/" + name) else { throw InvalidInput("cannot read back \(name)") }
+            manifest += "\(hash)  \(name)\n"
+        }
+        try DurableFiles.write(Array(manifest.utf8), toPath: directory + "/" + Self.manifestName)
         let size = (try fm.attributesOfItem(atPath: directory + "/bp.sqlite")[.size] as? NSNumber)?.int64Value ?? 0
         return BackupReport(databaseBytes: size, documents: hashes.count)
     }
 
-    /// What makes a backup usable: its database passes SQLite's integrity check and every
-    /// document row has its file, whose SHA-256 is the one the row names. Throws
-    /// `InvalidInput` naming the first problems.
-    public static func verifyBackup(_ directory: String) throws {
+    /// The backup's manifest: the SHA-256 of its database and secret, in `sha256sum`'s
+    /// format (so `sha256sum -c backup.sha256` checks it too).
+    static let manifestName = "backup.sha256"
+
+    /// What makes a backup usable: its database and secret have the hashes its manifest
+    /// recorded when it was made (bit rot, a truncated copy), the database passes SQLite's
+    /// integrity check, and every document row has its file, whose SHA-256 is the one the
+    /// row names. Throws `InvalidInput` naming the first problems.
+    public static func verifyBackup(_ directory: String, manifest: Bool = true) throws {
         guard FileManager.default.fileExists(atPath: directory + "/bp.sqlite") else {
             throw InvalidInput("\(directory) holds no bp.sqlite")
+        }
+        if manifest {
+            guard let text = FileManager.default.contents(atPath: directory + "/" + manifestName) else {
+                throw InvalidInput("\(directory) has no \(manifestName): the backup never finished")
+            }
+            for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2 else { throw InvalidInput("\(manifestName) is damaged") }
+                let name = parts[1].trimmingCharacters(in: .whitespaces)
+                guard ["bp.sqlite", "secret.key"].contains(name) else { throw InvalidInput("\(manifestName) names \(name)") }
+                guard fileSHA256(directory + "/" + name) == String(parts[0]) else {
+                    throw InvalidInput("\(name) does not match \(manifestName): the backup was changed or damaged after it was made")
+                }
+            }
         }
         var configuration = Configuration()
         configuration.readonly = true

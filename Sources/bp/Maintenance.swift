@@ -4,7 +4,7 @@ import Operations
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy the database (consistently, while the app serves), the documents and the secret into DIR.")
+        abstract: "Copy the database (consistently, while the app serves), the documents and the secret into DIR, fsync'd and verified.")
 
     @Argument(help: "An empty folder for the backup.") var directory: String
 
@@ -12,7 +12,9 @@ struct Backup: ParsableCommand {
         let app = try Setup.app()
         do {
             let report = try app.backup(to: directory)
-            print("backup in \(directory): database \(report.databaseBytes / 1024) KB, \(report.documents) documents")
+            print(
+                "backup in \(directory): database \(report.databaseBytes / 1024) KB, \(report.documents) documents;",
+                "verified (integrity, document hashes) and sealed in backup.sha256")
         } catch let invalid as InvalidInput {
             Setup.fail(invalid.description, code: 2)
         }
@@ -21,7 +23,7 @@ struct Backup: ParsableCommand {
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Put a backup made by `bp backup` in place of this data folder's database, documents and secret.")
+        abstract: "Verify a backup made by `bp backup` and put it in place of this data folder's database, documents and secret.")
 
     @Argument(help: "The backup's folder.") var directory: String
 

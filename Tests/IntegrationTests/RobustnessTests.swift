@@ -192,6 +192,66 @@ import Testing
         #expect(try copy.get("/cases/\(cases[0])").status == 200)
     }
 
+    @Test func restoreRefusesABackupWhoseDocumentOrDatabaseWasDamaged() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        let anna = try world.customer("anna@example.com")
+        let caseID = try world.openCase(anna, protection: try world.registerOrder("D-1"), files: [World.pdf])
+        let backup = stack.data + "-backup"
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        let made = try stack.run(["backup", backup])
+        #expect(made.status == 0, "\(made.stderr)")
+        let fm = FileManager.default
+        let documents = (fm.enumerator(atPath: backup + "/documents")?.allObjects as? [String] ?? []).filter { $0.count > 60 }
+        try #require(documents.count == 1)
+
+        let target = try Stack()
+        defer { target.stop() }
+        _ = target.stopServe()
+        let before = try Data(contentsOf: URL(fileURLWithPath: target.data + "/bp.sqlite"))
+
+        // One byte of the stored document changed: its hash no longer matches its row.
+        let document = backup + "/documents/" + documents[0]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: document))
+        bytes[bytes.count - 2] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: document))
+        let tampered = try Stack.capture(Stack.bp, ["restore", backup], env: target.environment)
+        #expect(tampered.status == 2)
+        #expect(tampered.stderr.contains("do not match their rows"), "\(tampered.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target.data + "/bp.sqlite")) == before, "nothing restored")
+
+        // The document missing altogether.
+        try fm.removeItem(atPath: document)
+        let missing = try Stack.capture(Stack.bp, ["restore", backup], env: target.environment)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("is missing"), "\(missing.stderr)")
+
+        // The database damaged in the middle of its pages: it no longer matches the
+        // manifest the backup wrote (SQLite's integrity check alone misses damage to
+        // free space and to values).
+        let fresh = stack.data + "-backup2"
+        defer { try? fm.removeItem(atPath: fresh) }
+        #expect(try stack.run(["backup", fresh]).status == 0)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: fresh + "/bp.sqlite"))
+        let size = try handle.seekToEnd()
+        for page in stride(from: UInt64(4096 * 2), to: size, by: 4096 * 3) {
+            try handle.seek(toOffset: page + 100)
+            try handle.write(contentsOf: Data(repeating: 0xA5, count: 64))
+        }
+        try handle.close()
+        let damaged = try Stack.capture(Stack.bp, ["restore", fresh], env: target.environment)
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("bp.sqlite does not match backup.sha256"), "\(damaged.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target.data + "/bp.sqlite")) == before, "nothing restored")
+        // A backup that never finished (no manifest) is refused too.
+        try fm.removeItem(atPath: fresh + "/backup.sha256")
+        let unfinished = try Stack.capture(Stack.bp, ["restore", fresh], env: target.environment)
+        #expect(unfinished.status == 2)
+        #expect(unfinished.stderr.contains("never finished"), "\(unfinished.stderr)")
+        _ = caseID
+    }
+
     @Test func healthzTellsTheTruth() throws {
         let stack = try Stack()
         defer { stack.stop() }
