@@ -8,6 +8,8 @@ public final class AppDatabase: Sendable {
     public let pool: DatabasePool
     /// Each thread that reads gets a read-only connection of its own (see `read`).
     private let threadReaders: ThreadReaders
+    /// Concurrent write transactions share one commit (see `GroupCommit`).
+    let groupCommit: GroupCommit
 
     /// How SQLite flushes commits (`PRAGMA synchronous`).
     public enum Synchronous: String, Sendable, CaseIterable {
@@ -41,6 +43,7 @@ public final class AppDatabase: Sendable {
         readerConfiguration.readonly = true
         readerConfiguration.label = "reader"
         threadReaders = ThreadReaders(path: path, configuration: readerConfiguration)
+        groupCommit = GroupCommit(pool: pool)
     }
 
     /// Creates or upgrades the schema. Safe to run while other processes use the database.
@@ -76,8 +79,10 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// A write transaction: committed (durably, under FULL) when this returns. Writes
+    /// that arrive together share one commit (`GroupCommit`), each in its own savepoint.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.write(body)
+        try groupCommit.write(body)
     }
 }
 

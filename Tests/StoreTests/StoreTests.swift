@@ -372,3 +372,84 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         #expect(try database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
     }
 }
+
+@Suite struct GroupCommitTests {
+    struct Refused: Error, Equatable { let n: Int }
+
+    /// Eight threads writing at once: every write that did not throw is committed, every
+    /// one that threw is rolled back alone and gets its own error, and the writes shared
+    /// fewer commits than there were writes.
+    @Test func concurrentWritesShareCommitsAndFailAlone() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase(path: directory + "/bp.sqlite")
+        try database.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY, thread INTEGER)") }
+        let before = database.groupCommit.commits
+        nonisolated(unsafe) var outcomes = [[Result<Int, Refused>]](repeating: [], count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for i in 0..<60 {
+                let n = thread * 1000 + i
+                do {
+                    let value = try database.write { db -> Int in
+                        try db.execute(sql: "INSERT INTO t (n, thread) VALUES (?, ?)", arguments: [n, thread])
+                        // Every seventh write fails after it wrote: its row must not stay.
+                        if n % 7 == 0 { throw Refused(n: n) }
+                        // Hold the transaction a moment so others queue up behind it.
+                        usleep(200)
+                        return n
+                    }
+                    outcomes[thread].append(.success(value))
+                } catch let refused as Refused {
+                    outcomes[thread].append(.failure(refused))
+                } catch {
+                    Issue.record("unexpected \(error)")
+                }
+            }
+        }
+        let stored = Set(try database.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t") })
+        var expected = Set<Int>()
+        for (thread, results) in outcomes.enumerated() {
+            for (i, result) in results.enumerated() {
+                let n = thread * 1000 + i
+                switch result {
+                case .success(let value):
+                    #expect(value == n)
+                    #expect(n % 7 != 0)
+                    expected.insert(n)
+                case .failure(let refused):
+                    #expect(refused == Refused(n: n), "each write gets its own error")
+                }
+            }
+        }
+        #expect(stored == expected, "committed exactly the writes that succeeded")
+        let commits = database.groupCommit.commits - before
+        #expect(commits < 480, "480 writes shared \(commits) commits")
+    }
+
+    /// A write that breaks a constraint inside a shared batch loses only its own statement.
+    @Test func aConstraintErrorInABatchRollsBackThatWriteAlone() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase(path: directory + "/bp.sqlite")
+        try database.write { db in try db.execute(sql: "CREATE TABLE u (k TEXT PRIMARY KEY)") }
+        nonisolated(unsafe) var failures = 0
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for i in 0..<40 {
+                do {
+                    try database.write { db in
+                        try db.execute(sql: "INSERT INTO u (k) VALUES (?)", arguments: ["\(thread)-\(i)"])
+                        try db.execute(sql: "INSERT INTO u (k) VALUES (?)", arguments: ["shared-\(i)"])
+                    }
+                } catch {
+                    lock.withLock { failures += 1 }
+                }
+            }
+        }
+        let keys = try database.read { db in try String.fetchAll(db, sql: "SELECT k FROM u") }
+        #expect(keys.filter { $0.hasPrefix("shared-") }.count == 40)
+        // Of each i, one thread's write won; the other seven rolled back both inserts.
+        #expect(keys.count == 40 * 2)
+        #expect(failures == 40 * 7)
+    }
+}
