@@ -28,6 +28,8 @@ extension App {
         try? fm.removeItem(atPath: partial)
         let copy = try DatabaseQueue(path: partial)
         try database.pool.backup(to: copy)
+        // A self-contained file: no -wal or -shm beside it when it is read or copied.
+        try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
         try copy.close()
         let hashes = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM documents") }
         let target = DocumentStore(dataDirectory: directory)
