@@ -33,6 +33,14 @@ def wait_for(condition, timeout=30, what="the stack"):
     raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
 class Stack:
     def __init__(self, env=None):
         self.scratch = tempfile.mkdtemp(prefix="bp-durability-")
@@ -61,26 +69,33 @@ class Stack:
     def start(self, serve_wrapper=(), worker_wrapper=(), worker=True, extra_env=None):
         env = dict(self.env, **(extra_env or {}))
         log = open(os.path.join(self.scratch, "serve.log"), "w")
-        self.serve = subprocess.Popen([*serve_wrapper, BP, "serve"], env=env, stderr=log, stdout=log)
+        # Each in a process group of its own, stopped as a group: a wrapper (strace) and
+        # the bp it runs get the signal together, so neither outlives the test.
+        self.serve = subprocess.Popen([*serve_wrapper, BP, "serve"], env=env, stderr=log, stdout=log, start_new_session=True)
         self.processes.append((self.serve, signal.SIGTERM))
         wait_for(lambda: os.path.exists(os.path.join(self.data, "run", "bp.sock")), what="bp serve starting")
         if worker:
-            self.worker = subprocess.Popen([*worker_wrapper, BP, "worker"], env=env, stderr=log, stdout=log)
+            self.worker = subprocess.Popen([*worker_wrapper, BP, "worker"], env=env, stderr=log, stdout=log,
+                                           start_new_session=True)
             self.processes.append((self.worker, signal.SIGTERM))
         nginx = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", os.path.join(self.data, "nginx"),
-                                  "-c", self.conf, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+                                  "-c", self.conf, "-g", "daemon off;"], stderr=subprocess.DEVNULL, start_new_session=True)
         self.processes.insert(0, (nginx, signal.SIGQUIT))
         wait_for(lambda: accepts(self.port), what="nginx accepting")
 
     def stop_processes(self):
         for process, sig in self.processes:
-            if process.poll() is None:
-                process.send_signal(sig)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                continue
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            # The group's other members (bp under strace) finish on the same signal.
+            wait_for(lambda: not group_alive(process.pid), timeout=20, what=f"process group {process.pid} ending")
         self.processes = []
 
     def cleanup(self):
