@@ -17,9 +17,11 @@ public enum SiteRoute: Equatable, Sendable {
     case merchantCase(String)
     case merchantReply(String)
     case merchantMessages(String)
+    case merchantSearch
     case serviceLogin
     case serviceDashboard
     case serviceQueue
+    case serviceSearch
     case serviceCase(String)
     case serviceNote(String)
     case serviceMessage(String)
@@ -85,6 +87,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch (n, at(1)) {
             case (1, _), (2, "cases"): self = .merchantCases
             case (2, "login"): self = .merchantLogin
+            case (2, "search"): self = .merchantSearch
             case (3, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 self = .merchantCase(i)
@@ -102,6 +105,7 @@ public enum SiteRoute: Equatable, Sendable {
             case (1, _): self = .serviceDashboard
             case (2, "login"): self = .serviceLogin
             case (2, "queue"): self = .serviceQueue
+            case (2, "search"): self = .serviceSearch
             case (2, "mail"): self = .serviceMail
             case (4, "mail"):
                 guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }
@@ -159,9 +163,11 @@ public enum SiteRoute: Equatable, Sendable {
         case .merchantCase(let i): "/merchant/cases/\(i)"
         case .merchantReply(let i): "/merchant/cases/\(i)/reply"
         case .merchantMessages(let i): "/merchant/cases/\(i)/messages"
+        case .merchantSearch: "/merchant/search"
         case .serviceLogin: "/service/login"
         case .serviceDashboard: "/service"
         case .serviceQueue: "/service/queue"
+        case .serviceSearch: "/service/search"
         case .serviceMail: "/service/mail"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceCase(let i): "/service/cases/\(i)"

@@ -81,5 +81,11 @@ public enum ListSQL {
         ("documents of a case", DocumentRecord.visibleSQL, 2),
         ("outbox due", Outbox.dueSQL, 2),
         ("document requests due", DocumentRequests.dueSQL, 2),
+        ("search by case number", CaseSearch.byNumberSQL(shop: false), 1),
+        ("search by case number in a shop", CaseSearch.byNumberSQL(shop: true), 2),
+        ("search by order", CaseSearch.byOrderSQL(shop: false), 3),
+        ("search by order in a shop", CaseSearch.byOrderSQL(shop: true), 4),
+        ("search by email", CaseSearch.byEmailSQL(shop: false), 2),
+        ("search by email in a shop", CaseSearch.byEmailSQL(shop: true), 3),
     ]
 }

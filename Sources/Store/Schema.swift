@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v4-counters", migrate: v4)
         migrator.registerMigration("v5-cases-order-number", migrate: v5)
         migrator.registerMigration("v6-cases-shop-list-covering", migrate: v6)
+        migrator.registerMigration("v7-cases-order-search", migrate: v7)
         return migrator
     }
 
@@ -26,6 +27,14 @@ enum Schema {
     /// index only cost every state change an extra B-tree update.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
+    }
+
+    /// Search by order number, exact or by its start (`CaseSearch`): a range on an index
+    /// instead of a scan of every case, across shops for the service team and within one
+    /// shop for its merchants (order numbers never change, so each costs an insert only).
+    private static func v7(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX cases_order ON cases(order_number)")
+        try db.execute(sql: "CREATE INDEX cases_shop_order ON cases(shop_id, order_number)")
     }
 
     /// Case counts kept by triggers instead of counted per request (`Counters`), filled

@@ -21,6 +21,7 @@ struct MerchantPages {
         }
         switch (route, form) {
         case (.merchantCases, nil): return try list(ctx, shopID: shopID)
+        case (.merchantSearch, nil): return try SearchPages(pages: pages).merchant(ctx, shopID: shopID)
         case (.merchantCase(let id), nil): return try caseView(id, ctx)
         case (.merchantReply(let id), nil): return try replyForm(id, ctx)
         case (.merchantReply(let id), let form?): return try reply(id, ctx, form)
@@ -45,16 +46,7 @@ struct MerchantPages {
                 try CaseListing.openCounts(db, shopID: shopID)
             )
         }
-        let rows = records.prefix(Self.pageSize).map { record in
-            let due = record.state == .awaitingMerchant ? record.merchantDueAt : nil
-            return MerchantCaseRow(
-                href: SiteRoute.merchantCase(record.id).path, number: "#\(record.number)", orderNumber: record.orderNumber,
-                customer: record.customerEmail, value: f.money(record.value),
-                reason: record.reason.map { t.label("reason", $0.rawValue) } ?? "", state: record.state.rawValue,
-                stateLabel: t.label("state", record.state.rawValue), opened: f.date(record.openedAt),
-                due: due.map(f.dateTime), daysLeft: due.map { daysLeftLabel(until: $0, now: now, t) },
-                urgent: due.map { Deadlines.daysLeft(until: $0, from: now) <= 1 } ?? false)
-        }
+        let rows = records.prefix(Self.pageSize).map { MerchantCaseRow($0, now: now, t, f) }
         let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
             var label = state.map { t.label("state", $0.rawValue) } ?? t(.filter_all)
             if let state, let n = counts[state], n > 0 { label += " (\(n))" }
@@ -67,6 +59,7 @@ struct MerchantPages {
         }
         let waiting = counts[.awaitingMerchant] ?? 0
         let model = MerchantCasesPage(
+            search: SearchPages.box(.merchantSearch, query: "", t),
             shop: shop.name, insolvent: shop.isInsolvent, cases: Array(rows), filters: filters,
             waiting: waiting > 0 ? waiting : nil, previousHref: page > 1 ? pageHref(page - 1) : nil,
             nextHref: records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)
@@ -155,5 +148,20 @@ struct MerchantPages {
             { uploads in
                 _ = try app.partyMessage(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
             }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+    }
+}
+
+extension MerchantCaseRow {
+    /// A line of the Control Centre's list (and of its search results), with the reply
+    /// deadline and the days left while the case waits for the merchant.
+    init(_ record: CaseListRow, now: Date, _ t: Catalog, _ f: LocaleFormat) {
+        let due = record.state == .awaitingMerchant ? record.merchantDueAt : nil
+        self.init(
+            href: SiteRoute.merchantCase(record.id).path, number: "#\(record.number)", orderNumber: record.orderNumber,
+            customer: record.customerEmail, value: f.money(record.value),
+            reason: record.reason.map { t.label("reason", $0.rawValue) } ?? "", state: record.state.rawValue,
+            stateLabel: t.label("state", record.state.rawValue), opened: f.date(record.openedAt), due: due.map(f.dateTime),
+            daysLeft: due.map { daysLeftLabel(until: $0, now: now, t) },
+            urgent: due.map { Deadlines.daysLeft(until: $0, from: now) <= 1 } ?? false)
     }
 }

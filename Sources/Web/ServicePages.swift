@@ -22,6 +22,7 @@ struct ServicePages {
         switch (route, form) {
         case (.serviceDashboard, nil): return try ServiceDashboard(pages: pages).render(ctx)
         case (.serviceQueue, nil): return try queue(ctx, agentID: agentID)
+        case (.serviceSearch, nil): return try SearchPages(pages: pages).service(ctx)
         case (.serviceCase(let id), nil): return try caseView(id, ctx, agentID: agentID)
         case (.serviceShop(let id), nil): return try ServiceShopPages(pages: pages).shop(id, ctx)
         case (.serviceInsolvency(let id), let form?): return try ServiceShopPages(pages: pages).insolvency(id, ctx, form)
@@ -133,6 +134,7 @@ struct ServicePages {
                 selected: value == reason)
         }
         let model = QueuePage(
+            search: SearchPages.box(.serviceSearch, query: "", t),
             items: Array(items), reasons: reasons,
             shopFilter: filteredShop.map { ShopFilter(name: $0.name, clearHref: href(["shop": nil, "page": nil]), id: $0.id) },
             assignees: ["mine", "unassigned"].map {

@@ -281,3 +281,39 @@ def test_keyboard_alone_reaches_and_sends_the_feedback_form(stack, browsers):
     anna.driver.switch_to.active_element.send_keys(Keys.ENTER)
     wait_for(anna, ".timeline")
     assert "/cases/" in anna.driver.current_url
+
+
+def test_staff_find_a_case_with_the_search_box(stack, browsers):
+    """The phone call about "order SRCH-7": the merchant types it into the Control
+    Centre's search box and lands on the case; a prefix lists several; the agent finds
+    the same cases and the shop by name from the queue's box."""
+    customer = browsers()
+    sign_in_customer(stack, customer, "search@example.com")
+    opened = [open_case(stack, customer, stack.register(number, email_address="search@example.com"))
+              for number in ("SRCH-7", "SRCH-8")]
+
+    shop = browsers()
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    wait_for(shop, "form.search-form")
+    box = shop.driver.find_element(By.ID, "search-q")
+    box.send_keys("SRCH-7")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "form.search-form"))
+    wait_for(shop, ".timeline")
+    assert shop.driver.current_url.endswith(f"/merchant/cases/{opened[0]}")
+    shop.get(stack, "/merchant/search?q=SRCH")
+    wait_for(shop, "table.cases")
+    shop.look("merchant-search")
+    links = {a.get_attribute("href").rsplit("/", 1)[1] for a in shop.driver.find_elements(By.CSS_SELECTOR, "table.cases td a")}
+    assert set(opened) <= links
+
+    agent = browsers()
+    sign_in_staff(stack, agent, "/service/login", "agent@operator.example")
+    agent.get(stack, "/service/queue")
+    wait_for(agent, "form.search-form")
+    agent.driver.find_element(By.ID, "search-q").send_keys("SRCH")
+    submit(agent.driver.find_element(By.CSS_SELECTOR, "form.search-form"))
+    wait_for(agent, "table.cases")
+    agent.look("service-search")
+    agent.get(stack, "/service/search?q=nothing-like-this")
+    wait_for(agent, "p.empty")
+    agent.look("service-search-nothing")

@@ -57,3 +57,27 @@ import Testing
         #expect(Deadlines.daysLeft(until: t0, from: t0 + 1) == 0)
     }
 }
+
+@Suite struct SearchTermTests {
+    @Test(arguments: [
+        ("#107380", SearchTerm.caseNumber(107_380)),
+        ("# 107380", .caseNumber(107_380)),
+        ("107380", .numberOrOrder(107_380, prefix: "107380")),
+        (" 4711 ", .numberOrOrder(4711, prefix: "4711")),
+        ("ZX-4711", .orderPrefix("ZX-4711")),
+        ("#ABC", .orderPrefix("#ABC")),
+        ("Anna@Example.COM", .email("anna@example.com")),
+        ("99999999999999999999", .orderPrefix("99999999999999999999")),
+    ])
+    func whatWasTypedIsUnderstood(typed: String, term: SearchTerm) {
+        #expect(SearchTerm.parse(typed) == term)
+    }
+
+    @Test func nothingTooMuchOrControlCharactersAreNoSearch() {
+        #expect(SearchTerm.parse("") == nil)
+        #expect(SearchTerm.parse("   ") == nil)
+        #expect(SearchTerm.parse(String(repeating: "x", count: 201)) == nil)
+        #expect(SearchTerm.parse("a\u{0}b") == nil)
+        #expect(SearchTerm.parse(String(repeating: "x", count: 200)) == .orderPrefix(String(repeating: "x", count: 200)))
+    }
+}

@@ -149,10 +149,15 @@ import Testing
                                      urgent: false)
         for (rows, waiting) in [([row, closed], 3 as Int?), ([], nil)] {
             let page = MerchantCasesPage(
+                search: SearchBox(action: "/merchant/search", query: waiting == nil ? "" : Self.hostile, hint: "Number <or> email"),
                 shop: "Shop & Co", insolvent: waiting == nil, cases: rows,
                 filters: [NavItem(label: "All", href: "/merchant/cases", current: true), NavItem(label: "Waiting (3)", href: "/merchant/cases?state=x", current: false)],
                 waiting: waiting, previousHref: waiting.map { _ in "/merchant/cases?page=1" }, nextHref: "/merchant/cases?page=3", page: 2)
             same("merchant/cases", layout(page), Template.merchantCases)
+            let search = MerchantSearchPage(
+                search: SearchBox(action: "/merchant/search", query: Self.hostile, hint: "Hint & more"),
+                notice: rows.isEmpty ? "Nothing <matches>" : nil, cases: rows, truncated: waiting != nil, listHref: "/merchant/cases")
+            same("merchant/search", layout(search), Template.merchantSearch)
         }
         for full in [true, false] {
             let page = MerchantCasePage(
@@ -180,12 +185,22 @@ import Testing
                                    assigned: false, documentsDue: nil)
         let options = [SelectOption(value: "inquiry", label: "Inquiry", selected: true), SelectOption(value: "x", label: "X & Y", selected: false)]
         for items in [[item, unassigned], []] {
-            let page = QueuePage(items: items, reasons: options,
+            let page = QueuePage(search: SearchBox(action: "/service/search", query: "", hint: Self.hostile),
+                                 items: items, reasons: options,
                                  shopFilter: items.isEmpty ? nil : ShopFilter(name: "Shop <f>", clearHref: "/service/queue", id: "s"),
                                  assignees: options, action: "/service/queue", previousHref: nil,
                                  nextHref: items.isEmpty ? nil : "/service/queue?page=2", page: 1, filtered: !items.isEmpty,
                                  clearHref: "/service/queue")
             same("service/queue", layout(page), Template.serviceQueue)
+            let row = ServiceSearchRow(href: "/service/cases/a", number: "#5", shop: Self.hostile, shopHref: "/service/shops/s",
+                                       orderNumber: "O-<5>", customer: "c@x.y", value: "5,00 zł", kind: "Inquiry", state: "escalated",
+                                       stateLabel: "With us", opened: "1.1.2026")
+            let search = ServiceSearchPage(
+                search: SearchBox(action: "/service/search", query: Self.hostile, hint: "Hint"),
+                notice: items.isEmpty ? "Nothing" : nil, cases: items.isEmpty ? [] : [row, row],
+                shops: items.isEmpty ? [] : [NavItem(label: "Shop <1>", href: "/service/shops/s", current: false)],
+                truncated: !items.isEmpty)
+            same("service/search", layout(search, locale: .de), Template.serviceSearch)
         }
         for full in [true, false] {
             var decision = ServiceForm(action: "/service/cases/a/decision", errors: Self.errors, text: Self.hostile)
@@ -258,7 +273,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 20)
+        #expect(named.count == 22)
     }
 }
 
@@ -315,4 +330,8 @@ extension QueuePage: ComputedForReference { var computedForReference: [String: A
 extension ServiceCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
 extension MailPage: ComputedForReference { var computedForReference: [String: Any] { ["hasWaiting": hasWaiting, "hasRecent": hasRecent] } }
 extension DashboardPage: ComputedForReference { var computedForReference: [String: Any] { ["hasShops": hasShops] } }
+extension MerchantSearchPage: ComputedForReference { var computedForReference: [String: Any] { ["hasCases": hasCases] } }
+extension ServiceSearchPage: ComputedForReference {
+    var computedForReference: [String: Any] { ["hasCases": hasCases, "hasShops": hasShops] }
+}
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }

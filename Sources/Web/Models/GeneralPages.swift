@@ -20,3 +20,12 @@ struct SettingsPage {
     let role: String
     let locales: [LanguageOption]
 }
+
+/// `Templates/partials/search_form.mustache`: the search box of the Control Centre and of
+/// the service team's pages (a GET form: a search changes nothing).
+struct SearchBox {
+    let action: String
+    /// What was typed, shown back in the box.
+    let query: String
+    let hint: String
+}

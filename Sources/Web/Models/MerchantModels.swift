@@ -1,5 +1,6 @@
 /// `Templates/merchant/cases.mustache`: the Control Centre's list, open cases first.
 struct MerchantCasesPage {
+    let search: SearchBox
     let shop: String
     let insolvent: Bool
     let cases: [MerchantCaseRow]
@@ -69,4 +70,16 @@ struct ReplyPage {
     let maxFileMb: Int
     let closed: Bool
     let formId: String
+}
+
+/// `Templates/merchant/search.mustache`: the merchant's search results, in the list's
+/// columns. A single hit never shows this page (it goes to the case).
+struct MerchantSearchPage {
+    let search: SearchBox
+    /// Why there is nothing to list: no text typed, too long, or no match.
+    let notice: String?
+    let cases: [MerchantCaseRow]
+    let truncated: Bool
+    let listHref: String
+    var hasCases: Bool { !cases.isEmpty }
 }

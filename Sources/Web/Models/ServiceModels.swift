@@ -1,5 +1,6 @@
 /// `Templates/service/queue.mustache`: escalated cases and open inquiries, oldest first.
 struct QueuePage {
+    let search: SearchBox
     let items: [QueueItem]
     let reasons: [SelectOption]
     let shopFilter: ShopFilter?
@@ -195,4 +196,30 @@ struct WeekBar {
     let hasLabel: Bool
     let label: String
     let labelY: Int
+}
+
+/// `Templates/service/search.mustache`: cases of every shop, and shops by name. A single
+/// hit never shows this page (it goes to the case or the shop).
+struct ServiceSearchPage {
+    let search: SearchBox
+    let notice: String?
+    let cases: [ServiceSearchRow]
+    let shops: [NavItem]
+    let truncated: Bool
+    var hasCases: Bool { !cases.isEmpty }
+    var hasShops: Bool { !shops.isEmpty }
+}
+
+struct ServiceSearchRow {
+    let href: String
+    let number: String
+    let shop: String
+    let shopHref: String
+    let orderNumber: String
+    let customer: String
+    let value: String
+    let kind: String
+    let state: String
+    let stateLabel: String
+    let opened: String
 }
