@@ -107,7 +107,19 @@ public final class FastCGIServer: @unchecked Sendable {
         head.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
         }
-        guard method != "HEAD", !response.body.isEmpty else { return }
+        guard method != "HEAD" else { return }
+        if let produce = response.stream {
+            let writer = BodyWriter(output: stream)
+            do {
+                try produce(writer)
+                try writer.flush()
+            } catch {
+                // The headers are gone: the client gets a cut-off body, the log says why.
+                logger.error("streamed response failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return
+        }
+        guard !response.body.isEmpty else { return }
         response.body.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
         }

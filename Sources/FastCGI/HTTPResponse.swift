@@ -4,6 +4,10 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// A body written as it is made (an export of many rows), after the headers and
+    /// instead of `body`, so memory does not grow with its length. It has no
+    /// Content-Length; nginx reads it to the end of the FastCGI stream.
+    public var stream: (@Sendable (BodyWriter) throws -> Void)?
 
     public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -45,7 +49,7 @@ public struct HTTPResponse: Sendable {
             if !hasLength && name.utf8.count == 14 && name.lowercased() == "content-length" { hasLength = true }
             if !accel && name.utf8.count == 16 && name.lowercased() == "x-accel-redirect" { accel = true }
         }
-        if !hasLength && !accel {
+        if !hasLength && !accel && stream == nil {
             out += "Content-Length: ".utf8
             out += String(body.count).utf8
             out += [0x0D, 0x0A]

@@ -17,11 +17,11 @@ public enum SearchTerm: Equatable, Sendable {
 
     /// nil for an empty box, or for text too long to be any of them.
     public static func parse(_ raw: String) -> SearchTerm? {
-        let text = raw.trimmingWhitespace()
+        let text = raw.trimmedWhitespace
         guard !text.isEmpty, text.utf8.count <= maximumLength, !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
         else { return nil }
         if text.hasPrefix("#") {
-            let digits = text.dropFirst().trimmingWhitespace()
+            let digits = text.dropFirst().trimmedWhitespace
             if let number = Int(digits), number > 0, digits.allSatisfy(\.isASCIIDigit) { return .caseNumber(number) }
             return .orderPrefix(text)
         }
@@ -42,13 +42,4 @@ public enum SearchTerm: Equatable, Sendable {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
-    }
 }

@@ -18,10 +18,12 @@ public enum SiteRoute: Equatable, Sendable {
     case merchantReply(String)
     case merchantMessages(String)
     case merchantSearch
+    case merchantExport
     case serviceLogin
     case serviceDashboard
     case serviceQueue
     case serviceSearch
+    case serviceExport
     case serviceCase(String)
     case serviceNote(String)
     case serviceMessage(String)
@@ -88,6 +90,7 @@ public enum SiteRoute: Equatable, Sendable {
             case (1, _), (2, "cases"): self = .merchantCases
             case (2, "login"): self = .merchantLogin
             case (2, "search"): self = .merchantSearch
+            case (2, "export"): self = .merchantExport
             case (3, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 self = .merchantCase(i)
@@ -106,6 +109,7 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "login"): self = .serviceLogin
             case (2, "queue"): self = .serviceQueue
             case (2, "search"): self = .serviceSearch
+            case (2, "export"): self = .serviceExport
             case (2, "mail"): self = .serviceMail
             case (4, "mail"):
                 guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }
@@ -164,10 +168,12 @@ public enum SiteRoute: Equatable, Sendable {
         case .merchantReply(let i): "/merchant/cases/\(i)/reply"
         case .merchantMessages(let i): "/merchant/cases/\(i)/messages"
         case .merchantSearch: "/merchant/search"
+        case .merchantExport: "/merchant/export"
         case .serviceLogin: "/service/login"
         case .serviceDashboard: "/service"
         case .serviceQueue: "/service/queue"
         case .serviceSearch: "/service/search"
+        case .serviceExport: "/service/export"
         case .serviceMail: "/service/mail"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceCase(let i): "/service/cases/\(i)"

@@ -22,6 +22,7 @@ struct MerchantPages {
         switch (route, form) {
         case (.merchantCases, nil): return try list(ctx, shopID: shopID)
         case (.merchantSearch, nil): return try SearchPages(pages: pages).merchant(ctx, shopID: shopID)
+        case (.merchantExport, nil): return try ExportPages(pages: pages).respond(ctx, shopID: shopID, role: .merchant)
         case (.merchantCase(let id), nil): return try caseView(id, ctx)
         case (.merchantReply(let id), nil): return try replyForm(id, ctx)
         case (.merchantReply(let id), let form?): return try reply(id, ctx, form)
@@ -60,6 +61,7 @@ struct MerchantPages {
         let waiting = counts[.awaitingMerchant] ?? 0
         let model = MerchantCasesPage(
             search: SearchPages.box(.merchantSearch, query: "", t),
+            exportHref: SiteRoute.merchantExport.path + (filter.map { "?state=\($0.rawValue)" } ?? ""),
             shop: shop.name, insolvent: shop.isInsolvent, cases: Array(rows), filters: filters,
             waiting: waiting > 0 ? waiting : nil, previousHref: page > 1 ? pageHref(page - 1) : nil,
             nextHref: records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)

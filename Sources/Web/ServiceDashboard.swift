@@ -58,7 +58,7 @@ struct ServiceDashboard {
             ShopCount(name: row["name"], count: row["n"], href: SiteRoute.serviceShop(row["shop_id"]).path)
         }
         let model = DashboardPage(
-            queued: data.queued, queueHref: SiteRoute.serviceQueue.path,
+            queued: data.queued, queueHref: SiteRoute.serviceQueue.path, exportHref: SiteRoute.serviceExport.path,
             states: states.map { CountRow(label: $0.0, count: $0.1) }, reasons: reasons.map { CountRow(label: $0.0, count: $0.1) },
             statesChart: Charts.horizontalBars(states, title: t(.dashboard_by_state)),
             reasonsChart: Charts.horizontalBars(reasons, title: t(.dashboard_by_reason)),

@@ -23,6 +23,9 @@ struct ServicePages {
         case (.serviceDashboard, nil): return try ServiceDashboard(pages: pages).render(ctx)
         case (.serviceQueue, nil): return try queue(ctx, agentID: agentID)
         case (.serviceSearch, nil): return try SearchPages(pages: pages).service(ctx)
+        case (.serviceExport, nil):
+            let shop = ctx.queryValue("shop").flatMap { SiteRoute.isID($0) ? $0 : nil }
+            return try ExportPages(pages: pages).respond(ctx, shopID: shop, role: .agent)
         case (.serviceCase(let id), nil): return try caseView(id, ctx, agentID: agentID)
         case (.serviceShop(let id), nil): return try ServiceShopPages(pages: pages).shop(id, ctx)
         case (.serviceInsolvency(let id), let form?): return try ServiceShopPages(pages: pages).insolvency(id, ctx, form)

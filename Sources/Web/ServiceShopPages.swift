@@ -33,6 +33,7 @@ struct ServiceShopPages {
                 CountRow(label: t.label("state", state.rawValue), count: counts[state.rawValue] ?? 0)
             },
             activeProtections: active, queueHref: SiteRoute.serviceQueue.path + "?shop=\(id)",
+            exportHref: SiteRoute.serviceExport.path + "?shop=\(id)",
             action: SiteRoute.serviceInsolvency(id).path, errors: pages.fieldErrors(rejection, t),
             generalError: pages.words(rejection?.general, t), confirm: typed ?? "")
         return pages.render(Page(template: Template.serviceShop, title: shop.name, model: model, status: rejection?.status ?? 200), ctx)

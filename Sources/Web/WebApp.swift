@@ -90,9 +90,10 @@ public final class WebApp: Responder {
             return try AuthPages(pages: pages).respond(route, ctx, form)
         case .account, .protection, .protectionFeedback, .customerCase, .customerAnswer, .customerMessages:
             return try CustomerPages(pages: pages).respond(route, ctx, form)
-        case .merchantCases, .merchantCase, .merchantReply, .merchantMessages, .merchantSearch:
+        case .merchantCases, .merchantCase, .merchantReply, .merchantMessages, .merchantSearch, .merchantExport:
             return try MerchantPages(pages: pages).respond(route, ctx, form)
-        case .serviceDashboard, .serviceQueue, .serviceSearch, .serviceCase, .serviceNote, .serviceMessage, .serviceRequestDocuments,
+        case .serviceDashboard, .serviceQueue, .serviceSearch, .serviceExport, .serviceCase, .serviceNote, .serviceMessage,
+            .serviceRequestDocuments,
             .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
             .serviceMailRetry:
             return try ServicePages(pages: pages).respond(route, ctx, form)

@@ -317,3 +317,22 @@ def test_staff_find_a_case_with_the_search_box(stack, browsers):
     agent.get(stack, "/service/search?q=nothing-like-this")
     wait_for(agent, "p.empty")
     agent.look("service-search-nothing")
+
+
+def test_the_export_form_downloads_nothing_until_its_days_are_right(stack, browsers):
+    shop = browsers()
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    wait_for(shop, "form.search-form")
+    shop.driver.find_element(By.CSS_SELECTOR, "a[href^='/merchant/export']").click()
+    wait_for(shop, "form.export-form")
+    shop.look("merchant-export")
+    # Days too far apart: the form again, the message beside the first day.
+    shop.get(stack, "/merchant/export?download=1&from=2020-01-01&to=2026-11-30")
+    wait_for(shop, ".field-error")
+    assert "At most two years" in shop.driver.find_element(By.CSS_SELECTOR, ".field-error").text
+    shop.look("merchant-export-errors")
+    agent = browsers()
+    sign_in_staff(stack, agent, "/service/login", "agent@operator.example")
+    agent.get(stack, "/service/export")
+    wait_for(agent, "form.export-form")
+    agent.look("service-export")

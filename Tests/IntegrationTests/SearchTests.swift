@@ -22,15 +22,7 @@ import Testing
         let john = try world.customer("John@Example.com")
         let johns = try world.openCase(john, protection: try world.registerOrder("Q-1", email: "John@Example.com"))
         // Another shop with an order number that starts the same way.
-        let other = try stack.run(["admin", "create-shop", "--name", "Other Shop", "--email", "o@other.example", "--currency", "PLN"])
-        let otherKey = try #require(Browser.firstMatch(#""api_key"\s*:\s*"([^"]+)""#, in: other.stdout))
-        let registered = try world.api("POST", "/api/v1/protections", json: """
-            {"order_number": "ZX-4713", "order_date": "2026-11-20T10:00:00Z", "amount": "10.00", "currency": "PLN",
-             "customer_email": "anna@example.com"}
-            """, key: otherKey)
-        #expect(registered.status == 201)
-        let otherProtection = try #require(Browser.firstMatch(#""id"\s*:\s*"([^"]+)""#, in: registered.text))
-        let othersCase = try world.openCase(anna, protection: otherProtection)
+        let othersCase = try world.openCase(anna, protection: try world.registerInAnotherShop("ZX-4713"))
 
         let merchant = try world.merchant()
         let list = try merchant.get("/merchant/cases")

@@ -81,3 +81,38 @@ import Testing
         #expect(SearchTerm.parse(String(repeating: "x", count: 200)) == .orderPrefix(String(repeating: "x", count: 200)))
     }
 }
+
+@Suite struct ExportRangeTests {
+    let today = ExportRange.day("2026-12-01")!
+
+    @Test func daysAreCountedFromTheCalendar() {
+        #expect(ExportRange.day("1970-01-01") == 0)
+        #expect(ExportRange.day("2024-02-29") == ExportRange.day("2024-02-28")! + 1)
+        #expect(ExportRange.day("2024-03-01") == ExportRange.day("2024-02-29")! + 1)
+        #expect(ExportRange.day("2025-02-29") == nil, "not a leap year")
+        #expect(ExportRange.day("2100-02-29") == nil, "not a leap year either")
+        #expect(ExportRange.day("2000-02-29") != nil)
+        for text in ["2026-13-01", "2026-00-10", "2026-04-31", "26-11-30", "2026-1-05", "2026/11/30", "", "x", "2026-11-3O"] {
+            #expect(ExportRange.day(text) == nil, "\(text)")
+        }
+        for text in ["1999-12-31", "2026-11-30", "2028-02-29"] { #expect(ExportRange.text(ExportRange.day(text)!) == text) }
+    }
+
+    @Test func missingDaysDefaultToTheLast90() throws {
+        let range = try ExportRange.parse(from: nil, to: "", today: today).get()
+        #expect(range == ExportRange(firstDay: today - 89, lastDay: today))
+        let toOnly = try ExportRange.parse(from: " ", to: "2026-06-30", today: today).get()
+        #expect(toOnly.lastDay == ExportRange.day("2026-06-30"))
+        #expect(toOnly.lastDay - toOnly.firstDay == 89)
+    }
+
+    @Test func badRangesAreRefusedWithTheirReason() {
+        #expect(ExportRange.parse(from: "2026-31-01", to: nil, today: today) == .failure(.fromInvalid))
+        #expect(ExportRange.parse(from: nil, to: "tomorrow", today: today) == .failure(.toInvalid))
+        #expect(ExportRange.parse(from: "2026-12-02", to: "2026-12-01", today: today) == .failure(.reversed))
+        // 731 days (two years with a leap day) is the most; one more is refused.
+        #expect((try? ExportRange.parse(from: "2024-11-30", to: "2026-11-30", today: today).get()) != nil)
+        #expect(ExportRange.parse(from: "2024-11-29", to: "2026-11-30", today: today) == .failure(.tooLong))
+        #expect((try? ExportRange.parse(from: "2026-12-01", to: "2026-12-01", today: today).get()) != nil, "one day")
+    }
+}

@@ -29,3 +29,18 @@ struct SearchBox {
     let query: String
     let hint: String
 }
+
+/// `Templates/export.mustache`: the days and state of a CSV export of cases, for a
+/// merchant (their shop) or an agent (a shop, or every shop).
+struct ExportPage {
+    let action: String
+    /// The shop whose cases these are; nil: every shop.
+    let shop: String?
+    let shopId: String?
+    let from: String
+    let to: String
+    let states: [SelectOption]
+    let errors: FieldErrors
+    let backHref: String
+    let backLabel: String
+}

@@ -1,6 +1,7 @@
 /// `Templates/merchant/cases.mustache`: the Control Centre's list, open cases first.
 struct MerchantCasesPage {
     let search: SearchBox
+    let exportHref: String
     let shop: String
     let insolvent: Bool
     let cases: [MerchantCaseRow]

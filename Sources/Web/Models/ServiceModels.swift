@@ -82,6 +82,7 @@ struct ShopPage {
     let states: [CountRow]
     let activeProtections: Int
     let queueHref: String
+    let exportHref: String
     let action: String
     let errors: FieldErrors
     let generalError: String?
@@ -120,6 +121,7 @@ struct MailRow {
 struct DashboardPage {
     let queued: Int
     let queueHref: String
+    let exportHref: String
     let states: [CountRow]
     let reasons: [CountRow]
     let statesChart: BarChart

@@ -34,11 +34,23 @@ final class World: @unchecked Sendable {
         return try browser.request(method, path, headers: all, body: Array((json ?? "").utf8))
     }
 
-    func registerOrder(_ number: String, amount: String = "249.99", email: String = "anna@example.com", locale: String = "pl") throws -> String {
+    /// A second shop ("Other Shop", created on first use) registers an order for the
+    /// customer: the protection's id, for tests that one shop never sees another's cases.
+    func registerInAnotherShop(_ number: String, email: String = "anna@example.com") throws -> String {
+        if otherShopKey == nil {
+            let other = try stack.run(["admin", "create-shop", "--name", "Other Shop", "--email", "o@other.example", "--currency", "PLN"])
+            otherShopKey = Browser.firstMatch(#""api_key"\s*:\s*"([^"]+)""#, in: other.stdout)
+        }
+        return try registerOrder(number, amount: "10.00", email: email, key: otherShopKey)
+    }
+    private var otherShopKey: String?
+
+    func registerOrder(_ number: String, amount: String = "249.99", email: String = "anna@example.com", locale: String = "pl",
+                       key: String? = nil) throws -> String {
         let reply = try api("POST", "/api/v1/protections", json: """
             {"order_number": "\(number)", "order_date": "2026-11-20T10:00:00Z", "amount": "\(amount)", "currency": "PLN",
              "customer_email": "\(email)", "locale": "\(locale)"}
-            """)
+            """, key: key)
         guard reply.status == 201, let object = try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any],
               let id = object["id"] as? String else { throw HTTPFailure(description: "register: \(reply.status) \(reply.text)") }
         return id
