@@ -25,8 +25,12 @@ extension App {
         }
         var documentEvent: Int64?
         var eventIDs: [Int64] = []
-        for draft in transition.events {
-            let id = try EventRecord.append(db, caseID: context.record.id, draft: draft, at: now)
+        // The uploads are attached to the last event that carries documents, and hashed
+        // into that event's link of the chain.
+        let carrier = transition.events.lastIndex { $0.carriesDocuments }
+        for (index, draft) in transition.events.enumerated() {
+            let id = try EventRecord.append(
+                db, caseID: context.record.id, draft: draft, at: now, documents: index == carrier ? uploads.map(\.sha256) : [])
             eventIDs.append(id)
             if draft.carriesDocuments { documentEvent = id }
         }

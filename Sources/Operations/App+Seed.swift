@@ -65,6 +65,12 @@ extension App {
         }
         progress("shops: \(plan.shops)")
 
+        // A few documents, on the big shop's first cases, so downloads can be tried: their
+        // opening events carry the file's hash in their chain (EventChain).
+        let sample = Array("%PDF-1.4\n% seed document\n%%EOF\n".utf8)
+        let sampleHash = Secrets.hex(SHA256.hash(data: sample))
+        var withDocument: [String] = []
+
         // Protections: activated over the last 120 days; cases are opened on some of them.
         let batch = 50_000
         var caseSlots = Set<Int>()
@@ -92,7 +98,8 @@ extension App {
                         """)
                 let event = try db.makeStatement(
                     sql: """
-                        INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data) VALUES (?, ?, ?, ?, ?, 7, ?, ?)
+                        INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data, hash)
+                        VALUES (?, ?, ?, ?, ?, 7, ?, ?, ?)
                         """)
                 for i in written..<upper {
                     let isCase = nextCase < caseIndexes.count && caseIndexes[nextCase] == i
@@ -179,22 +186,34 @@ extension App {
                         merchantDue, caseState == "awaiting_customer" ? customerDue : customerDue, refund, refundAmount, variant, replied,
                         escalation, escalated, closure, closed, caseState == "escalated" ? escalated : nil, rank, key, updated,
                     ])
-                    try event.execute(arguments: [
-                        caseID, opened, "customer", email, "case_opened", "Zamówienie nie dotarło.", "{\"reason\":\"\(reason)\"}",
-                    ])
+                    // Each event joins the case's hash chain, as EventRecord.append does.
+                    var head: String?
+                    func addEvent(
+                        _ at: Date, _ actorKind: String, _ actorID: String?, _ kind: String, _ text: String?, _ data: String,
+                        _ documents: [String] = []
+                    ) throws {
+                        let time = StoredDate.text(at)
+                        head = EventChain.link(
+                            previous: head,
+                            .init(
+                                caseID: caseID, at: time, actorKind: actorKind, actorID: actorID, kind: kind, audience: 7, text: text,
+                                data: data, documents: documents))
+                        try event.execute(arguments: [caseID, time, actorKind, actorID, kind, text, data, head])
+                    }
+                    let documents = shopIndex == 0 && withDocument.count < 100 ? [sampleHash] : []
+                    if !documents.isEmpty { withDocument.append(caseID) }
+                    try addEvent(
+                        opened, "customer", email, "case_opened", "Zamówienie nie dotarło.", "{\"reason\":\"\(reason)\"}", documents)
                     if let replied, let refund {
-                        try event.execute(arguments: [
-                            caseID, replied, "merchant", nil, "merchant_replied", "Odpowiedź sklepu.",
-                            "{\"refund\":\"\(refund)\",\"variant\":\"\(variant!)\"}",
-                        ])
+                        try addEvent(
+                            replied, "merchant", nil, "merchant_replied", "Odpowiedź sklepu.",
+                            "{\"refund\":\"\(refund)\",\"variant\":\"\(variant!)\"}")
                     }
                     if let escalated, let escalation {
-                        try event.execute(arguments: [
-                            caseID, escalated, "customer", email, "escalated", nil, "{\"reason\":\"\(escalation)\"}",
-                        ])
+                        try addEvent(escalated, "customer", email, "escalated", nil, "{\"reason\":\"\(escalation)\"}")
                     }
                     if let closed, let closure {
-                        try event.execute(arguments: [caseID, closed, "customer", email, "closed", nil, "{\"closure\":\"\(closure)\"}"])
+                        try addEvent(closed, "customer", email, "closed", nil, "{\"closure\":\"\(closure)\"}")
                     }
                 }
             }
@@ -202,20 +221,14 @@ extension App {
             progress("protections: \(written) / \(plan.protections), cases: \(caseNumber - 100_000)")
         }
 
-        // A few documents, on the big shop's newest cases, so downloads can be tried.
-        let sample = Array("%PDF-1.4\n% seed document\n%%EOF\n".utf8)
         let upload = documents.incoming + "/" + Secrets.newID()
         guard FileManager.default.createFile(atPath: upload, contents: Data(sample)) else { throw CocoaError(.fileWriteUnknown) }
-        let hash = Secrets.hex(SHA256.hash(data: sample))
+        let hash = sampleHash
         try documents.adopt(temporaryFile: upload, sha256: hash)
         try database.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.id AS event_id, e.case_id FROM events e JOIN cases c ON c.id = e.case_id
-                    WHERE c.shop_id = ? AND e.kind = 'case_opened' LIMIT 100
-                    """, arguments: [shopIDs[0]])
-            for row in rows {
+            for caseID in withDocument {
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id AS event_id, case_id FROM events WHERE case_id = ? AND kind = 'case_opened'", arguments: [caseID])!
                 try db.execute(
                     sql: """
                         INSERT INTO documents (id, case_id, event_id, uploader_kind, uploader_id, name, content_type, size, sha256, created_at)

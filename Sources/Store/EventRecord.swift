@@ -81,16 +81,23 @@ package let sortedKeysEncoder: JSONEncoder = {
 
 extension EventRecord {
     /// Appends an event and returns its id.
-    public static func append(_ db: Database, caseID: String, draft: EventDraft, at: Date) throws -> Int64 {
+    /// Appends an event to the case's chain (`EventChain`): `documents` are the SHA-256
+    /// of the files this event carries, attached by the caller in the same transaction.
+    public static func append(_ db: Database, caseID: String, draft: EventDraft, at: Date, documents: [String] = []) throws -> Int64 {
         let data = String(decoding: try sortedKeysEncoder.encode(draft.data), as: UTF8.self)
+        let time = StoredDate.text(at)
+        let content = EventChain.Content(
+            caseID: caseID, at: time, actorKind: draft.actor.kind.rawValue, actorID: draft.actor.id, kind: draft.kind.rawValue,
+            audience: draft.audience.rawValue, text: draft.text, data: data, documents: documents)
+        let hash = EventChain.link(previous: try EventChain.head(db, caseID: caseID), content)
         try db.cachedStatement(
             sql: """
-                INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (case_id, at, actor_kind, actor_id, kind, audience, text, data, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            caseID, StoredDate(at), draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
-            draft.audience.rawValue, draft.text, data,
+            caseID, time, draft.actor.kind.rawValue, draft.actor.id, draft.kind.rawValue,
+            draft.audience.rawValue, draft.text, data, hash,
         ])
         return db.lastInsertedRowID
     }

@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v5-cases-order-number", migrate: v5)
         migrator.registerMigration("v6-cases-shop-list-covering", migrate: v6)
         migrator.registerMigration("v7-cases-order-search", migrate: v7)
+        migrator.registerMigration("v8-event-chain", migrate: v8)
         return migrator
     }
 
@@ -27,6 +28,39 @@ enum Schema {
     /// index only cost every state change an extra B-tree update.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
+    }
+
+    /// Every event joins its case's hash chain (`EventChain`). Events written before are
+    /// chained now, in their order, with the append-only trigger lifted for this one
+    /// UPDATE and put back in the same transaction.
+    private static func v8(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE events ADD COLUMN hash TEXT")
+        try db.execute(sql: "DROP TRIGGER events_are_append_only_update")
+        let update = try db.makeStatement(sql: "UPDATE events SET hash = ? WHERE id = ?")
+        var previous: (caseID: String, hash: String)?
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.id, e.case_id, e.at, e.actor_kind, e.actor_id, e.kind, e.audience, e.text, e.data,
+                       (SELECT group_concat(d.sha256) FROM documents d WHERE d.event_id = e.id)
+                FROM events e ORDER BY e.case_id, e.id
+                """)
+        var hashes: [(Int64, String)] = []
+        while let row = try rows.next() {
+            let caseID: String = row[1]
+            let content = EventChain.Content(
+                caseID: caseID, at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
+                data: row[8], documents: (row[9] as String?).map { $0.split(separator: ",").map(String.init) } ?? [])
+            let hash = EventChain.link(previous: previous?.caseID == caseID ? previous?.hash : nil, content)
+            hashes.append((row[0], hash))
+            previous = (caseID, hash)
+        }
+        for (id, hash) in hashes { try update.execute(arguments: [hash, id]) }
+        try db.execute(
+            sql: """
+                CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+                """)
     }
 
     /// Search by order number, exact or by its start (`CaseSearch`): a range on an index

@@ -69,3 +69,24 @@ struct Check: ParsableCommand {
         }
     }
 }
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute every case's hash chain and every document's hash; exit 1 naming the first broken link of each case.")
+
+    @Option(name: .customLong("case"), help: "Only this case (its id).") var caseID: String?
+
+    func run() throws {
+        let app = try Setup.app()
+        let report = try app.verify(caseID: caseID)
+        if let caseID, report.cases == 0 { Setup.fail("no case with the id \(caseID)", code: 2) }
+        print("cases: \(report.cases), events: \(report.events), documents: \(report.documents)")
+        if report.breaks.isEmpty {
+            print("every chain holds")
+            return
+        }
+        for broken in report.breaks.prefix(50) { print("broken: \(broken)") }
+        if report.breaks.count > 50 { print("… and \(report.breaks.count - 50) more cases") }
+        throw ExitCode(1)
+    }
+}

@@ -322,6 +322,8 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
             let mail = try OutboxEntry.fetchOne(db, sql: "SELECT * FROM outbox")
             #expect(mail?.mail.isWorded == true, "a mail queued worded before the upgrade is delivered as it is")
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+            #expect(try EventChain.verify(db, caseID: "c1", caseNumber: 100001) == nil, "events written before are chained")
+            #expect(try EventChain.head(db, caseID: "c1")?.count == 64)
         }
     }
 }
@@ -451,5 +453,41 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         // Of each i, one thread's write won; the other seven rolled back both inserts.
         #expect(keys.count == 40 * 2)
         #expect(failures == 40 * 7)
+    }
+}
+
+@Suite struct EventChainTests {
+    /// Every field of an event is in its link: changing any one changes the hash.
+    @Test func eachFieldChangesTheLink() {
+        let base = EventChain.Content(
+            caseID: "c", at: "2026-01-01 00:00:00.000", actorKind: "customer", actorID: "a@b.c", kind: "case_opened", audience: 7,
+            text: "x", data: "{}", documents: ["h1", "h2"])
+        let hash = EventChain.link(previous: nil, base)
+        var variants: [EventChain.Content] = []
+        for change in 0..<9 {
+            var v = base
+            switch change {
+            case 0: v.caseID = "d"
+            case 1: v.at = "2026-01-01 00:00:00.001"
+            case 2: v.actorKind = "merchant"
+            case 3: v.actorID = nil
+            case 4: v.kind = "closed"
+            case 5: v.audience = 3
+            case 6: v.text = nil
+            case 7: v.data = "{\"a\":1}"
+            default: v.documents = ["h1"]
+            }
+            variants.append(v)
+        }
+        for v in variants { #expect(EventChain.link(previous: nil, v) != hash) }
+        #expect(EventChain.link(previous: "p", base) != hash, "the previous link counts")
+        var reordered = base
+        reordered.documents = ["h2", "h1"]
+        #expect(EventChain.link(previous: nil, reordered) == hash, "documents are a set")
+        // Length prefixes: moving text from one field to the next is not the same event.
+        var shifted = base
+        shifted.text = "x;"
+        shifted.data = "}"
+        #expect(EventChain.link(previous: nil, shifted) != hash)
     }
 }
