@@ -38,14 +38,15 @@ extension App {
             try DurableFiles.createDirectories(atPath: (destination as NSString).deletingLastPathComponent)
             if !fm.fileExists(atPath: destination) { try DurableFiles.copy(from: documents.path(sha256: hash), to: destination) }
         }
-        if fm.fileExists(atPath: config.secretPath) {
-            try DurableFiles.copy(from: config.secretPath, to: directory + "/secret.key")
+        for (path, name) in [(config.secretPath, "secret.key"), (config.signingKeyPath, "signing.key")] where fm.fileExists(atPath: path) {
+            try DurableFiles.copy(from: path, to: directory + "/" + name)
+            chmod(directory + "/" + name, 0o600)
         }
         try DurableFiles.moveSynced(partial, to: directory + "/bp.sqlite")
         try Self.verifyBackup(directory, manifest: false)
         // Written last: a backup folder without its manifest is one that never finished.
         var manifest = ""
-        for name in ["bp.sqlite", "secret.key"] where fm.fileExists(atPath: directory + "/" + name) {
+        for name in Self.sealedFiles where fm.fileExists(atPath: directory + "/" + name) {
             guard let hash = Self.fileSHA256(directory + "/" + name) else { throw InvalidInput("cannot read back \(name)") }
             manifest += "\(hash)  \(name)\n"
         }
@@ -57,6 +58,8 @@ extension App {
     /// The backup's manifest: the SHA-256 of its database and secret, in `sha256sum`'s
     /// format (so `sha256sum -c backup.sha256` checks it too).
     static let manifestName = "backup.sha256"
+    /// The files the manifest seals besides the documents (which their rows name).
+    static let sealedFiles = ["bp.sqlite", "secret.key", "signing.key"]
 
     /// What makes a backup usable: its database and secret have the hashes its manifest
     /// recorded when it was made (bit rot, a truncated copy), the database passes SQLite's
@@ -74,7 +77,7 @@ extension App {
                 let parts = line.split(separator: " ", maxSplits: 1)
                 guard parts.count == 2 else { throw InvalidInput("\(manifestName) is damaged") }
                 let name = parts[1].trimmingCharacters(in: .whitespaces)
-                guard ["bp.sqlite", "secret.key"].contains(name) else { throw InvalidInput("\(manifestName) names \(name)") }
+                guard Self.sealedFiles.contains(name) else { throw InvalidInput("\(manifestName) names \(name)") }
                 guard fileSHA256(directory + "/" + name) == String(parts[0]) else {
                     throw InvalidInput("\(name) does not match \(manifestName): the backup was changed or damaged after it was made")
                 }
@@ -142,9 +145,10 @@ extension App {
                 try DurableFiles.copy(from: from, to: to)
             }
         }
-        if fm.fileExists(atPath: backup + "/secret.key") {
-            try DurableFiles.copy(from: backup + "/secret.key", to: config.secretPath)
-            chmod(config.secretPath, 0o600)
+        for (name, path) in [("secret.key", config.secretPath), ("signing.key", config.signingKeyPath)]
+        where fm.fileExists(atPath: backup + "/" + name) {
+            try DurableFiles.copy(from: backup + "/" + name, to: path)
+            chmod(path, 0o600)
         }
         // The old WAL must go before the new database arrives, or SQLite would replay it
         // over the restored file.

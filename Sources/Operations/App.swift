@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import Mail
@@ -19,6 +20,8 @@ public final class App: Sendable {
     public let logger: Logger
     /// The server's secret (CSRF tokens), kept in `secret.key` in the data folder.
     public let secret: [UInt8]
+    /// The key that signs case files (`CaseFileSeal`), kept in `signing.key`.
+    public let signingKey: Curve25519.Signing.PrivateKey
 
     public init(config: AppConfig, clock: any Clock = SystemClock(), logger: Logger = Logger(label: "bp")) throws {
         self.config = config
@@ -33,6 +36,7 @@ public final class App: Sendable {
         documents = DocumentStore(dataDirectory: config.dataDirectory)
         try documents.prepare()
         secret = try Self.loadOrCreateSecret(at: config.secretPath)
+        signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Self.loadOrCreateSecret(at: config.signingKeyPath).prefix(32))
     }
 
     public func now() -> Date { clock.now() }

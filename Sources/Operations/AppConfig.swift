@@ -113,6 +113,7 @@ public struct AppConfig: Sendable {
     public var socketPath: String { dataDirectory + "/run/bp.sock" }
     public var mailDirectory: String { dataDirectory + "/mail" }
     public var secretPath: String { dataDirectory + "/secret.key" }
+    public var signingKeyPath: String { dataDirectory + "/signing.key" }
     public var isSecure: Bool { baseURL.hasPrefix("https://") }
 
     /// The host part of the base URL, for Message-IDs.

@@ -12,11 +12,14 @@ public enum SiteRoute: Equatable, Sendable {
     case customerCase(String)
     case customerAnswer(String)
     case customerMessages(String)
+    /// The printable case file (`json`: the signed JSON of the same).
+    case customerCaseFile(String, json: Bool)
     case merchantLogin
     case merchantCases
     case merchantCase(String)
     case merchantReply(String)
     case merchantMessages(String)
+    case merchantCaseFile(String, json: Bool)
     case merchantSearch
     case merchantExport
     case serviceLogin
@@ -25,6 +28,7 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceSearch
     case serviceExport
     case serviceCase(String)
+    case serviceCaseFile(String, json: Bool)
     case serviceNote(String)
     case serviceMessage(String)
     case serviceRequestDocuments(String)
@@ -80,6 +84,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch at(2) {
             case "answer": self = .customerAnswer(i)
             case "messages": self = .customerMessages(i)
+            case "file", "file.json": self = .customerCaseFile(i, json: at(2) == "file.json")
             default: return nil
             }
         case (2, "documents"):
@@ -99,6 +104,7 @@ public enum SiteRoute: Equatable, Sendable {
                 switch at(3) {
                 case "reply": self = .merchantReply(i)
                 case "messages": self = .merchantMessages(i)
+                case "file", "file.json": self = .merchantCaseFile(i, json: at(3) == "file.json")
                 default: return nil
                 }
             default: return nil
@@ -126,6 +132,7 @@ public enum SiteRoute: Equatable, Sendable {
                 case "assign": self = .serviceAssign(i)
                 case "decision": self = .serviceDecision(i)
                 case "answer": self = .serviceAnswerInquiry(i)
+                case "file", "file.json": self = .serviceCaseFile(i, json: at(3) == "file.json")
                 default: return nil
                 }
             case (3, "shops"):
@@ -162,11 +169,13 @@ public enum SiteRoute: Equatable, Sendable {
         case .customerCase(let i): "/cases/\(i)"
         case .customerAnswer(let i): "/cases/\(i)/answer"
         case .customerMessages(let i): "/cases/\(i)/messages"
+        case .customerCaseFile(let i, let json): "/cases/\(i)/file\(json ? ".json" : "")"
         case .merchantLogin: "/merchant/login"
         case .merchantCases: "/merchant/cases"
         case .merchantCase(let i): "/merchant/cases/\(i)"
         case .merchantReply(let i): "/merchant/cases/\(i)/reply"
         case .merchantMessages(let i): "/merchant/cases/\(i)/messages"
+        case .merchantCaseFile(let i, let json): "/merchant/cases/\(i)/file\(json ? ".json" : "")"
         case .merchantSearch: "/merchant/search"
         case .merchantExport: "/merchant/export"
         case .serviceLogin: "/service/login"
@@ -177,6 +186,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceMail: "/service/mail"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceCase(let i): "/service/cases/\(i)"
+        case .serviceCaseFile(let i, let json): "/service/cases/\(i)/file\(json ? ".json" : "")"
         case .serviceNote(let i): "/service/cases/\(i)/note"
         case .serviceMessage(let i): "/service/cases/\(i)/message"
         case .serviceRequestDocuments(let i): "/service/cases/\(i)/request-documents"

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Protection
 
 /// The timeline of each case as a hash chain: every event stores the SHA-256 of the
 /// previous event's hash and its own canonical content (case, time as stored, actor,
@@ -118,5 +119,36 @@ public enum EventChain {
             previous = expected
         }
         return nil
+    }
+}
+
+/// An event as its row holds it, for the signed case file: the exact text that was
+/// hashed, so a reader can recompute the chain without this product.
+public struct RawEvent: Sendable {
+    public var id: Int64
+    public var content: EventChain.Content
+    public var hash: String?
+    public var documents: [DocumentRecord]
+}
+
+extension EventChain {
+    /// The events of a case the audience may read, oldest first, with their documents.
+    public static func rawEvents(_ db: Database, caseID: String, audience: Audience) throws -> [RawEvent] {
+        let documents = Dictionary(grouping: try DocumentRecord.visible(db, caseID: caseID, audience: audience), by: \.eventID)
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, case_id, at, actor_kind, actor_id, kind, audience, text, data, hash FROM events
+                WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id
+                """, arguments: [caseID, audience.rawValue]
+        ).map { row in
+            let attached = documents[row[0]] ?? []
+            return RawEvent(
+                id: row[0],
+                content: Content(
+                    caseID: row[1], at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
+                    data: row[8], documents: attached.map(\.sha256)),
+                hash: row[9], documents: attached)
+        }
     }
 }

@@ -66,7 +66,8 @@ extension CaseView {
             deadlinePassed: deadline.map { now >= $0 } ?? false, replySummary: replySummary,
             escalationLabel: file.escalation.map { t.label("escalation", $0.rawValue) },
             closureLabel: file.closure.map { t.label("closure", $0.rawValue) }, decisionLabel: decisionLabel,
-            timeline: timeline, documents: documents.map(link), isOpen: file.state.isOpen)
+            timeline: timeline, documents: documents.map(link), isOpen: file.state.isOpen,
+            fileHref: CaseFilePages.route(viewer, caseID: context.record.id, json: false).path)
     }
 
     static func stateLabel(_ file: CaseFile, _ t: Catalog) -> String {

@@ -97,6 +97,8 @@ public final class WebApp: Responder {
             .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
             .serviceMailRetry:
             return try ServicePages(pages: pages).respond(route, ctx, form)
+        case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):
+            return try CaseFilePages(pages: pages).respond(route, id: id, json: json, ctx)
         case .document(let id):
             return try DocumentDownloads(app: app).respond(id: id, ctx: ctx, renderer: renderer)
         case .apiProtections, .apiProtection, .apiCases, .health:

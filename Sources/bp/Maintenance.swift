@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Operations
 
@@ -88,5 +89,43 @@ struct Verify: ParsableCommand {
         for broken in report.breaks.prefix(50) { print("broken: \(broken)") }
         if report.breaks.count > 50 { print("… and \(report.breaks.count - 50) more cases") }
         throw ExitCode(1)
+    }
+}
+
+struct VerifyFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-file",
+        abstract: "Check a signed case file (…/file.json) offline: its Ed25519 signature and, for the service team's copy, its hash chain.")
+
+    @Argument(help: "The case file (JSON).") var file: String?
+    @Option(help: "The public key to trust (base64); this installation's own without it.") var publicKey: String?
+    @Flag(help: "Print this installation's public key (to give to whoever checks its case files) and stop.")
+    var printPublicKey = false
+
+    func run() throws {
+        let app = try Setup.app()
+        if printPublicKey {
+            print(app.signingKey.publicKey.rawRepresentation.base64EncodedString())
+            return
+        }
+        guard let file else { Setup.fail("name the case file to check", code: 2) }
+        guard let bytes = FileManager.default.contents(atPath: file) else { Setup.fail("cannot read \(file)", code: 2) }
+        var trusted = app.signingKey.publicKey
+        if let publicKey {
+            guard let raw = Data(base64Encoded: publicKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+                Setup.fail("--public-key is not a base64 Ed25519 public key", code: 2)
+            }
+            trusted = key
+        }
+        do {
+            let checked = try CaseFileSeal.check(Array(bytes), trusted: trusted)
+            print("good: case #\(checked.caseNumber), \(checked.view) view, \(checked.events) events, head \(checked.head)")
+            print(
+                checked.chainRecomputed
+                    ? "signature and hash chain hold" : "signature holds (a party's view: the chain is checked on the full file)")
+        } catch {
+            print("bad: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -336,3 +336,27 @@ def test_the_export_form_downloads_nothing_until_its_days_are_right(stack, brows
     agent.get(stack, "/service/export")
     wait_for(agent, "form.export-form")
     agent.look("service-export")
+
+
+def test_the_case_file_prints_on_a4_with_page_numbers(stack, browsers):
+    """The agent's case file, printed by Chromium (CDP Page.printToPDF honouring the
+    stylesheet's @page): A4 pages, navigation left out."""
+    import base64
+    import re
+    customer = browsers()
+    sign_in_customer(stack, customer, "print@example.com")
+    case_id = open_case(stack, customer, stack.register("PRINT-1", email_address="print@example.com"))
+    customer.get(stack, f"/cases/{case_id}")
+    customer.driver.find_element(By.CSS_SELECTOR, f"a[href='/cases/{case_id}/file']").click()
+    wait_for(customer, ".case-file")
+    customer.look("customer-case-file")
+    agent = browsers()
+    sign_in_staff(stack, agent, "/service/login", "agent@operator.example")
+    agent.get(stack, f"/service/cases/{case_id}/file")
+    wait_for(agent, ".case-file")
+    agent.look("service-case-file")
+    pdf = base64.b64decode(agent.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})["data"])
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no pages in the PDF"
+    for width, height in boxes:
+        assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2, f"not A4: {width} x {height}"

@@ -77,7 +77,7 @@ import Testing
             deadline: full ? "15.12.2026 09:00" : nil, daysLeft: full ? "20 days left" : nil, deadlinePassed: !full,
             replySummary: full ? "Refund of 249,99 zł" : nil, escalationLabel: full ? "Disputed" : nil,
             closureLabel: full ? "Closed" : nil, decisionLabel: full ? "Payout" : nil, timeline: full ? entries : [],
-            documents: full ? [document] : [], isOpen: full)
+            documents: full ? [document] : [], isOpen: full, fileHref: "/cases/a/file?x=<1>")
     }
 
     static let choices = [Choice(value: "yes", label: "Yes <b>", checked: false), Choice(value: "no", label: "No", checked: true)]
@@ -96,6 +96,13 @@ import Testing
                 states: [SelectOption(value: "closed", label: "Closed & done", selected: shop == nil)],
                 errors: shop == nil ? .none : Self.errors, backHref: "/service", backLabel: "Back <")
             same("export", layout(export, locale: shop == nil ? .pl : .en), Template.export)
+        }
+        for full in [true, false] {
+            let page = CaseFilePage(
+                title: "Case file #42", case: Self.caseView(full: full), generated: "1.12.2026 10:00", generatedIso: "2026-12-01T10:00:00Z",
+                files: full ? [CaseFileDocument(name: Self.hostile, size: "1 KB", sha256: "ab<cd>")] : [], head: full ? "f00" : "",
+                jsonHref: "/cases/a/file.json", backHref: "/cases/a")
+            same("case_file", layout(page, locale: full ? .en : .pl), Template.caseFile)
         }
         same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
             LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
@@ -282,7 +289,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 23)
+        #expect(named.count == 24)
     }
 }
 
@@ -343,4 +350,5 @@ extension MerchantSearchPage: ComputedForReference { var computedForReference: [
 extension ServiceSearchPage: ComputedForReference {
     var computedForReference: [String: Any] { ["hasCases": hasCases, "hasShops": hasShops] }
 }
+extension CaseFilePage: ComputedForReference { var computedForReference: [String: Any] { ["hasFiles": hasFiles] } }
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }

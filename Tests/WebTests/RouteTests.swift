@@ -12,6 +12,9 @@ import Testing
         .serviceNote(id), .serviceMessage(id), .serviceRequestDocuments(id), .serviceAssign(id), .serviceDecision(id),
         .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"),
         .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
+        .merchantSearch, .serviceSearch, .merchantExport, .serviceExport,
+        .customerCaseFile(id, json: false), .customerCaseFile(id, json: true), .merchantCaseFile(id, json: false),
+        .merchantCaseFile(id, json: true), .serviceCaseFile(id, json: false), .serviceCaseFile(id, json: true),
     ]
 
     @Test(arguments: all)

@@ -43,4 +43,26 @@ struct CaseView {
     let timeline: [TimelineEntry]
     let documents: [DocumentLink]
     let isOpen: Bool
+    /// The printable case file of this view.
+    let fileHref: String
+}
+
+/// `Templates/case_file.mustache`: the case as the viewer may see it, on paper: facts,
+/// the whole timeline, every document with its SHA-256, and the head of the hash chain.
+struct CaseFilePage {
+    let title: String
+    let `case`: CaseView
+    let generated: String
+    let generatedIso: String
+    let files: [CaseFileDocument]
+    let head: String
+    let jsonHref: String
+    let backHref: String
+    var hasFiles: Bool { !files.isEmpty }
+}
+
+struct CaseFileDocument {
+    let name: String
+    let size: String
+    let sha256: String
 }
