@@ -27,7 +27,9 @@ test: deps
 	@scripts/install-deps $(TEST_PACKAGES)
 	$(SWIFT) format lint --strict --recursive Sources
 	$(SWIFT) build --build-tests
+	rm -f .build/api-exchanges.jsonl
 	$(SWIFT) test --skip-build
+	scripts/validate-api
 	scripts/browser-tests
 	scripts/durability-tests
 

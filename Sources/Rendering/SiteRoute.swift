@@ -44,6 +44,8 @@ public enum SiteRoute: Equatable, Sendable {
     case apiProtections
     case apiProtection(String)
     case apiCases
+    /// The shop API's reference, rendered from docs/openapi.json.
+    case apiDocs
     case health
 
     /// The route of a path (already percent-decoded segments are not needed: every
@@ -143,6 +145,7 @@ public enum SiteRoute: Equatable, Sendable {
                 self = .serviceInsolvency(i)
             default: return nil
             }
+        case (2, "api") where at(1) == "docs": self = .apiDocs
         case (_, "api"):
             guard at(1) == "v1" else { return nil }
             switch (n, at(2)) {
@@ -199,6 +202,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .apiProtections: "/api/v1/protections"
         case .apiProtection(let i): "/api/v1/protections/\(i)"
         case .apiCases: "/api/v1/cases"
+        case .apiDocs: "/api/docs"
         case .health: "/healthz"
         }
     }

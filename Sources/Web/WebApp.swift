@@ -13,11 +13,13 @@ public final class WebApp: Responder {
     let app: App
     let csrf: CSRF
     let renderer: Renderer
+    let apiReference: APIReference
 
     public init(app: App) {
         self.app = app
         csrf = CSRF(secret: app.secret)
         renderer = Renderer(app: app, csrf: csrf)
+        apiReference = APIReference.load(path: app.config.resourceRoot + "/docs/openapi.json")
     }
 
     public func respond(to request: HTTPRequest) throws -> HTTPResponse {
@@ -86,6 +88,12 @@ public final class WebApp: Responder {
         let pages = Pages(app: app, renderer: renderer)
         switch route {
         case .home: return pages.home(ctx)
+        case .apiDocs:
+            let t = pages.catalog(ctx)
+            let model = APIDocsPage(
+                title: apiReference.title, description: apiReference.description, specHref: "/api/v1/openapi.json",
+                operations: apiReference.operations)
+            return pages.render(Page(template: Template.apiDocs, title: t(.api_docs_title), model: model), ctx)
         case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings:
             return try AuthPages(pages: pages).respond(route, ctx, form)
         case .account, .protection, .protectionFeedback, .customerCase, .customerAnswer, .customerMessages:

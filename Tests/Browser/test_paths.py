@@ -360,3 +360,10 @@ def test_the_case_file_prints_on_a4_with_page_numbers(stack, browsers):
     assert boxes, "no pages in the PDF"
     for width, height in boxes:
         assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2, f"not A4: {width} x {height}"
+
+
+def test_the_api_reference_reads_on_a_phone(stack, browsers):
+    reader = browsers()
+    reader.get(stack, "/api/docs")
+    wait_for(reader, ".api-docs section")
+    reader.look("api-docs")

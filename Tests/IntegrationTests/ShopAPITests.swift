@@ -135,3 +135,25 @@ import Testing
         #expect(withoutKey.status == 409)
     }
 }
+
+@Suite struct APIDocumentTests {
+    /// The OpenAPI document through nginx is the repository's, and the reference page
+    /// made from it lists every operation with its examples.
+    @Test func theAPIIsDescribedAtItsOwnAddressAndOnAReadablePage() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let browser = stack.browser()
+        let spec = try browser.get("/api/v1/openapi.json")
+        #expect(spec.status == 200)
+        #expect(spec.header("Content-Type")?.hasPrefix("application/json") == true)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        #expect(spec.body == Array(try Data(contentsOf: root.appendingPathComponent("docs/openapi.json"))))
+        let page = try browser.get("/api/docs")
+        #expect(page.status == 200)
+        for operation in ["POST /api/v1/protections", "GET /api/v1/protections/{id}", "GET /api/v1/cases"] {
+            #expect(page.text.contains("<code>\(operation)</code>"), "\(operation)")
+        }
+        #expect(page.text.contains("Idempotency-Key"))
+        #expect(page.text.contains("&quot;order_number&quot;") && page.text.contains("&quot;4711&quot;"), "the request example, escaped")
+    }
+}

@@ -104,6 +104,16 @@ import Testing
                 jsonHref: "/cases/a/file.json", backHref: "/cases/a")
             same("case_file", layout(page, locale: full ? .en : .pl), Template.caseFile)
         }
+        let reference = APIReference.load(path: Self.root + "/docs/openapi.json")
+        #expect(reference.operations.count == 3)
+        let hostileOperation = APIOperation(
+            anchor: "x", method: "GET", path: "/a/{id}", summary: Self.hostile, details: nil,
+            parameters: [APIParameter(name: "id", location: "path", required: true, type: "string", meaning: nil)],
+            requestExample: "{\"a\": \"<b>\"}", responses: [APIResponseDoc(status: "200", description: "OK & more", example: nil)])
+        same(
+            "api_docs",
+            layout(APIDocsPage(title: "API", description: Self.hostile, specHref: "/api/v1/openapi.json", operations: reference.operations + [hostileOperation])),
+            Template.apiDocs)
         same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
             LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
         ])), Template.settings)
@@ -289,7 +299,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 24)
+        #expect(named.count == 25)
     }
 }
 
@@ -350,5 +360,6 @@ extension MerchantSearchPage: ComputedForReference { var computedForReference: [
 extension ServiceSearchPage: ComputedForReference {
     var computedForReference: [String: Any] { ["hasCases": hasCases, "hasShops": hasShops] }
 }
+extension APIOperation: ComputedForReference { var computedForReference: [String: Any] { ["hasParameters": hasParameters] } }
 extension CaseFilePage: ComputedForReference { var computedForReference: [String: Any] { ["hasFiles": hasFiles] } }
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }

@@ -44,3 +44,37 @@ struct ExportPage {
     let backHref: String
     let backLabel: String
 }
+
+/// `Templates/api_docs.mustache`: the shop API's reference (`APIReference`).
+struct APIDocsPage {
+    let title: String
+    let description: String
+    let specHref: String
+    let operations: [APIOperation]
+}
+
+struct APIOperation: Sendable {
+    let anchor: String
+    let method: String
+    let path: String
+    let summary: String
+    let details: String?
+    let parameters: [APIParameter]
+    let requestExample: String?
+    let responses: [APIResponseDoc]
+    var hasParameters: Bool { !parameters.isEmpty }
+}
+
+struct APIParameter: Sendable {
+    let name: String
+    let location: String
+    let required: Bool
+    let type: String
+    let meaning: String?
+}
+
+struct APIResponseDoc: Sendable {
+    let status: String
+    let description: String
+    let example: String?
+}

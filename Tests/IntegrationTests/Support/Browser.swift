@@ -66,6 +66,7 @@ final class Browser: @unchecked Sendable {
         if method == "POST" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let reply = try HTTPClient.send(port: port, raw: Array(head.utf8) + body)
+        if path.hasPrefix("/api/v1/") { APIExchanges.record(method: method, path: path, headers: headers, reply: reply) }
         for cookie in reply.headers("Set-Cookie") {
             let pair = cookie.split(separator: ";").first ?? ""
             let parts = pair.split(separator: "=", maxSplits: 1)
