@@ -15,7 +15,9 @@ extension App {
 
     /// Email + password for merchants and agents. Failures are counted per account and
     /// per client address; after 10 in 15 minutes, sign-in waits.
-    public func signIn(role: UserRecord.UserRole, email rawEmail: String, password: String, client: String) throws -> SignInResult {
+    public func signIn(
+        role: UserRecord.UserRole, email rawEmail: String, password: String, client: String, device: String? = nil
+    ) throws -> SignInResult {
         let email = EmailAddress.normalize(rawEmail) ?? rawEmail.lowercased()
         let account = "\(role.rawValue):\(email)"
         let (blocked, user) = try database.read { db in
@@ -32,7 +34,7 @@ extension App {
                 try SignInThrottle.recordFailure(db, account: account, client: client, now: now())
                 return .wrongCredentials
             }
-            let token = try Sessions.create(db, viewer: user.viewer, now: now())
+            let token = try Sessions.create(db, viewer: user.viewer, now: now(), device: device)
             return .signedIn(sessionToken: token, user: user)
         }
     }
@@ -76,10 +78,10 @@ extension App {
     }
 
     /// `/login/{token}`: a valid link starts a customer session.
-    public func redeemSignInLink(token: String) throws -> (sessionToken: String, email: String)? {
+    public func redeemSignInLink(token: String, device: String? = nil) throws -> (sessionToken: String, email: String)? {
         try database.write { db in
             guard let email = try LoginTokens.redeem(db, token: token, now: now()) else { return nil }
-            let session = try Sessions.create(db, viewer: .customer(email: email), now: now())
+            let session = try Sessions.create(db, viewer: .customer(email: email), now: now(), device: device)
             return (session, email)
         }
     }
@@ -88,8 +90,24 @@ extension App {
         try database.write { db in try Sessions.delete(db, token: sessionToken) }
     }
 
-    /// The viewer behind a session cookie.
+    /// The viewer behind a session cookie. The session's last use is written at most
+    /// every five minutes, so most requests stay reads.
     public func viewer(sessionToken: String) throws -> (viewer: Viewer, user: UserRecord?)? {
-        try database.read { db in try Sessions.viewer(db, token: sessionToken, now: now()) }
+        let now = now()
+        guard let found = try database.read({ db in try Sessions.viewer(db, token: sessionToken, now: now) }) else { return nil }
+        if found.lastSeen.map({ now.timeIntervalSince($0) >= 300 }) ?? true {
+            try? database.write { db in try Sessions.touch(db, token: sessionToken, now: now) }
+        }
+        return (found.viewer, found.user)
+    }
+
+    /// A staff member's sessions still in use.
+    public func sessions(of user: UserRecord) throws -> [Sessions.Listed] {
+        try database.read { db in try Sessions.list(db, userID: user.id, now: now()) }
+    }
+
+    /// Ends one of the user's other sessions, or (nil) all of them but the current.
+    public func endSessions(of user: UserRecord, idHash: String?, currentToken: String) throws -> Int {
+        try database.write { db in try Sessions.end(db, userID: user.id, idHash: idHash, keep: Secrets.hash(currentToken)) }
     }
 }

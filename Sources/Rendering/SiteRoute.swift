@@ -40,6 +40,8 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceMail
     case serviceMailRetry(String)
     case settings
+    /// Ends one of the staff member's other sessions, or all of them.
+    case settingsSessions
     case document(String)
     case apiProtections
     case apiProtection(String)
@@ -71,6 +73,7 @@ public enum SiteRoute: Equatable, Sendable {
         case (1, "language"): self = .language
         case (1, "account"): self = .account
         case (1, "settings"): self = .settings
+        case (2, "settings") where at(1) == "sessions": self = .settingsSessions
         case (1, "healthz"): self = .health
         case (2, "protections"):
             guard let i = id(at(1)) else { return nil }
@@ -167,6 +170,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .language: "/language"
         case .account: "/account"
         case .settings: "/settings"
+        case .settingsSessions: "/settings/sessions"
         case .protection(let i): "/protections/\(i)"
         case .protectionFeedback(let i): "/protections/\(i)/feedback"
         case .customerCase(let i): "/cases/\(i)"
@@ -211,7 +215,7 @@ public enum SiteRoute: Equatable, Sendable {
     public var methods: Set<String> {
         switch self {
         case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections: ["GET", "HEAD", "POST"]
-        case .logout, .language, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
+        case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry:
             ["POST"]

@@ -81,6 +81,7 @@ public enum ListSQL {
         ("documents of a case", DocumentRecord.visibleSQL, 2),
         ("outbox due", Outbox.dueSQL, 2),
         ("document requests due", DocumentRequests.dueSQL, 2),
+        ("sessions of a user", Sessions.userSessionsSQL, 2),
         ("search by case number", CaseSearch.byNumberSQL(shop: false), 1),
         ("search by case number in a shop", CaseSearch.byNumberSQL(shop: true), 2),
         ("search by order", CaseSearch.byOrderSQL(shop: false), 3),

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v6-cases-shop-list-covering", migrate: v6)
         migrator.registerMigration("v7-cases-order-search", migrate: v7)
         migrator.registerMigration("v8-event-chain", migrate: v8)
+        migrator.registerMigration("v9-session-devices", migrate: v9)
         return migrator
     }
 
@@ -28,6 +29,14 @@ enum Schema {
     /// index only cost every state change an extra B-tree update.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
+    }
+
+    /// A session remembers the device it was started on and when it was last used, so a
+    /// user can see their sessions and end the ones they do not recognise.
+    private static func v9(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE sessions ADD COLUMN device TEXT")
+        try db.execute(sql: "ALTER TABLE sessions ADD COLUMN last_seen_at DATETIME")
+        try db.execute(sql: "CREATE INDEX sessions_user ON sessions(user_id) WHERE user_id IS NOT NULL")
     }
 
     /// Every event joins its case's hash chain (`EventChain`). Events written before are

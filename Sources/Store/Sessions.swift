@@ -18,7 +18,7 @@ public enum Sessions {
 
     /// Starts a session and returns the cookie value. A new token every sign-in, so a
     /// token planted before sign-in is worth nothing after it.
-    public static func create(_ db: Database, viewer: Viewer, now: Date) throws -> String {
+    public static func create(_ db: Database, viewer: Viewer, now: Date, device: String? = nil) throws -> String {
         let token = Secrets.newToken()
         var userID: String?
         var email: String?
@@ -29,21 +29,22 @@ public enum Sessions {
         }
         try db.execute(
             sql: """
-                INSERT INTO sessions (id_hash, role, user_id, customer_email, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [Secrets.hash(token), viewer.role!.rawValue, userID, email, now, now + lifetime])
+                INSERT INTO sessions (id_hash, role, user_id, customer_email, created_at, expires_at, device, last_seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Secrets.hash(token), viewer.role!.rawValue, userID, email, now, now + lifetime, device, now])
         return token
     }
 
     static let viewerSQL = """
         SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
-               u.password_hash, u.locale, u.created_at
+               u.password_hash, u.locale, u.created_at, s.last_seen_at
         FROM sessions s LEFT JOIN users u ON u.id = s.user_id
         WHERE s.id_hash = ?
         """
 
-    /// The viewer a session cookie stands for, or nil when it is unknown or expired.
-    public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?)? {
+    /// The viewer a session cookie stands for (and when the session was last used), or nil
+    /// when it is unknown or expired.
+    public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?, lastSeen: Date?)? {
         // Read on the statement by column position: this runs for every signed-in request.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)])
         guard let row = try rows.next() else { return nil }
@@ -52,17 +53,57 @@ public enum Sessions {
         switch Role(rawValue: row[0]) {
         case .customer:
             guard let email: String = row[1] else { return nil }
-            return (.customer(email: email), nil)
+            return (.customer(email: email), nil, row.date(10))
         case .merchant, .agent:
             guard let id: String = row[3] else { return nil }
             let user = UserRecord(
                 id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
                 shopID: row[5], email: row[6], passwordHash: row[7],
                 locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9))
-            return (user.viewer, user)
+            return (user.viewer, user, row.date(10))
         case nil:
             return nil
         }
+    }
+
+    /// A staff member's sessions still in use, the newest first.
+    public struct Listed: Sendable, Equatable {
+        public var idHash: String
+        public var device: String?
+        public var createdAt: Date
+        public var lastSeenAt: Date?
+    }
+
+    static let userSessionsSQL = """
+        SELECT id_hash, device, created_at, last_seen_at FROM sessions INDEXED BY sessions_user
+        WHERE user_id = ? AND expires_at > ? ORDER BY COALESCE(last_seen_at, created_at) DESC LIMIT 50
+        """
+
+    public static func list(_ db: Database, userID: String, now: Date) throws -> [Listed] {
+        try Row.mapAll(db, sql: userSessionsSQL, arguments: [userID, now]) { row in
+            Listed(idHash: row[0], device: row[1], createdAt: row.requiredDate(2), lastSeenAt: row.date(3))
+        }
+    }
+
+    /// Ends one of the user's sessions (by its hash) or, with nil, all but `keep`.
+    /// Returns how many ended; another user's session is never touched.
+    @discardableResult
+    public static func end(_ db: Database, userID: String, idHash: String?, keep: String) throws -> Int {
+        if let idHash {
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash = ? AND id_hash != ?", arguments: [userID, idHash, keep])
+        } else {
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash != ?", arguments: [userID, keep])
+        }
+        return db.changesCount
+    }
+
+    /// Notes that a session was used, at most every `every` seconds (a write on every
+    /// request would cost every page a transaction).
+    public static func touch(_ db: Database, token: String, now: Date, every: TimeInterval = 300) throws {
+        try db.execute(
+            sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+            arguments: [now, Secrets.hash(token), now - every])
     }
 
     public static func delete(_ db: Database, token: String) throws {

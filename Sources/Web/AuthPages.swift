@@ -23,6 +23,7 @@ struct AuthPages {
         case (.logout, _): return try signOut(ctx)
         case (.language, let form?): return language(ctx, form)
         case (.settings, let form): return try settings(ctx, form)
+        case (.settingsSessions, let form?): return try endSessions(ctx, form)
         default: return pages.error(404, ctx)
         }
     }
@@ -49,7 +50,7 @@ struct AuthPages {
 
     private func redeem(_ token: String, _ ctx: RequestContext) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
-        guard let signedIn = try app.redeemSignInLink(token: token) else {
+        guard let signedIn = try app.redeemSignInLink(token: token, device: DeviceName.of(ctx.request.header("User-Agent"))) else {
             let model = LinkInvalidPage(login: SiteRoute.login.path)
             return pages.render(Page(template: Template.authLinkInvalid, title: t(.link_invalid_title), model: model, status: 410), ctx)
         }
@@ -74,7 +75,10 @@ struct AuthPages {
         let t = pages.catalog(ctx)
         let email = form.text("email").trimmingCharacters(in: .whitespacesAndNewlines)
         let next = safeNextPath(form.value("next"))
-        switch try app.signIn(role: role, email: email, password: form.text("password"), client: ctx.clientAddress) {
+        switch try app.signIn(
+            role: role, email: email, password: form.text("password"), client: ctx.clientAddress,
+            device: DeviceName.of(ctx.request.header("User-Agent")))
+        {
         case .throttled:
             return pages.error(429, ctx, message: Message("error_429_sign_in"))
         case .wrongCredentials:
@@ -109,6 +113,18 @@ struct AuthPages {
         return seeOther(back, ctx)
     }
 
+    /// `POST /settings/sessions`: `session` names one of the user's other sessions (its
+    /// hash, as the settings page lists it) or `others` all of them; the current one stays.
+    private func endSessions(_ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        guard let user = ctx.user, let token = ctx.sessionCookie else { return pages.error(404, ctx) }
+        let choice = form.value("session") ?? ""
+        guard
+            choice == "others" || (choice.utf8.count == 64 && choice.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) })
+        else { return pages.error(422, ctx, message: Message("error_session_choose")) }
+        _ = try app.endSessions(of: user, idHash: choice == "others" ? nil : choice, currentToken: token)
+        return seeOther(SiteRoute.settings.path + "?done=sessions_ended", ctx)
+    }
+
     /// Staff choose the language of their pages and emails.
     private func settings(_ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
         guard let user = ctx.user else {
@@ -128,11 +144,19 @@ struct AuthPages {
             return seeOther(SiteRoute.settings.path + "?done=settings_saved", ctx)
         }
         let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        let current = ctx.sessionCookie.map(Secrets.hash)
+        let sessions = try app.sessions(of: user).map { session in
+            SessionItem(
+                id: session.idHash, device: session.device ?? t(.settings_device_unknown), started: f.dateTime(session.createdAt),
+                lastUsed: f.dateTime(session.lastSeenAt ?? session.createdAt), current: session.idHash == current)
+        }
         let model = SettingsPage(
             email: user.email, role: t("role_" + user.role.rawValue),
             locales: AppLocale.allCases.map {
                 LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == user.locale)
-            })
+            },
+            sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path)
         return pages.render(Page(template: Template.settings, title: t(.settings_title), model: model), ctx)
     }
 }

@@ -57,7 +57,7 @@ struct Renderer {
     static let flashes: Set<String> = [
         "signed_out", "feedback_completed", "case_opened", "inquiry_sent", "reply_sent", "answer_sent", "message_sent",
         "note_added", "service_message_sent", "documents_requested", "assigned", "decided", "inquiry_answered",
-        "shop_insolvent", "mail_retry", "settings_saved", "already_opened",
+        "shop_insolvent", "mail_retry", "settings_saved", "already_opened", "sessions_ended",
     ]
 
     private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {

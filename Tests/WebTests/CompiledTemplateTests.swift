@@ -114,9 +114,15 @@ import Testing
             "api_docs",
             layout(APIDocsPage(title: "API", description: Self.hostile, specHref: "/api/v1/openapi.json", operations: reference.operations + [hostileOperation])),
             Template.apiDocs)
-        same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
-            LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
-        ])), Template.settings)
+        for sessions in [
+            [SessionItem(id: "h1", device: "Firefox · <Linux>", started: "1.12.2026", lastUsed: "2.12.2026", current: true),
+             SessionItem(id: "h2\"", device: Self.hostile, started: "1.12.2026", lastUsed: "1.12.2026", current: false)],
+            [],
+        ] {
+            same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
+                LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
+            ], sessions: sessions, sessionsAction: "/settings/sessions")), Template.settings)
+        }
         for error in [nil, "Wrong <password>"] {
             same("auth/customer_login", layout(CustomerLoginPage(action: "/login", email: Self.hostile, error: error), signedIn: false),
                  Template.authCustomerLogin)
@@ -361,5 +367,6 @@ extension ServiceSearchPage: ComputedForReference {
     var computedForReference: [String: Any] { ["hasCases": hasCases, "hasShops": hasShops] }
 }
 extension APIOperation: ComputedForReference { var computedForReference: [String: Any] { ["hasParameters": hasParameters] } }
+extension SettingsPage: ComputedForReference { var computedForReference: [String: Any] { ["hasOtherSessions": hasOtherSessions] } }
 extension CaseFilePage: ComputedForReference { var computedForReference: [String: Any] { ["hasFiles": hasFiles] } }
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }

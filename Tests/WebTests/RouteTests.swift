@@ -12,7 +12,7 @@ import Testing
         .serviceNote(id), .serviceMessage(id), .serviceRequestDocuments(id), .serviceAssign(id), .serviceDecision(id),
         .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"),
         .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
-        .merchantSearch, .serviceSearch, .merchantExport, .serviceExport, .apiDocs,
+        .merchantSearch, .serviceSearch, .merchantExport, .serviceExport, .apiDocs, .settingsSessions,
         .customerCaseFile(id, json: false), .customerCaseFile(id, json: true), .merchantCaseFile(id, json: false),
         .merchantCaseFile(id, json: true), .serviceCaseFile(id, json: false), .serviceCaseFile(id, json: true),
     ]

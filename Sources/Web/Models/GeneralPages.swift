@@ -19,6 +19,19 @@ struct SettingsPage {
     let email: String
     let role: String
     let locales: [LanguageOption]
+    /// The user's signed-in sessions, the newest first; each but the current can be ended.
+    let sessions: [SessionItem]
+    let sessionsAction: String
+    var hasOtherSessions: Bool { sessions.contains { !$0.current } }
+}
+
+struct SessionItem {
+    /// The session's hash: what the form names it by (the token itself is never shown).
+    let id: String
+    let device: String
+    let started: String
+    let lastUsed: String
+    let current: Bool
 }
 
 /// `Templates/partials/search_form.mustache`: the search box of the Control Centre and of
