@@ -57,10 +57,13 @@ extension App {
         guard let email = EmailAddress.normalize(rawEmail) else {
             throw InvalidInput("\"\(rawEmail)\" is not an email address", field: "email")
         }
-        guard password.count >= Passwords.minimumLength else {
-            throw InvalidInput("the password must have at least \(Passwords.minimumLength) characters", field: "password")
+        switch passwordPolicy.problem(password, email: email) {
+        case .tooShort?: throw InvalidInput("the password must have at least \(Passwords.minimumLength) characters", field: "password")
+        case .tooLong?: throw InvalidInput("the password is too long", field: "password")
+        case .common?: throw InvalidInput("that password is one of the most common ones; choose another", field: "password")
+        case .containsEmail?: throw InvalidInput("the password must not contain the email address", field: "password")
+        case nil: break
         }
-        guard password.utf8.count <= 1024 else { throw InvalidInput("the password is too long", field: "password") }
         switch role {
         case .merchant:
             guard let shopID, !shopID.isEmpty else { throw InvalidInput("a merchant needs --shop", field: "shop") }

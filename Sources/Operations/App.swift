@@ -20,6 +20,8 @@ public final class App: Sendable {
     public let logger: Logger
     /// The server's secret (CSRF tokens), kept in `secret.key` in the data folder.
     public let secret: [UInt8]
+    /// What a staff password must be (`PasswordPolicy`).
+    public let passwordPolicy: PasswordPolicy
     /// The key that signs case files (`CaseFileSeal`), kept in `signing.key`.
     public let signingKey: Curve25519.Signing.PrivateKey
 
@@ -33,6 +35,7 @@ public final class App: Sendable {
         database = try AppDatabase(path: config.databasePath, synchronous: config.synchronous)
         catalogs = try Catalogs(directory: config.resourceRoot + "/Strings")
         composer = MailComposer(catalogs: catalogs)
+        passwordPolicy = PasswordPolicy.load(path: config.resourceRoot + "/Data/common-passwords.txt")
         documents = DocumentStore(dataDirectory: config.dataDirectory)
         try documents.prepare()
         secret = try Self.loadOrCreateSecret(at: config.secretPath)

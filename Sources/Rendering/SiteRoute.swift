@@ -42,6 +42,10 @@ public enum SiteRoute: Equatable, Sendable {
     case settings
     /// Ends one of the staff member's other sessions, or all of them.
     case settingsSessions
+    /// "Forgot your password?" for merchants and for agents, and the emailed link.
+    case merchantForgotPassword
+    case serviceForgotPassword
+    case passwordReset(token: String)
     case document(String)
     case apiProtections
     case apiProtection(String)
@@ -74,6 +78,9 @@ public enum SiteRoute: Equatable, Sendable {
         case (1, "account"): self = .account
         case (1, "settings"): self = .settings
         case (2, "settings") where at(1) == "sessions": self = .settingsSessions
+        case (3, "password") where at(1) == "reset":
+            guard SiteRoute.isToken(at(2)) else { return nil }
+            self = .passwordReset(token: at(2))
         case (1, "healthz"): self = .health
         case (2, "protections"):
             guard let i = id(at(1)) else { return nil }
@@ -99,6 +106,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch (n, at(1)) {
             case (1, _), (2, "cases"): self = .merchantCases
             case (2, "login"): self = .merchantLogin
+            case (2, "forgot-password"): self = .merchantForgotPassword
             case (2, "search"): self = .merchantSearch
             case (2, "export"): self = .merchantExport
             case (3, "cases"):
@@ -118,6 +126,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch (n, at(1)) {
             case (1, _): self = .serviceDashboard
             case (2, "login"): self = .serviceLogin
+            case (2, "forgot-password"): self = .serviceForgotPassword
             case (2, "queue"): self = .serviceQueue
             case (2, "search"): self = .serviceSearch
             case (2, "export"): self = .serviceExport
@@ -171,6 +180,9 @@ public enum SiteRoute: Equatable, Sendable {
         case .account: "/account"
         case .settings: "/settings"
         case .settingsSessions: "/settings/sessions"
+        case .merchantForgotPassword: "/merchant/forgot-password"
+        case .serviceForgotPassword: "/service/forgot-password"
+        case .passwordReset(let token): "/password/reset/\(token)"
         case .protection(let i): "/protections/\(i)"
         case .protectionFeedback(let i): "/protections/\(i)/feedback"
         case .customerCase(let i): "/cases/\(i)"
@@ -214,7 +226,9 @@ public enum SiteRoute: Equatable, Sendable {
     /// The methods a route answers; anything else gets 405.
     public var methods: Set<String> {
         switch self {
-        case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections: ["GET", "HEAD", "POST"]
+        case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections, .merchantForgotPassword,
+            .serviceForgotPassword, .passwordReset:
+            ["GET", "HEAD", "POST"]
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry:

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v7-cases-order-search", migrate: v7)
         migrator.registerMigration("v8-event-chain", migrate: v8)
         migrator.registerMigration("v9-session-devices", migrate: v9)
+        migrator.registerMigration("v10-password-resets", migrate: v10)
         return migrator
     }
 
@@ -29,6 +30,21 @@ enum Schema {
     /// index only cost every state change an extra B-tree update.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX IF EXISTS cases_shop_state")
+    }
+
+    /// Staff who forgot their password get a single-use link; only its hash is kept.
+    private static func v10(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE password_resets (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE INDEX password_resets_expiry ON password_resets(expires_at);
+                """)
     }
 
     /// A session remembers the device it was started on and when it was last used, so a

@@ -68,4 +68,8 @@ extension UserRecord {
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {
         try db.execute(sql: "UPDATE users SET locale = ? WHERE id = ?", arguments: [locale.rawValue, userID])
     }
+
+    public static func setPasswordHash(_ db: Database, userID: String, hash: String) throws {
+        try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+    }
 }

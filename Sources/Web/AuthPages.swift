@@ -24,6 +24,8 @@ struct AuthPages {
         case (.language, let form?): return language(ctx, form)
         case (.settings, let form): return try settings(ctx, form)
         case (.settingsSessions, let form?): return try endSessions(ctx, form)
+        case (.merchantForgotPassword, _), (.serviceForgotPassword, _), (.passwordReset, _):
+            return try PasswordPages(pages: pages).respond(route, ctx, form)
         default: return pages.error(404, ctx)
         }
     }
@@ -67,7 +69,8 @@ struct AuthPages {
         let model = StaffLoginPage(
             action: route.path, heading: t(role == .merchant ? .merchant_login_title : .service_login_title),
             intro: t(role == .merchant ? .merchant_login_intro : .service_login_intro), email: email, error: error,
-            next: next ?? safeNextPath(ctx.queryValue("next")) ?? "")
+            next: next ?? safeNextPath(ctx.queryValue("next")) ?? "",
+            forgotHref: (role == .merchant ? SiteRoute.merchantForgotPassword : .serviceForgotPassword).path)
         return pages.render(Page(template: Template.authStaffLogin, title: model.heading, model: model, status: status), ctx)
     }
 
@@ -131,6 +134,16 @@ struct AuthPages {
             if ctx.viewer == .anonymous { return seeOther(SiteRoute.merchantLogin.path + "?next=/settings", ctx) }
             return pages.error(404, ctx)
         }
+        if let form, form.value("change") == "password" {
+            do {
+                try app.changePassword(
+                    user: user, current: form.text("current_password"), new: form.text("new_password"), client: ctx.clientAddress,
+                    keepSessionToken: ctx.sessionCookie ?? "")
+                return seeOther(SiteRoute.settings.path + "?done=password_changed", ctx)
+            } catch let rejection as FormRejection {
+                return try settingsPage(ctx, user: user, rejection: rejection)
+            }
+        }
         if let form {
             guard let locale = form.value("locale").flatMap(AppLocale.init(rawValue:)) else {
                 return pages.error(422, ctx, message: Message("error_locale_choose"))
@@ -143,6 +156,10 @@ struct AuthPages {
                     secure: app.config.isSecure))
             return seeOther(SiteRoute.settings.path + "?done=settings_saved", ctx)
         }
+        return try settingsPage(ctx, user: user, rejection: nil)
+    }
+
+    private func settingsPage(_ ctx: RequestContext, user: UserRecord, rejection: FormRejection?) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let current = ctx.sessionCookie.map(Secrets.hash)
@@ -156,7 +173,9 @@ struct AuthPages {
             locales: AppLocale.allCases.map {
                 LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == user.locale)
             },
-            sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path)
-        return pages.render(Page(template: Template.settings, title: t(.settings_title), model: model), ctx)
+            sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path, passwordAction: SiteRoute.settings.path,
+            errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t), minimum: Passwords.minimumLength)
+        return pages.render(
+            Page(template: Template.settings, title: t(.settings_title), model: model, status: rejection?.status ?? 200), ctx)
     }
 }

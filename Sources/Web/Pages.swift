@@ -62,7 +62,7 @@ struct Pages {
 
     func error(_ status: Int, _ ctx: RequestContext, message: Message? = nil) -> HTTPResponse {
         let t = catalog(ctx)
-        let known: Set<Int> = [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503]
+        let known: Set<Int> = [400, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 503]
         let key = known.contains(status) ? "error_\(status)" : (status >= 500 ? "error_500" : "error_400")
         let model = ErrorPage(
             status: status, heading: t(key + "_heading"), text: words(message, t) ?? t(key + "_text"),

@@ -94,7 +94,8 @@ public final class WebApp: Responder {
                 title: apiReference.title, description: apiReference.description, specHref: "/api/v1/openapi.json",
                 operations: apiReference.operations)
             return pages.render(Page(template: Template.apiDocs, title: t(.api_docs_title), model: model), ctx)
-        case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings, .settingsSessions:
+        case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings, .settingsSessions,
+            .merchantForgotPassword, .serviceForgotPassword, .passwordReset:
             return try AuthPages(pages: pages).respond(route, ctx, form)
         case .account, .protection, .protectionFeedback, .customerCase, .customerAnswer, .customerMessages:
             return try CustomerPages(pages: pages).respond(route, ctx, form)

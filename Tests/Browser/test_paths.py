@@ -367,3 +367,34 @@ def test_the_api_reference_reads_on_a_phone(stack, browsers):
     reader.get(stack, "/api/docs")
     wait_for(reader, ".api-docs section")
     reader.look("api-docs")
+
+
+def test_a_forgotten_password_is_set_again_from_the_emailed_link(stack, browsers):
+    shop = browsers()
+    shop.get(stack, "/merchant/login")
+    shop.driver.find_element(By.CSS_SELECTOR, "a[href='/merchant/forgot-password']").click()
+    wait_for(shop, "main form")
+    shop.look("forgot-password")
+    shop.driver.find_element(By.ID, "email").send_keys("staff@shop.example")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "main form"))
+    stack.deliver_mail()
+    shop.driver.get(stack.link_in_last_mail("staff@shop.example", contains="/password/reset/"))
+    wait_for(shop, "#new-password")
+    shop.driver.find_element(By.ID, "new-password").send_keys("Password2026!")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(shop, ".field-error")
+    shop.look("reset-password-errors")
+    shop.driver.find_element(By.ID, "new-password").send_keys("lantern orchard quietly hums")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(shop, "#password")
+    assert "/merchant/login" in shop.driver.current_url
+    # The browser suite's other tests sign in with the old password: put it back.
+    shop.driver.find_element(By.ID, "email").send_keys("staff@shop.example")
+    shop.driver.find_element(By.ID, "password").send_keys("lantern orchard quietly hums")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "main form"))
+    shop.get(stack, "/settings")
+    wait_for(shop, "#current-password")
+    shop.driver.find_element(By.ID, "current-password").send_keys("lantern orchard quietly hums")
+    shop.driver.find_element(By.ID, "new-password").send_keys(PASSWORD)
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "#current-password").find_element(By.XPATH, "ancestor::form"))
+    assert "done=password_changed" in shop.driver.current_url

@@ -59,6 +59,7 @@ import Testing
     static let errors = FieldErrors([
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
+        "current_password": "Not <it>", "new_password": "Too common &",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -121,16 +122,25 @@ import Testing
         ] {
             same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
                 LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
-            ], sessions: sessions, sessionsAction: "/settings/sessions")), Template.settings)
+            ], sessions: sessions, sessionsAction: "/settings/sessions", passwordAction: "/settings",
+               errors: sessions.isEmpty ? .none : Self.errors, generalError: sessions.isEmpty ? nil : "Too many <tries>", minimum: 12)),
+                 Template.settings)
         }
         for error in [nil, "Wrong <password>"] {
             same("auth/customer_login", layout(CustomerLoginPage(action: "/login", email: Self.hostile, error: error), signedIn: false),
                  Template.authCustomerLogin)
             same("auth/staff_login", layout(StaffLoginPage(action: "/service/login", heading: "Sign in", intro: "Agents",
-                                                           email: "x@y.z", error: error, next: "/service/queue?x=1&y=2")),
+                                                           email: "x@y.z", error: error, next: "/service/queue?x=1&y=2",
+                                                           forgotHref: "/service/forgot-password")),
                  Template.authStaffLogin)
         }
         same("auth/check_email", layout(CheckEmailPage(), locale: .pl), Template.authCheckEmail)
+        same("auth/forgot_password", layout(ForgotPasswordPage(action: "/merchant/forgot-password", email: Self.hostile,
+                                                               loginHref: "/merchant/login"), signedIn: false), Template.authForgotPassword)
+        for errors in [FieldErrors.none, Self.errors] {
+            same("auth/reset_password", layout(ResetPasswordPage(action: "/password/reset/x", email: Self.hostile, errors: errors,
+                                                                 minimum: 12), locale: .de, signedIn: false), Template.authResetPassword)
+        }
         same("auth/link_invalid", layout(LinkInvalidPage(login: "/login"), locale: .de), Template.authLinkInvalid)
     }
 
@@ -305,7 +315,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 25)
+        #expect(named.count == 27)
     }
 }
 

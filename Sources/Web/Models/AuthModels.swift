@@ -21,4 +21,21 @@ struct StaffLoginPage {
     let email: String
     let error: String?
     let next: String
+    let forgotHref: String
+}
+
+/// `Templates/auth/forgot_password.mustache`: a staff member asks for a link to set a
+/// new password (the same answer whether or not the address has an account).
+struct ForgotPasswordPage {
+    let action: String
+    let email: String
+    let loginHref: String
+}
+
+/// `Templates/auth/reset_password.mustache`: the new password, from the emailed link.
+struct ResetPasswordPage {
+    let action: String
+    let email: String
+    let errors: FieldErrors
+    let minimum: Int
 }

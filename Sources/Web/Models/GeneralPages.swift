@@ -22,6 +22,10 @@ struct SettingsPage {
     /// The user's signed-in sessions, the newest first; each but the current can be ended.
     let sessions: [SessionItem]
     let sessionsAction: String
+    let passwordAction: String
+    let errors: FieldErrors
+    let generalError: String?
+    let minimum: Int
     var hasOtherSessions: Bool { sessions.contains { !$0.current } }
 }
 

@@ -54,9 +54,11 @@ struct FieldErrors {
     var amount: String?
     var answer: String?
     var confirm: String?
+    var currentPassword: String?
     var documents: String?
     var from: String?
     var message: String?
+    var newPassword: String?
     var option: String?
     var outcome: String?
     var refund: String?
@@ -70,6 +72,8 @@ struct FieldErrors {
         amount = byField["amount"]
         answer = byField["answer"]
         confirm = byField["confirm"]
+        currentPassword = byField["current_password"]
+        newPassword = byField["new_password"]
         documents = byField["documents"]
         from = byField["from"]
         message = byField["message"]
