@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # strace and a C compiler for the durability suite.
 TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev
 
-.PHONY: all deps build run test bench fuzz format clean
+.PHONY: all deps build run test bench fuzz format install install-files clean
 
 all: build
 
@@ -32,6 +32,7 @@ test: deps
 	scripts/validate-api
 	scripts/browser-tests
 	scripts/durability-tests
+	scripts/deploy-tests
 
 # Measures the release build against a C FastCGI "hello" and a C upload sink behind the
 # same nginx (see README, Performance). Seeds bench/results/ on its first run.
@@ -45,6 +46,19 @@ fuzz: deps
 # Rewrites Sources/ in the style `.swift-format` describes (what `make test` checks).
 format:
 	$(SWIFT) format format --in-place --recursive Sources
+
+# Installs bp into PREFIX/bin and what it reads at run time (Strings, Public, Data, the
+# OpenAPI document) with the deployment files into PREFIX/share/buyer-protection
+# (docs/OPERATIONS.md). DESTDIR stages it for packaging.
+PREFIX ?= /usr/local
+SHARE := $(DESTDIR)$(PREFIX)/share/buyer-protection
+BIN ?= .build/release/bp
+install: build install-files
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/docs
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bp
+	cp -R Strings Public Data deploy $(SHARE)/
+	install -m 0644 docs/openapi.json docs/OPERATIONS.md docs/DURABILITY.md $(SHARE)/docs/
 
 clean:
 	rm -rf .build

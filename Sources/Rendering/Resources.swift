@@ -9,6 +9,9 @@ public enum Resources {
         if let root = environment["BP_ROOT"], !root.isEmpty { return root }
         let fm = FileManager.default
         var candidate = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        // Installed (`make install`): PREFIX/bin/bp beside PREFIX/share/buyer-protection.
+        let installed = candidate.deletingLastPathComponent().appendingPathComponent("share/buyer-protection")
+        if fm.fileExists(atPath: installed.appendingPathComponent("Strings").path) { return installed.path }
         for _ in 0..<4 {
             if fm.fileExists(atPath: candidate.appendingPathComponent("Strings").path) { return candidate.path }
             candidate = candidate.deletingLastPathComponent()
