@@ -38,6 +38,10 @@ public enum Harnesses {
         }
     }
 
+    /// Removes the folder the multipart harness writes its uploads to (the corpus replay
+    /// in `make test` calls it when done; libFuzzer runs leave it to the OS).
+    public static func removeUploads() { try? FileManager.default.removeItem(atPath: uploads) }
+
     static let uploads: String = {
         let path = NSTemporaryDirectory() + "bp-fuzz-uploads-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -3,7 +3,9 @@ emailed link and opens a case with a file chosen in the file input, the merchant
 with a document, the customer answers, the agent works the queue, writes a note and
 decides. Every page is looked at (screenshots at desktop and phone size, axe-core, no
 sideways scrolling, tap targets); test_z_valid_html.py checks their HTML afterwards."""
+import atexit
 import os
+import shutil
 import tempfile
 
 from selenium.common.exceptions import WebDriverException
@@ -16,8 +18,12 @@ from stack import PASSWORD
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
+UPLOADS = tempfile.mkdtemp(prefix="bp-upload-")
+atexit.register(shutil.rmtree, UPLOADS, True)
+
+
 def a_file(name, data):
-    path = os.path.join(tempfile.mkdtemp(prefix="bp-upload-"), name)
+    path = os.path.join(UPLOADS, name)
     with open(path, "wb") as file:
         file.write(data)
     return path

@@ -16,5 +16,6 @@ import Testing
         for file in files.sorted() {
             Harnesses.run(name, Array(FileManager.default.contents(atPath: directory + "/" + file) ?? Data()))
         }
+        if name == "multipart" { Harnesses.removeUploads() }
     }
 }
