@@ -15,6 +15,10 @@ public struct MailDelivery: Sendable {
     public let logger: Logger
     /// Words a queued notice (subject, text, HTML) just before its first delivery.
     public let word: @Sendable (OutboxEntry) throws -> OutgoingMail
+    /// Also print each delivered email as one line (recipient, subject, links): `make run`
+    /// sets `BP_MAIL_ECHO=1` so a newcomer signs in without opening Maildir files. Never
+    /// in production: the links sign people in.
+    public var echo = false
 
     public init(
         database: AppDatabase, transport: any MailTransport, from: String, replyTo: String? = nil, maxAttempts: Int = 12,
@@ -73,6 +77,16 @@ public struct MailDelivery: Sendable {
 
     fileprivate enum Outcome { case sent, retrying, failed }
 
+    /// "mail to anna@example.com: Your sign-in link → http://…/login/…", every link of the
+    /// text part (quoted-printable is not applied to the stored text).
+    public static func consoleLine(to: String, subject: String, text: String) -> String {
+        var links: [String] = []
+        for word in text.split(whereSeparator: { $0.isWhitespace }) where word.hasPrefix("http://") || word.hasPrefix("https://") {
+            if !links.contains(String(word)) { links.append(String(word)) }
+        }
+        return "mail to \(to): \(subject)" + (links.isEmpty ? "" : " → " + links.joined(separator: " "))
+    }
+
     private func deliver(_ entry: OutboxEntry, now: @Sendable () -> Date) -> Outcome {
         do {
             var mail = entry.mail
@@ -87,6 +101,7 @@ public struct MailDelivery: Sendable {
                 date: now(), messageID: entry.messageID, text: mail.textBody, html: mail.htmlBody)
             try transport.deliver(message.render(), to: mail.to, key: "bp\(entry.id)")
             try database.write { db in try Outbox.markSent(db, id: entry.id, now: now()) }
+            if echo { logger.notice("\(Self.consoleLine(to: mail.to, subject: mail.subject, text: mail.textBody))") }
             return .sent
         } catch {
             let attempts = entry.attempts + 1

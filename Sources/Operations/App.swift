@@ -57,9 +57,11 @@ public final class App: Sendable {
     }
 
     public func mailDelivery() -> MailDelivery {
-        MailDelivery(
+        var delivery = MailDelivery(
             database: database, transport: mailTransport(), from: config.mailFrom, replyTo: config.mailReplyTo, logger: logger,
             word: { [self] entry in try self.word(entry) })
+        delivery.echo = config.mailEcho
+        return delivery
     }
 
     /// Words one queued notice (see `NoticeMailer.word`).

@@ -32,6 +32,8 @@ public struct AppConfig: Sendable {
     public var uploads: UploadLimits
     /// `BP_SQLITE_SYNCHRONOUS`: FULL (default) or NORMAL (see README, Durability).
     public var synchronous: AppDatabase.Synchronous
+    /// `BP_MAIL_ECHO=1`: the worker prints each delivered email as one line (`make run`).
+    public var mailEcho = false
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -100,6 +102,7 @@ public struct AppConfig: Sendable {
         if let mb = try int("BP_MAX_FILE_MB", 1...10_000) { config.uploads.fileBytes = mb * 1024 * 1024 }
         if let n = try int("BP_MAX_FILES", 1...1000) { config.uploads.files = n }
         if let mb = try int("BP_MAX_REQUEST_MB", 1...10_000) { config.uploads.requestBytes = mb * 1024 * 1024 }
+        config.mailEcho = env["BP_MAIL_ECHO"] == "1"
         if let mode = env["BP_SQLITE_SYNCHRONOUS"], !mode.isEmpty {
             guard let value = AppDatabase.Synchronous(rawValue: mode.uppercased()) else {
                 throw Invalid(description: "BP_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not \"\(mode)\"")

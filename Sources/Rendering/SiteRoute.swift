@@ -39,6 +39,8 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceInsolvency(String)
     case serviceMail
     case serviceMailRetry(String)
+    /// One email as it was sent (sign-in tokens in its links hidden).
+    case serviceMailMessage(String)
     case settings
     /// Ends one of the staff member's other sessions, or all of them.
     case settingsSessions
@@ -131,6 +133,9 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "search"): self = .serviceSearch
             case (2, "export"): self = .serviceExport
             case (2, "mail"): self = .serviceMail
+            case (3, "mail"):
+                guard SiteRoute.isNumber(at(2)) else { return nil }
+                self = .serviceMailMessage(at(2))
             case (4, "mail"):
                 guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }
                 self = .serviceMailRetry(at(2))
@@ -204,6 +209,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceExport: "/service/export"
         case .serviceMail: "/service/mail"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
+        case .serviceMailMessage(let n): "/service/mail/\(n)"
         case .serviceCase(let i): "/service/cases/\(i)"
         case .serviceCaseFile(let i, let json): "/service/cases/\(i)/file\(json ? ".json" : "")"
         case .serviceNote(let i): "/service/cases/\(i)/note"

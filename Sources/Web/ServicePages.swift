@@ -31,6 +31,7 @@ struct ServicePages {
         case (.serviceInsolvency(let id), let form?): return try ServiceShopPages(pages: pages).insolvency(id, ctx, form)
         case (.serviceMail, nil): return try ServiceShopPages(pages: pages).mail(ctx)
         case (.serviceMailRetry(let n), _?): return try ServiceShopPages(pages: pages).retry(n, ctx)
+        case (.serviceMailMessage(let n), nil): return try ServiceShopPages(pages: pages).message(n, ctx)
         case (let route, let form?): return try action(route, ctx, form, agentID: agentID)
         default: return pages.error(404, ctx)
         }

@@ -59,15 +59,31 @@ struct ServiceShopPages {
         }
         func row(_ entry: OutboxEntry) -> MailRow {
             MailRow(
-                to: entry.mail.to, subject: entry.mail.subject, state: entry.state.rawValue,
-                stateLabel: t("mail_state_" + entry.state.rawValue), attempts: entry.attempts,
+                to: entry.mail.to, subject: entry.mail.subject.isEmpty ? t(.mail_unworded) : entry.mail.subject,
+                state: entry.state.rawValue, stateLabel: t("mail_state_" + entry.state.rawValue), attempts: entry.attempts,
                 next: entry.state == .failed ? "" : f.dateTime(entry.nextAttemptAt), error: entry.lastError ?? "",
-                sent: entry.sentAt.map(f.dateTime) ?? "",
+                sent: entry.sentAt.map(f.dateTime) ?? "", href: SiteRoute.serviceMailMessage(String(entry.id)).path,
                 retryAction: entry.state == .sent || entry.state == .sending ? nil : SiteRoute.serviceMailRetry(String(entry.id)).path)
         }
         let failed = waiting.filter { $0.state == .failed }.count
         let model = MailPage(waiting: waiting.map(row), failedCount: failed > 0 ? failed : nil, recent: recent.map(row))
         return pages.render(Page(template: Template.serviceMail, title: t(.mail_page_title), model: model), ctx)
+    }
+
+    /// One email as its recipient got it, with the tokens of sign-in and password links
+    /// hidden: an agent must not be able to sign in as a customer or a colleague.
+    func message(_ id: String, _ ctx: RequestContext) throws -> HTTPResponse {
+        let t = pages.catalog(ctx)
+        let f = pages.format(ctx)
+        guard let number = Int64(id), let entry = try app.database.read({ db in try Outbox.find(db, id: number) }) else {
+            return pages.error(404, ctx)
+        }
+        let model = MailMessagePage(
+            to: entry.mail.to, subject: entry.mail.subject.isEmpty ? t(.mail_unworded) : entry.mail.subject, state: entry.state.rawValue,
+            stateLabel: t("mail_state_" + entry.state.rawValue), sent: entry.sentAt.map(f.dateTime),
+            text: MailRedaction.hideTokens(entry.mail.textBody), html: MailRedaction.hideTokens(entry.mail.htmlBody),
+            backHref: SiteRoute.serviceMail.path)
+        return pages.render(Page(template: Template.serviceMailMessage, title: model.subject, model: model), ctx)
     }
 
     func retry(_ id: String, _ ctx: RequestContext) throws -> HTTPResponse {

@@ -104,7 +104,7 @@ public final class WebApp: Responder {
         case .serviceDashboard, .serviceQueue, .serviceSearch, .serviceExport, .serviceCase, .serviceNote, .serviceMessage,
             .serviceRequestDocuments,
             .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
-            .serviceMailRetry:
+            .serviceMailRetry, .serviceMailMessage:
             return try ServicePages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):
             return try CaseFilePages(pages: pages).respond(route, id: id, json: json, ctx)

@@ -148,3 +148,25 @@ import Testing
         }
     }
 }
+
+@Suite struct MailPageTests {
+    /// An agent reads a delivered email on the mail page, without the token of its
+    /// sign-in link; nobody else reaches the page.
+    @Test func agentsReadAnEmailWithItsSignInTokenHidden() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        let anna = try world.customer("anna@example.com")
+        let agent = try world.agent()
+        let page = try agent.get("/service/mail")
+        let href = try #require(Browser.firstMatch(#"<a href="(/service/mail/\d+)">"#, in: page.text))
+        let message = try agent.get(href)
+        #expect(message.status == 200)
+        #expect(message.text.contains("anna@example.com"))
+        #expect(message.text.contains("/login/…"), "the token is hidden")
+        #expect(Browser.firstMatch(#"/login/([a-z2-7]{52})"#, in: message.text) == nil)
+        #expect(try anna.get(href).status == 404)
+        #expect(try world.merchant().get(href).status == 404)
+        #expect(try agent.get("/service/mail/999999").status == 404)
+    }
+}

@@ -132,3 +132,14 @@ import Testing
         #expect(throws: MailDeliveryError.self) { try transport.deliver(big, to: "a@b.pl", key: "1") }
     }
 }
+
+@Suite struct MailEchoTests {
+    @Test func aDeliveredEmailIsOneLineWithItsLinks() {
+        let line = MailDelivery.consoleLine(
+            to: "anna@example.com", subject: "Your sign-in link",
+            text: "Hello\n\nSign in:\nhttp://127.0.0.1:8080/login/abc\n\nAgain http://127.0.0.1:8080/login/abc and https://x.example/y\n")
+        #expect(line == "mail to anna@example.com: Your sign-in link → http://127.0.0.1:8080/login/abc https://x.example/y")
+        #expect(!line.contains("\n"))
+        #expect(MailDelivery.consoleLine(to: "a@b.c", subject: "S", text: "no links") == "mail to a@b.c: S")
+    }
+}

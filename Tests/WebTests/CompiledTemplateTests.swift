@@ -269,9 +269,14 @@ import Testing
                 action: "/service/shops/s/insolvency", errors: full ? .none : Self.errors, generalError: nil, confirm: "Shop")
             same("service/shop", layout(shop), Template.serviceShop)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
-                              error: "exit 1 <stderr>", sent: "", retryAction: full ? "/service/mail/1/retry" : nil)
+                              error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
+                              retryAction: full ? "/service/mail/1/retry" : nil)
             same("service/mail", layout(MailPage(waiting: full ? [row] : [], failedCount: full ? 1 : nil, recent: full ? [row] : [])),
                  Template.serviceMail)
+            let oneMail = MailMessagePage(
+                to: "a@x.y", subject: Self.hostile, state: "sent", stateLabel: "Sent", sent: full ? "1.12.2026" : nil,
+                text: "Hello <b>\nhttp://x/login/…", html: "<p>Hi & bye</p>", backHref: "/service/mail")
+            same("service/mail_message", layout(oneMail, locale: full ? .en : .pl), Template.serviceMailMessage)
         }
         let chart = BarChart(title: "By state", width: 400, height: 100,
                              rows: [BarRow(label: Self.hostile, count: 3, labelY: 18, barY: 24, barWidth: 300, countX: 306, countY: 36)])
@@ -315,7 +320,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 27)
+        #expect(named.count == 28)
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
         .customerCase(id), .customerAnswer(id), .customerMessages(id), .merchantLogin, .merchantCases, .merchantCase(id),
         .merchantReply(id), .merchantMessages(id), .serviceLogin, .serviceDashboard, .serviceQueue, .serviceCase(id),
         .serviceNote(id), .serviceMessage(id), .serviceRequestDocuments(id), .serviceAssign(id), .serviceDecision(id),
-        .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"),
+        .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"), .serviceMailMessage("42"),
         .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
         .merchantSearch, .serviceSearch, .merchantExport, .serviceExport, .apiDocs, .settingsSessions,
         .merchantForgotPassword, .serviceForgotPassword, .passwordReset(token: token),

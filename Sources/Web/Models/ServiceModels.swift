@@ -114,7 +114,20 @@ struct MailRow {
     let next: String
     let error: String
     let sent: String
+    let href: String
     let retryAction: String?
+}
+
+/// `Templates/service/mail_message.mustache`: one email, text and HTML source.
+struct MailMessagePage {
+    let to: String
+    let subject: String
+    let state: String
+    let stateLabel: String
+    let sent: String?
+    let text: String
+    let html: String
+    let backHref: String
 }
 
 /// `Templates/service/dashboard.mustache`.
