@@ -17,8 +17,10 @@ import GRDB
 /// no thread runs others' work for longer than one batch.
 final class GroupCommit: @unchecked Sendable {
     private let pool: DatabasePool
-    private var mutex = pthread_mutex_t()
-    private var changed = pthread_cond_t()
+    /// Allocated, not stored properties: a pthread mutex and condition must not move, and
+    /// `&property` gives no stable address.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var queue: [Job] = []
     private var leading = false
     /// More would only lengthen the leader's wait; 8 server threads rarely fill it.
@@ -37,8 +39,15 @@ final class GroupCommit: @unchecked Sendable {
 
     init(pool: DatabasePool) {
         self.pool = pool
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&changed, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
     }
 
     /// Runs `body` in a write transaction shared with whatever else is waiting, and
@@ -53,12 +62,12 @@ final class GroupCommit: @unchecked Sendable {
 
     private func perform(_ run: @escaping (Database) throws -> Void) throws {
         let job = Job(run)
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         queue.append(job)
         if leading {
-            while !job.done && !job.lead { pthread_cond_wait(&changed, &mutex) }
+            while !job.done && !job.lead { pthread_cond_wait(changed, mutex) }
             if job.done {
-                pthread_mutex_unlock(&mutex)
+                pthread_mutex_unlock(mutex)
                 if let failure = job.failure { throw failure }
                 return
             }
@@ -68,17 +77,17 @@ final class GroupCommit: @unchecked Sendable {
         // Leading: this thread's job is the oldest in the queue.
         let batch = Array(queue.prefix(maximumBatch))
         queue.removeFirst(batch.count)
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
 
         execute(batch)
 
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         commits += 1
         transactions += batch.count
         for member in batch { member.done = true }
         if let next = queue.first { next.lead = true } else { leading = false }
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
         if let failure = job.failure { throw failure }
     }
 
