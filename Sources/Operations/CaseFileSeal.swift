@@ -59,35 +59,71 @@ public enum CaseFileSeal {
         else { throw .notACaseFile }
         let caseFile = Array(bytes[head.count..<at])
         let signatureJSON = Data(bytes[(at + marker.count)..<(bytes.count - 1)])
-        guard let signature = try? JSONSerialization.jsonObject(with: signatureJSON) as? [String: Any],
-            signature["alg"] as? String == "Ed25519", let keyText = signature["public_key"] as? String,
-            let valueText = signature["value"] as? String, let value = Data(base64Encoded: valueText),
-            let body = try? JSONSerialization.jsonObject(with: Data(caseFile)) as? [String: Any]
+        let decoder = JSONDecoder()
+        guard let signature = try? decoder.decode(Signature.self, from: signatureJSON), signature.alg == "Ed25519",
+            let value = Data(base64Encoded: signature.value), let body = try? decoder.decode(File.self, from: Data(caseFile))
         else { throw .notACaseFile }
-        guard keyText == trusted.rawRepresentation.base64EncodedString() else { throw .otherKey(keyText) }
+        guard signature.publicKey == trusted.rawRepresentation.base64EncodedString() else { throw .otherKey(signature.publicKey) }
         guard trusted.isValidSignature(value, for: caseFile) else { throw .badSignature }
-        let events = body["events"] as? [[String: Any]] ?? []
-        let view = body["view"] as? String ?? ""
-        let head = body["head"] as? String ?? ""
-        let number = (body["case"] as? [String: Any])?["number"] as? Int ?? 0
         var recomputed = false
-        if view == "service" {
+        if body.view == "service" {
             var previous: String?
-            for event in events {
+            for event in body.events {
                 let content = EventChain.Content(
-                    caseID: event["case_id"] as? String ?? "", at: event["at_stored"] as? String ?? "",
-                    actorKind: event["actor_kind"] as? String ?? "", actorID: event["actor_id"] as? String,
-                    kind: event["kind"] as? String ?? "", audience: event["audience"] as? Int ?? -1, text: event["text"] as? String,
-                    data: event["data"] as? String ?? "",
-                    documents: (event["documents"] as? [[String: Any]] ?? []).compactMap { $0["sha256"] as? String })
+                    caseID: event.caseID, at: event.atStored, actorKind: event.actorKind, actorID: event.actorID, kind: event.kind,
+                    audience: event.audience, text: event.text, data: event.data, documents: event.documents.map(\.sha256))
                 let hash = EventChain.link(previous: previous, content)
-                guard hash == event["hash"] as? String else { throw .brokenChain("event \(event["id"] as? Int ?? 0)") }
+                guard hash == event.hash else { throw .brokenChain("event \(event.id)") }
                 previous = hash
             }
-            guard (previous ?? "") == head else { throw .brokenChain("the head is not the last event's hash") }
+            guard (previous ?? "") == body.head else { throw .brokenChain("the head is not the last event's hash") }
             recomputed = true
         }
+        let view = body.view
+        let number = body.case.number
+        let events = body.events
+        let head = body.head
         return Checked(view: view, caseNumber: number, events: events.count, head: head, chainRecomputed: recomputed)
+    }
+
+    /// The parts of a case file the check reads (`CaseFilePages.json` writes them).
+    struct Signature: Decodable {
+        let alg: String
+        let publicKey: String
+        let value: String
+        enum CodingKeys: String, CodingKey {
+            case alg, value
+            case publicKey = "public_key"
+        }
+    }
+
+    struct File: Decodable {
+        struct Case: Decodable { let number: Int }
+        struct Document: Decodable { let sha256: String }
+        struct Event: Decodable {
+            let id: Int
+            let caseID: String
+            let atStored: String
+            let actorKind: String
+            let actorID: String?
+            let kind: String
+            let audience: Int
+            let text: String?
+            let data: String
+            let documents: [Document]
+            let hash: String?
+            enum CodingKeys: String, CodingKey {
+                case id, kind, audience, text, data, documents, hash
+                case caseID = "case_id"
+                case atStored = "at_stored"
+                case actorKind = "actor_kind"
+                case actorID = "actor_id"
+            }
+        }
+        let view: String
+        let head: String
+        let `case`: Case
+        let events: [Event]
     }
 
     static func lastRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -92,22 +92,31 @@ public enum EventChain {
         }
     }
 
+    /// The columns every reader of the chain selects, in this order, then the event's hash
+    /// (or anything else) after them; `content(_:)` reads them back.
+    static let contentColumns = "e.id, e.case_id, e.at, e.actor_kind, e.actor_id, e.kind, e.audience, e.text, e.data"
+
+    /// An event's hashed content from a row of `contentColumns`, with its documents' hashes.
+    static func content(_ row: Row, documents: [String]) -> Content {
+        Content(
+            caseID: row[1], at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
+            data: row[8], documents: documents)
+    }
+
+    /// The documents' hashes `group_concat` gives for an event (nil: none).
+    static func documentList(_ value: String?) -> [String] { value.map { $0.split(separator: ",").map(String.init) } ?? [] }
+
     /// Recomputes one case's chain from its rows; nil when every link holds.
     public static func verify(_ db: Database, caseID: String, caseNumber: Int) throws -> Break? {
         var previous: String?
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.id, e.case_id, e.at, e.actor_kind, e.actor_id, e.kind, e.audience, e.text, e.data, e.hash,
-                       (SELECT group_concat(d.sha256) FROM documents d WHERE d.event_id = e.id)
+                SELECT \(contentColumns), e.hash, (SELECT group_concat(d.sha256) FROM documents d WHERE d.event_id = e.id)
                 FROM events e WHERE e.case_id = ? ORDER BY e.id
                 """, arguments: [caseID])
         while let row = try rows.next() {
-            let documents = (row[10] as String?).map { $0.split(separator: ",").map(String.init) } ?? []
-            let content = Content(
-                caseID: row[1], at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
-                data: row[8], documents: documents)
-            let expected = link(previous: previous, content)
+            let expected = link(previous: previous, content(row, documents: documentList(row[10])))
             let stored: String? = row[9]
             guard stored == expected else {
                 let reason =
@@ -138,17 +147,12 @@ extension EventChain {
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT id, case_id, at, actor_kind, actor_id, kind, audience, text, data, hash FROM events
-                WHERE case_id = ? AND (audience & ?) != 0 ORDER BY id
+                SELECT \(contentColumns), e.hash FROM events e
+                WHERE e.case_id = ? AND (e.audience & ?) != 0 ORDER BY e.id
                 """, arguments: [caseID, audience.rawValue]
         ).map { row in
             let attached = documents[row[0]] ?? []
-            return RawEvent(
-                id: row[0],
-                content: Content(
-                    caseID: row[1], at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
-                    data: row[8], documents: attached.map(\.sha256)),
-                hash: row[9], documents: attached)
+            return RawEvent(id: row[0], content: content(row, documents: attached.map(\.sha256)), hash: row[9], documents: attached)
         }
     }
 }

@@ -66,16 +66,13 @@ enum Schema {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.id, e.case_id, e.at, e.actor_kind, e.actor_id, e.kind, e.audience, e.text, e.data,
-                       (SELECT group_concat(d.sha256) FROM documents d WHERE d.event_id = e.id)
+                SELECT \(EventChain.contentColumns), (SELECT group_concat(d.sha256) FROM documents d WHERE d.event_id = e.id)
                 FROM events e ORDER BY e.case_id, e.id
                 """)
         var hashes: [(Int64, String)] = []
         while let row = try rows.next() {
             let caseID: String = row[1]
-            let content = EventChain.Content(
-                caseID: caseID, at: row[2], actorKind: row[3], actorID: row[4], kind: row[5], audience: row[6], text: row[7],
-                data: row[8], documents: (row[9] as String?).map { $0.split(separator: ",").map(String.init) } ?? [])
+            let content = EventChain.content(row, documents: EventChain.documentList(row[9]))
             let hash = EventChain.link(previous: previous?.caseID == caseID ? previous?.hash : nil, content)
             hashes.append((row[0], hash))
             previous = (caseID, hash)

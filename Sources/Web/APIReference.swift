@@ -12,58 +12,154 @@ struct APIReference: Sendable {
     /// Reads the OpenAPI document; an unreadable one gives an empty reference (and a
     /// test fails), never a failed start.
     static func load(path: String) -> APIReference {
-        guard let data = FileManager.default.contents(atPath: path),
-            let spec = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let data = FileManager.default.contents(atPath: path), let spec = try? JSONDecoder().decode(OpenAPI.self, from: data)
         else { return APIReference(title: "Shop API", description: "", operations: []) }
-        let info = spec["info"] as? [String: Any] ?? [:]
-        let components = spec["components"] as? [String: Any] ?? [:]
-        func resolve(_ value: [String: Any]) -> [String: Any] {
-            guard let ref = value["$ref"] as? String, ref.hasPrefix("#/components/") else { return value }
-            let parts = ref.dropFirst("#/components/".count).split(separator: "/").map(String.init)
-            guard parts.count == 2, let group = components[parts[0]] as? [String: Any], let found = group[parts[1]] as? [String: Any]
-            else { return value }
-            return found
+        func parameter(_ p: OpenAPI.Parameter) -> OpenAPI.Parameter {
+            p.ref.flatMap { spec.components?.parameters?[$0.componentName] } ?? p
         }
-        func pretty(_ value: Any?) -> String? {
-            guard let value, JSONSerialization.isValidJSONObject(value),
-                let data = try? JSONSerialization.data(
-                    withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            else { return nil }
-            return String(decoding: data, as: UTF8.self)
-        }
+        func response(_ r: OpenAPI.Response) -> OpenAPI.Response { r.ref.flatMap { spec.components?.responses?[$0.componentName] } ?? r }
         var operations: [APIOperation] = []
-        let paths = spec["paths"] as? [String: Any] ?? [:]
-        for path in paths.keys.sorted() {
-            guard let item = paths[path] as? [String: Any] else { continue }
+        for path in spec.paths.keys.sorted() {
             for method in ["get", "post", "put", "patch", "delete"] {
-                guard let operation = item[method] as? [String: Any] else { continue }
-                let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map(resolve).map { p in
-                    let schema = p["schema"] as? [String: Any] ?? [:]
-                    var type = schema["type"] as? String ?? "string"
-                    if let values = schema["enum"] as? [String] { type += ": " + values.joined(separator: ", ") }
-                    if let low = schema["minimum"] as? Int, let high = schema["maximum"] as? Int { type += " \(low)–\(high)" }
+                guard let operation = spec.paths[path]?[method] else { continue }
+                let parameters = (operation.parameters ?? []).map(parameter).map { p in
+                    var type = p.schema?.type ?? "string"
+                    if let values = p.schema?.enumValues { type += ": " + values.joined(separator: ", ") }
+                    if let low = p.schema?.minimum, let high = p.schema?.maximum { type += " \(low)–\(high)" }
                     return APIParameter(
-                        name: p["name"] as? String ?? "", location: p["in"] as? String ?? "", required: p["required"] as? Bool ?? false,
-                        type: type, meaning: p["description"] as? String)
+                        name: p.name ?? "", location: p.location ?? "", required: p.required ?? false, type: type, meaning: p.description)
                 }
-                let body = (operation["requestBody"] as? [String: Any]).map(resolve)
-                let bodyJSON = (body?["content"] as? [String: Any])?["application/json"] as? [String: Any]
-                let responses = operation["responses"] as? [String: Any] ?? [:]
-                let responseDocs = responses.keys.sorted().map { status -> APIResponseDoc in
-                    let response = resolve(responses[status] as? [String: Any] ?? [:])
-                    let json = (response["content"] as? [String: Any])?["application/json"] as? [String: Any]
+                let responses = operation.responses.keys.sorted().map { status -> APIResponseDoc in
+                    let r = response(operation.responses[status]!)
                     return APIResponseDoc(
-                        status: status, description: response["description"] as? String ?? "",
-                        example: status.hasPrefix("2") ? pretty(json?["example"]) : nil)
+                        status: status, description: r.description ?? "",
+                        example: status.hasPrefix("2") ? r.content?["application/json"]?.example?.pretty : nil)
                 }
                 operations.append(
                     APIOperation(
-                        anchor: operation["operationId"] as? String ?? "\(method)-\(path)", method: method.uppercased(), path: path,
-                        summary: operation["summary"] as? String ?? "", details: operation["description"] as? String,
-                        parameters: parameters, requestExample: pretty(bodyJSON?["example"]), responses: responseDocs))
+                        anchor: operation.operationId ?? "\(method)-\(path)", method: method.uppercased(), path: path,
+                        summary: operation.summary ?? "", details: operation.description, parameters: parameters,
+                        requestExample: operation.requestBody?.content?["application/json"]?.example?.pretty, responses: responses))
             }
         }
-        return APIReference(
-            title: info["title"] as? String ?? "Shop API", description: info["description"] as? String ?? "", operations: operations)
+        return APIReference(title: spec.info.title, description: spec.info.description ?? "", operations: operations)
+    }
+}
+
+/// The part of an OpenAPI 3.1 document the reference page shows, decoded by type.
+struct OpenAPI: Decodable {
+    struct Info: Decodable {
+        let title: String
+        let description: String?
+    }
+    struct Reference: Decodable {
+        let path: String
+        init(from decoder: Decoder) throws { path = try decoder.singleValueContainer().decode(String.self) }
+        /// `#/components/responses/Error` → `Error`.
+        var componentName: String { String(path.split(separator: "/").last ?? "") }
+    }
+    struct Schema: Decodable {
+        let type: String?
+        let enumValues: [String]?
+        let minimum: Int?
+        let maximum: Int?
+        enum CodingKeys: String, CodingKey {
+            case type
+            case enumValues = "enum"
+            case minimum, maximum
+        }
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // `type` may be a list in 3.1 (["string", "null"]): the first names it.
+            type = (try? c.decode(String.self, forKey: .type)) ?? (try? c.decode([String].self, forKey: .type))?.first
+            enumValues = try? c.decode([String].self, forKey: .enumValues)
+            minimum = try? c.decode(Int.self, forKey: .minimum)
+            maximum = try? c.decode(Int.self, forKey: .maximum)
+        }
+    }
+    struct Parameter: Decodable {
+        let ref: Reference?
+        let name: String?
+        let location: String?
+        let required: Bool?
+        let description: String?
+        let schema: Schema?
+        enum CodingKeys: String, CodingKey {
+            case ref = "$ref"
+            case name
+            case location = "in"
+            case required, description, schema
+        }
+    }
+    struct MediaType: Decodable { let example: JSONValue? }
+    struct Body: Decodable { let content: [String: MediaType]? }
+    struct Response: Decodable {
+        let ref: Reference?
+        let description: String?
+        let content: [String: MediaType]?
+        enum CodingKeys: String, CodingKey {
+            case ref = "$ref"
+            case description, content
+        }
+    }
+    struct Operation: Decodable {
+        let operationId: String?
+        let summary: String?
+        let description: String?
+        let parameters: [Parameter]?
+        let requestBody: Body?
+        let responses: [String: Response]
+    }
+    struct Components: Decodable {
+        let parameters: [String: Parameter]?
+        let responses: [String: Response]?
+    }
+    let info: Info
+    let paths: [String: [String: Operation]]
+    let components: Components?
+}
+
+/// Any JSON value (an example in the document), written back pretty for the page.
+enum JSONValue: Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .number(v)
+        } else if let v = try? c.decode(String.self) {
+            self = .string(v)
+        } else if let v = try? c.decode([JSONValue].self) {
+            self = .array(v)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let v): try c.encode(v)
+        case .number(let v): if v == v.rounded(), abs(v) < 1e15 { try c.encode(Int64(v)) } else { try c.encode(v) }
+        case .string(let v): try c.encode(v)
+        case .array(let v): try c.encode(v)
+        case .object(let v): try c.encode(v)
+        }
+    }
+
+    var pretty: String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
