@@ -22,7 +22,7 @@ extension App {
     /// `bp admin create-shop`: the API key is returned once and stored only as a hash.
     public func createShop(
         name: String, emails: [String], currency: String = "PLN", coverageLimit: String = "2500.00",
-        locale: String = "pl"
+        locale: String = "pl", country: String? = nil
     ) throws -> CreatedShop {
         guard let name = name.nonEmpty, name.count <= 200 else { throw InvalidInput("--name must be 1 to 200 characters", field: "name") }
         guard !emails.isEmpty else { throw InvalidInput("--email needs at least one address", field: "email") }
@@ -40,11 +40,17 @@ extension App {
         guard let shopLocale = AppLocale(tag: locale) else {
             throw InvalidInput("--locale must be one of \(AppLocale.allCases.map(\.rawValue).joined(separator: ", "))", field: "locale")
         }
+        // Any ISO 3166 alpha-2 code: business days skip the public holidays of the
+        // countries the product knows (HolidayCountry) and only weekends elsewhere.
+        let countryCode = country?.uppercased()
+        if let countryCode, countryCode.count != 2 || !countryCode.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            throw InvalidInput("--country must be a two-letter ISO 3166 code like PL or DE", field: "country")
+        }
         let apiKey = "bpk_" + Secrets.newToken()
         let shop = ShopRecord(
             id: Secrets.newID(), name: name, notificationEmails: addresses, currency: money,
             coverageLimit: Money(minor: limit, currency: money), locale: shopLocale,
-            apiKeyHash: Secrets.hash(apiKey), createdAt: now())
+            apiKeyHash: Secrets.hash(apiKey), createdAt: now(), country: countryCode)
         try database.write { db in try shop.insert(db) }
         return CreatedShop(id: shop.id, apiKey: apiKey)
     }

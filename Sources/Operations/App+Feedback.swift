@@ -50,7 +50,7 @@ extension App {
             case .openCase(let reason):
                 let transition = CaseFile.open(
                     reason: reason, orderValue: protection.value, message: message, by: actor, at: now,
-                    deadlines: config.deadlines, shopInsolvent: shop.isInsolvent)
+                    deadlines: deadlines(for: shop), shopInsolvent: shop.isInsolvent)
                 let record = CaseRecord(
                     id: Secrets.newID(), number: try CaseRecord.nextNumber(db), protectionID: protection.id,
                     shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)

@@ -78,7 +78,7 @@ extension App {
         return try act(on: caseID, as: viewer, uploads: uploads) { (context, now) throws(CaseError) in
             try context.record.file.reply(
                 refund: intent, amount: money, message: message, by: viewer.actor, at: now,
-                deadlines: config.deadlines, shopInsolvent: context.shop.isInsolvent)
+                deadlines: deadlines(for: context.shop), shopInsolvent: context.shop.isInsolvent)
         }
     }
 

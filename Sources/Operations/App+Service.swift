@@ -51,17 +51,17 @@ extension App {
             _ = try caseContext(caseID, viewer: viewer)
             throw FormRejection.field("from", "error_party_choose")
         }
-        let deadlines = config.deadlines
         return try act(
             on: caseID, as: viewer, textField: "text",
             afterwards: { context, eventIDs, db, now in
                 guard let eventID = eventIDs.first, let text = text.nonEmpty else { return }
                 try DocumentRequests.create(
                     db, caseID: context.record.id, eventID: eventID, party: party, text: text,
-                    requestedAt: now, dueAt: deadlines.documentRequestDue(requestedAt: now))
+                    requestedAt: now, dueAt: self.deadlines(for: context.shop).documentRequestDue(requestedAt: now))
             }
         ) { (context, now) throws(CaseError) in
-            try context.record.file.requestDocuments(from: party, text: text, by: viewer.actor, at: now, deadlines: deadlines)
+            try context.record.file.requestDocuments(
+                from: party, text: text, by: viewer.actor, at: now, deadlines: deadlines(for: context.shop))
         }
     }
 
@@ -95,7 +95,8 @@ extension App {
         return try act(on: caseID, as: viewer, textField: "text") { (context, now) throws(CaseError) in
             try context.record.file.decide(
                 value, amount: money, text: text, by: viewer.actor, at: now,
-                coverageLimit: context.shop.coverageLimit)
+                coverageLimit: context.shop.coverageLimit,
+                approvalAbove: config.payoutApprovalThreshold(in: context.shop.coverageLimit.currency))
         }
     }
 

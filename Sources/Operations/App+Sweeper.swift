@@ -18,10 +18,12 @@ extension App {
         public var customerReminders = 0
         public var casesClosed = 0
         public var documentRequestsExpired = 0
+        public var returnsUnconfirmed = 0
+        public var refundsOverdue = 0
 
         public var transitions: Int {
             feedbackReminders + protectionsExpired + merchantReminders + casesEscalated + customerReminders + casesClosed
-                + documentRequestsExpired
+                + documentRequestsExpired + returnsUnconfirmed + refundsOverdue
         }
 
         public var lines: [(String, Int)] {
@@ -30,6 +32,7 @@ extension App {
                 ("merchant reminders", merchantReminders), ("cases escalated (merchant no response)", casesEscalated),
                 ("customer reminders", customerReminders), ("cases closed (customer no response)", casesClosed),
                 ("document requests expired", documentRequestsExpired),
+                ("cases escalated (return unconfirmed)", returnsUnconfirmed), ("cases escalated (refund overdue)", refundsOverdue),
             ]
         }
     }
@@ -63,6 +66,10 @@ extension App {
         }
         report.casesClosed = try sweepCases(sql: SweepSQL.customerDeadlines, bounds: [now], at: now) { $0.expireCustomerDeadline(at: now) }
         report.documentRequestsExpired = try sweepDocumentRequests(at: now)
+        report.returnsUnconfirmed = try sweepCases(sql: SweepSQL.returnDeadlines, bounds: [now], at: now) {
+            $0.expireReturnDeadline(at: now)
+        }
+        report.refundsOverdue = try sweepCases(sql: SweepSQL.refundDeadlines, bounds: [now], at: now) { $0.expireRefundDeadline(at: now) }
         try database.write { db in
             try db.execute(
                 sql: """
@@ -200,11 +207,20 @@ enum SweepSQL {
         SELECT id FROM cases WHERE state = 'awaiting_customer' AND customer_due_at <= ? ORDER BY customer_due_at LIMIT ?
         """
     static let documentRequests = DocumentRequests.dueSQL
+    static let returnDeadlines = """
+        SELECT id FROM cases WHERE return_due_at IS NOT NULL AND return_due_at <= ? AND state = 'awaiting_customer'
+        ORDER BY return_due_at LIMIT ?
+        """
+    static let refundDeadlines = """
+        SELECT id FROM cases WHERE refund_due_at IS NOT NULL AND refund_due_at <= ? AND state = 'awaiting_customer'
+        ORDER BY refund_due_at LIMIT ?
+        """
 
     static let all: [(name: String, sql: String, arguments: Int)] = [
         ("feedback reminders", feedbackReminders, 2), ("protection expiry", expireProtections, 3),
         ("merchant reminders", merchantReminders, 3), ("merchant deadlines", merchantDeadlines, 2),
         ("customer reminders", customerReminders, 3), ("customer deadlines", customerDeadlines, 2),
-        ("document requests", documentRequests, 2),
+        ("document requests", documentRequests, 2), ("return deadlines", returnDeadlines, 2),
+        ("refund deadlines", refundDeadlines, 2),
     ]
 }

@@ -34,6 +34,12 @@ public struct AppConfig: Sendable {
     public var synchronous: AppDatabase.Synchronous
     /// `BP_MAIL_ECHO=1`: the worker prints each delivered email as one line (`make run`).
     public var mailEcho = false
+    /// `BP_DEADLINE_CALENDAR=business`: the merchant's days count working days of the
+    /// shop's country (weekends and public holidays skipped).
+    public var businessDays = false
+    /// `BP_PAYOUT_APPROVAL_ABOVE`: a guarantee payout above this amount (in the shop's
+    /// currency, as typed: "1000.00") waits for a second agent; "0" means every payout.
+    public var payoutApprovalAbove: Decimal = 1000
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -84,6 +90,23 @@ public struct AppConfig: Sendable {
         if let days = try int("BP_MERCHANT_DAYS", 1...365) { config.deadlines.merchantDays = days }
         if let days = try int("BP_CUSTOMER_DAYS", 1...365) { config.deadlines.customerDays = days }
         if let days = try int("BP_DOCUMENT_REQUEST_DAYS", 1...365) { config.deadlines.documentRequestDays = days }
+        if let days = try int("BP_RETURN_DAYS", 1...365) { config.deadlines.returnDays = days }
+        if let days = try int("BP_REFUND_DAYS", 1...365) { config.deadlines.refundDays = days }
+        if let days = try int("BP_APPEAL_DAYS", 1...365) { config.deadlines.appealDays = days }
+        if let calendar = env["BP_DEADLINE_CALENDAR"], !calendar.isEmpty {
+            guard calendar == "calendar" || calendar == "business" else {
+                throw Invalid(description: "BP_DEADLINE_CALENDAR must be calendar or business, not \"\(calendar)\"")
+            }
+            config.businessDays = calendar == "business"
+        }
+        if let above = env["BP_PAYOUT_APPROVAL_ABOVE"], !above.isEmpty {
+            guard let value = Decimal(string: above, locale: Locale(identifier: "en_US_POSIX")), value >= 0,
+                above.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+            else {
+                throw Invalid(description: "BP_PAYOUT_APPROVAL_ABOVE must be an amount like 1000.00 or 0, not \"\(above)\"")
+            }
+            config.payoutApprovalAbove = value
+        }
         if let seconds = try int("BP_WORKER_INTERVAL", 1...3600) { config.workerInterval = TimeInterval(seconds) }
         if let transport = env["BP_MAIL_TRANSPORT"], !transport.isEmpty {
             guard let kind = MailTransportKind(rawValue: transport) else {
@@ -126,4 +149,21 @@ public struct AppConfig: Sendable {
     }
 
     public func url(_ path: String) -> String { baseURL + path }
+
+    /// The approval threshold in a shop's currency (its minor units).
+    public func payoutApprovalThreshold(in currency: Currency) -> Money {
+        var scaled = payoutApprovalAbove
+        for _ in 0..<currency.minorDigits { scaled *= 10 }
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .down)
+        return Money(minor: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
+    }
+
+    /// The deadlines of one shop's cases: with business days, its country's work calendar.
+    public func deadlines(country: HolidayCountry?) -> Deadlines {
+        guard businessDays else { return deadlines }
+        var shopDeadlines = deadlines
+        shopDeadlines.workCalendar = WorkCalendar(country: country, timeZone: timeZone)
+        return shopDeadlines
+    }
 }

@@ -183,7 +183,8 @@ struct NoticeMailer {
                 paragraphs: [
                     line("mail_case_opened_merchant_body"),
                     line(
-                        "mail_case_opened_merchant_deadline", ["days": String(app.config.deadlines.merchantDays), "date": f.dateTime(due)]),
+                        app.config.businessDays ? "mail_case_opened_merchant_deadline_business" : "mail_case_opened_merchant_deadline",
+                        ["days": String(app.config.deadlines.merchantDays), "date": f.dateTime(due)]),
                 ],
                 quote: latestText(db, caseID: record.id, kind: .caseOpened), quoteLabel: t("mail_customer_wrote"), facts: facts,
                 action: .init(label: t("mail_button_enter_response"), url: link))
@@ -269,10 +270,55 @@ struct NoticeMailer {
         case .decision:
             let outcome = file.decision?.outcome.rawValue ?? "rejected"
             let amount = file.decision?.amount.map(f.money) ?? ""
+            var paragraphs = [line("mail_decision_\(outcome)", ["amount": amount])]
+            if file.appeal != nil {
+                paragraphs.append(line("mail_decision_final"))
+            } else if let ends = file.appealEnds(deadlines: app.deadlines(for: context.shop)) {
+                paragraphs.append(line("mail_decision_appeal", ["date": f.dateTime(ends)]))
+            }
             return MailContent(
                 subject: subject("decision"), heading: line("mail_decision_heading"),
-                paragraphs: [line("mail_decision_\(outcome)", ["amount": amount])], quote: notice.text,
+                paragraphs: paragraphs, quote: notice.text,
                 quoteLabel: t("mail_service_wrote"), facts: facts,
+                action: .init(label: t("mail_button_view_case"), url: link))
+        case .returnSent:
+            let shipment = file.returnShipment
+            var how = shipment.map { t("carrier_" + $0.carrier.rawValue) } ?? ""
+            if let tracking = shipment?.tracking { how += ", " + t.format("return_tracking_number", ["tracking": tracking]) }
+            return MailContent(
+                subject: subject("return_sent"), heading: line("mail_return_sent_heading"),
+                paragraphs: [
+                    line("mail_return_sent_body", ["how": how]),
+                    line("mail_return_sent_deadline", ["date": file.returnDueAt.map(f.dateTime) ?? ""]),
+                ],
+                facts: facts, action: .init(label: t("mail_button_confirm_receipt"), url: link + "#receipt"))
+        case .returnReceived:
+            return MailContent(
+                subject: subject("return_received"), heading: line("mail_return_received_heading"),
+                paragraphs: [
+                    line("mail_return_received_body", ["date": file.refundDueAt.map(f.dateTime) ?? ""]),
+                    line("mail_return_received_answer", ["date": file.customerDueAt.map(f.dateTime) ?? ""]),
+                ],
+                quote: latestText(db, caseID: record.id, kind: .returnReceived), quoteLabel: line("mail_shop_wrote"), facts: facts,
+                action: .init(label: t("mail_button_enter_answer"), url: link + "#answer"))
+        case .returnNotReceivedYet:
+            return MailContent(
+                subject: subject("return_not_received_yet"), heading: line("mail_return_not_received_yet_heading"),
+                paragraphs: [
+                    line("mail_return_not_received_yet_body", ["date": file.returnDueAt.map(f.dateTime) ?? ""])
+                ],
+                quote: latestText(db, caseID: record.id, kind: .returnNotReceivedYet), quoteLabel: line("mail_shop_wrote"),
+                facts: facts, action: .init(label: t("mail_button_view_case"), url: link))
+        case .appealed:
+            let appellant = file.appeal?.party ?? .customer
+            let own = appellant == notice.to
+            return MailContent(
+                subject: subject("appealed"), heading: line("mail_appealed_heading"),
+                paragraphs: [
+                    line(own ? "mail_appealed_own" : "mail_appealed_by_\(appellant.rawValue)"), line("mail_appealed_next"),
+                ],
+                quote: own ? nil : latestText(db, caseID: record.id, kind: .appealed),
+                quoteLabel: t("mail_appeal_reason"), facts: facts,
                 action: .init(label: t("mail_button_view_case"), url: link))
         case .inquiryAnswered:
             return MailContent(

@@ -60,6 +60,15 @@ extension FormRejection {
         case .currencyMismatch: return .field("amount", "error_currency_mismatch")
         case .shopInsolvent: return FormRejection(general: Message("error_shop_insolvent"), status: 409)
         case .wrongKind: return FormRejection(general: Message("error_not_for_this_case"), status: 409)
+        case .awaitingApproval: return FormRejection(general: Message("error_awaiting_approval"), status: 409)
+        case .noProposal, .noReturnAsked, .returnAlreadySent, .noReturnToConfirm:
+            return FormRejection(general: Message("error_case_changed"), status: 409)
+        case .ownProposal: return FormRejection(general: Message("error_own_proposal"), status: 409)
+        case .decidedBefore: return FormRejection(general: Message("error_decided_before"), status: 409)
+        case .appealWindowPassed: return FormRejection(general: Message("error_appeal_window_passed"), status: 409)
+        case .appealUsed: return FormRejection(general: Message("error_appeal_used"), status: 409)
+        case .trackingRequired: return .field("tracking", "error_tracking_required")
+        case .trackingInvalid: return .field("tracking", "error_tracking_invalid")
         }
     }
 }

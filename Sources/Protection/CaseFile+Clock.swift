@@ -6,10 +6,7 @@ extension CaseFile {
     /// Five days without a reply: the service team takes over.
     public func expireMerchantDeadline(at now: Date) -> Transition? {
         guard kind == .claim, state == .awaitingMerchant, let due = merchantDueAt, now >= due else { return nil }
-        var next = self
-        var events: [EventDraft] = []
-        next.escalate(.merchantNoResponse, at: now, by: .system, events: &events)
-        return Transition(file: next, events: events, notices: [Notice(.escalated, to: .customer), Notice(.escalated, to: .merchant)])
+        return escalatedBySystem(.merchantNoResponse, at: now)
     }
 
     /// Twenty days without the customer's answer: the case closes.

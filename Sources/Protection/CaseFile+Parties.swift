@@ -118,6 +118,7 @@ extension CaseFile {
         state = .closed
         self.closure = closure
         closedAt = now
+        stopReturnClocks()
         events.append(EventDraft(kind: .closed, actor: actor, data: ["closure": closure.rawValue]))
     }
 
@@ -125,7 +126,17 @@ extension CaseFile {
         state = .escalated
         escalation = reason
         escalatedAt = now
+        stopReturnClocks()
         events.append(EventDraft(kind: .escalated, actor: actor, data: ["reason": reason.rawValue]))
+    }
+}
+
+extension CaseFile {
+    /// The return's deadlines end with the parties' part of the case; what happened stays.
+    mutating func stopReturnClocks() {
+        returnDueAt = nil
+        refundDueAt = nil
+        customerTimeLeft = nil
     }
 }
 

@@ -67,6 +67,12 @@ public enum EscalationReason: String, Sendable, CaseIterable, Codable {
     case partialRefused = "partial_refused"
     case solutionDisputed = "solution_disputed"
     case insolvency
+    /// A party appealed the service team's first decision.
+    case appeal
+    /// The merchant did not confirm the returned goods in time.
+    case returnUnconfirmed = "return_unconfirmed"
+    /// The merchant confirmed the returned goods but did not refund in time.
+    case refundOverdue = "refund_overdue"
 }
 
 public enum Closure: String, Sendable, CaseIterable, Codable {
@@ -90,4 +96,20 @@ public enum ServiceOutcome: String, Sendable, CaseIterable, Codable {
 /// The two sides of a case, as recipients and as senders.
 public enum Party: String, Sendable, CaseIterable, Codable {
     case customer, merchant
+}
+
+/// How the customer sent the goods back (SPEC issue: returns with a paused clock).
+public enum ReturnCarrier: String, Sendable, CaseIterable, Codable {
+    case dhl
+    case dpd
+    case gls
+    case inpost
+    case pocztaPolska = "poczta_polska"
+    case ups
+    case fedex
+    case other
+    /// Handed over at the shop or to its courier in person: nothing to track.
+    case inPerson = "in_person"
+
+    public var needsTracking: Bool { self != .inPerson }
 }

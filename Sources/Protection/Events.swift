@@ -54,6 +54,13 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case assigned
     case decision
     case inquiryAnswered = "inquiry_answered"
+    case returnSent = "return_sent"
+    case returnReceived = "return_received"
+    case returnNotReceivedYet = "return_not_received_yet"
+    case appealed
+    case payoutProposed = "payout_proposed"
+    case payoutApproved = "payout_approved"
+    case payoutReturned = "payout_returned"
 }
 
 /// An event about to be appended to a case's timeline. Events are never changed
@@ -96,6 +103,10 @@ public struct Notice: Sendable, Equatable {
         case documentsRequested = "documents_requested"
         case decision
         case inquiryAnswered = "inquiry_answered"
+        case returnSent = "return_sent"
+        case returnReceived = "return_received"
+        case returnNotReceivedYet = "return_not_received_yet"
+        case appealed
     }
 
     public var kind: Kind

@@ -12,6 +12,9 @@ public enum SiteRoute: Equatable, Sendable {
     case customerCase(String)
     case customerAnswer(String)
     case customerMessages(String)
+    /// The customer's return shipment ("yes, after the goods are returned").
+    case customerReturn(String)
+    case customerAppeal(String)
     /// The printable case file (`json`: the signed JSON of the same).
     case customerCaseFile(String, json: Bool)
     case merchantLogin
@@ -19,6 +22,9 @@ public enum SiteRoute: Equatable, Sendable {
     case merchantCase(String)
     case merchantReply(String)
     case merchantMessages(String)
+    /// The merchant's "goods received" / "not received yet".
+    case merchantReturnReceipt(String)
+    case merchantAppeal(String)
     case merchantCaseFile(String, json: Bool)
     case merchantSearch
     case merchantExport
@@ -34,6 +40,9 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceRequestDocuments(String)
     case serviceAssign(String)
     case serviceDecision(String)
+    /// A second agent approves a proposed payout, or sends it back with a note.
+    case serviceApprovePayout(String)
+    case serviceReturnPayout(String)
     case serviceAnswerInquiry(String)
     case serviceShop(String)
     case serviceInsolvency(String)
@@ -98,6 +107,8 @@ public enum SiteRoute: Equatable, Sendable {
             switch at(2) {
             case "answer": self = .customerAnswer(i)
             case "messages": self = .customerMessages(i)
+            case "return": self = .customerReturn(i)
+            case "appeal": self = .customerAppeal(i)
             case "file", "file.json": self = .customerCaseFile(i, json: at(2) == "file.json")
             default: return nil
             }
@@ -119,6 +130,8 @@ public enum SiteRoute: Equatable, Sendable {
                 switch at(3) {
                 case "reply": self = .merchantReply(i)
                 case "messages": self = .merchantMessages(i)
+                case "return-receipt": self = .merchantReturnReceipt(i)
+                case "appeal": self = .merchantAppeal(i)
                 case "file", "file.json": self = .merchantCaseFile(i, json: at(3) == "file.json")
                 default: return nil
                 }
@@ -150,6 +163,8 @@ public enum SiteRoute: Equatable, Sendable {
                 case "request-documents": self = .serviceRequestDocuments(i)
                 case "assign": self = .serviceAssign(i)
                 case "decision": self = .serviceDecision(i)
+                case "approve-payout": self = .serviceApprovePayout(i)
+                case "return-payout": self = .serviceReturnPayout(i)
                 case "answer": self = .serviceAnswerInquiry(i)
                 case "file", "file.json": self = .serviceCaseFile(i, json: at(3) == "file.json")
                 default: return nil
@@ -193,12 +208,16 @@ public enum SiteRoute: Equatable, Sendable {
         case .customerCase(let i): "/cases/\(i)"
         case .customerAnswer(let i): "/cases/\(i)/answer"
         case .customerMessages(let i): "/cases/\(i)/messages"
+        case .customerReturn(let i): "/cases/\(i)/return"
+        case .customerAppeal(let i): "/cases/\(i)/appeal"
         case .customerCaseFile(let i, let json): "/cases/\(i)/file\(json ? ".json" : "")"
         case .merchantLogin: "/merchant/login"
         case .merchantCases: "/merchant/cases"
         case .merchantCase(let i): "/merchant/cases/\(i)"
         case .merchantReply(let i): "/merchant/cases/\(i)/reply"
         case .merchantMessages(let i): "/merchant/cases/\(i)/messages"
+        case .merchantReturnReceipt(let i): "/merchant/cases/\(i)/return-receipt"
+        case .merchantAppeal(let i): "/merchant/cases/\(i)/appeal"
         case .merchantCaseFile(let i, let json): "/merchant/cases/\(i)/file\(json ? ".json" : "")"
         case .merchantSearch: "/merchant/search"
         case .merchantExport: "/merchant/export"
@@ -217,6 +236,8 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceRequestDocuments(let i): "/service/cases/\(i)/request-documents"
         case .serviceAssign(let i): "/service/cases/\(i)/assign"
         case .serviceDecision(let i): "/service/cases/\(i)/decision"
+        case .serviceApprovePayout(let i): "/service/cases/\(i)/approve-payout"
+        case .serviceReturnPayout(let i): "/service/cases/\(i)/return-payout"
         case .serviceAnswerInquiry(let i): "/service/cases/\(i)/answer"
         case .serviceShop(let i): "/service/shops/\(i)"
         case .serviceInsolvency(let i): "/service/shops/\(i)/insolvency"
@@ -237,7 +258,8 @@ public enum SiteRoute: Equatable, Sendable {
             ["GET", "HEAD", "POST"]
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
-            .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry:
+            .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
+            .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout:
             ["POST"]
         default: ["GET", "HEAD"]
         }

@@ -134,6 +134,8 @@ public struct QueueListRow: Sendable {
     public var orderNumber: String
     public var shopName: String
     public var agentEmail: String?
+    /// A payout proposed by one agent waits for a second one.
+    public var awaitingApproval: Bool
 }
 
 extension CaseListing {
@@ -146,7 +148,8 @@ extension CaseListing {
                 id: row[0], number: row[1], shopID: row[2], kind: CaseKind(rawValue: row[3]) ?? .claim,
                 orderValue: Money(minor: row[4], currency: currency),
                 escalation: (row[6] as String?).flatMap(EscalationReason.init(rawValue:)),
-                queuedAt: row.date(7) ?? row.requiredDate(8), orderNumber: row[9], shopName: row[10], agentEmail: row[11])
+                queuedAt: row.date(7) ?? row.requiredDate(8), orderNumber: row[9], shopName: row[10], agentEmail: row[11],
+                awaitingApproval: row[12])
         }
     }
 }

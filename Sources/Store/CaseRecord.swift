@@ -35,6 +35,10 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
         func money(_ column: String) -> Money? {
             (row[column] as Int64?).map { Money(minor: $0, currency: currency) }
         }
+        // Agent ids are base32 and never hold a comma.
+        func list(_ column: String) -> [String] {
+            (row[column] as String?).map { $0.split(separator: ",").map(String.init) } ?? []
+        }
         var file = CaseFile(
             kind: CaseKind(rawValue: row["kind"]) ?? .claim,
             reason: (row["reason"] as String?).flatMap(CaseReason.init(rawValue:)),
@@ -55,9 +59,24 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
         file.closure = (row["closure"] as String?).flatMap(Closure.init(rawValue:))
         file.closedAt = row.date("closed_at")
         if let outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:)) {
-            file.decision = ServiceDecision(outcome: outcome, amount: money("decision_amount_minor"))
+            file.decision = ServiceDecision(outcome: outcome, amount: money("decision_amount_minor"), agents: list("decided_by"))
         }
         file.assignedAgentID = row["assigned_agent_id"]
+        if let amount = money("proposal_amount_minor"), let agent: String = row["proposed_by"] {
+            file.proposal = PayoutProposal(
+                amount: amount, agentID: agent, text: row["proposal_text"] ?? "", at: row.requiredDate("proposed_at"))
+        }
+        if let party = (row["appeal_party"] as String?).flatMap(Party.init(rawValue:)) {
+            file.appeal = Appeal(party: party, at: row.requiredDate("appealed_at"), excludedAgents: list("appeal_excluded_agents"))
+        }
+        if let carrier = (row["return_carrier"] as String?).flatMap(ReturnCarrier.init(rawValue:)) {
+            file.returnShipment = ReturnShipment(
+                carrier: carrier, tracking: row["return_tracking"], sentAt: row.requiredDate("return_sent_at"))
+        }
+        file.returnDueAt = row.date("return_due_at")
+        file.goodsReceivedAt = row.date("goods_received_at")
+        file.refundDueAt = row.date("refund_due_at")
+        file.customerTimeLeft = row["customer_time_left"]
         self.init(
             id: row["id"], number: row["number"], protectionID: row["protection_id"], shopID: row["shop_id"],
             customerEmail: row["customer_email"], file: file, updatedAt: row.requiredDate("updated_at"))
@@ -90,6 +109,21 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
         container["outcome"] = file.decision?.outcome.rawValue
         container["decision_amount_minor"] = file.decision?.amount?.minor
         container["assigned_agent_id"] = file.assignedAgentID
+        container["decided_by"] = file.decision.map { $0.agents.joined(separator: ",") }
+        container["proposal_amount_minor"] = file.proposal?.amount.minor
+        container["proposed_by"] = file.proposal?.agentID
+        container["proposed_at"] = StoredDate(file.proposal?.at)
+        container["proposal_text"] = file.proposal?.text
+        container["appeal_party"] = file.appeal?.party.rawValue
+        container["appealed_at"] = StoredDate(file.appeal?.at)
+        container["appeal_excluded_agents"] = file.appeal.map { $0.excludedAgents.joined(separator: ",") }
+        container["return_carrier"] = file.returnShipment?.carrier.rawValue
+        container["return_tracking"] = file.returnShipment?.tracking
+        container["return_sent_at"] = StoredDate(file.returnShipment?.sentAt)
+        container["return_due_at"] = StoredDate(file.returnDueAt)
+        container["goods_received_at"] = StoredDate(file.goodsReceivedAt)
+        container["refund_due_at"] = StoredDate(file.refundDueAt)
+        container["customer_time_left"] = file.customerTimeLeft
         container["queued_at"] = StoredDate(file.queuedAt)
         container["list_rank"] = listRank
         container["list_key"] = listKey
@@ -134,7 +168,9 @@ extension CaseRecord {
         "number", "kind", "protection_id", "shop_id", "customer_email", "reason", "state", "amount_minor", "currency", "opened_at",
         "merchant_due_at", "customer_due_at", "merchant_reminded_at", "customer_reminded_at", "refund", "refund_amount_minor",
         "variant", "replied_at", "escalation_reason", "escalated_at", "closure", "closed_at", "outcome", "decision_amount_minor",
-        "assigned_agent_id", "queued_at", "list_rank", "list_key", "updated_at",
+        "assigned_agent_id", "queued_at", "list_rank", "list_key", "updated_at", "decided_by", "proposal_amount_minor", "proposed_by",
+        "proposed_at", "proposal_text", "appeal_party", "appealed_at", "appeal_excluded_agents", "return_carrier", "return_tracking",
+        "return_sent_at", "return_due_at", "goods_received_at", "refund_due_at", "customer_time_left",
     ]
 
     /// Writes back the columns that differ from `original` (the row as it was loaded).

@@ -15,7 +15,7 @@ public enum ListSQL {
     public static func queue(conditions: [String]) -> String {
         """
         SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
-               c.order_number, s.name AS shop_name, u.email AS agent_email
+               c.order_number, s.name AS shop_name, u.email AS agent_email, c.proposed_by IS NOT NULL AS awaiting_approval
         FROM cases c INDEXED BY cases_queue
         JOIN shops s ON s.id = c.shop_id
         LEFT JOIN users u ON u.id = c.assigned_agent_id

@@ -13,13 +13,27 @@ public struct ShopRecord: Sendable, Equatable {
     public var apiKeyHash: String
     public var insolventAt: Date?
     public var createdAt: Date
+    /// ISO 3166 alpha-2 code whose public holidays business-day deadlines skip; nil means
+    /// the country of the shop's language.
+    public var country: String?
 
     public var isInsolvent: Bool { insolventAt != nil }
 
+    /// The country business days are counted in: the shop's own, else its language's.
+    public var workCountry: HolidayCountry? {
+        if let country { return HolidayCountry(rawValue: country) }
+        switch locale {
+        case .pl: return .pl
+        case .de: return .de
+        default: return nil
+        }
+    }
+
     public init(
         id: String, name: String, notificationEmails: [String], currency: Currency, coverageLimit: Money,
-        locale: AppLocale, apiKeyHash: String, insolventAt: Date? = nil, createdAt: Date
+        locale: AppLocale, apiKeyHash: String, insolventAt: Date? = nil, createdAt: Date, country: String? = nil
     ) {
+        self.country = country
         self.id = id
         self.name = name
         self.notificationEmails = notificationEmails
@@ -42,7 +56,7 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
             notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),
             currency: currency, coverageLimit: Money(minor: row["coverage_limit_minor"], currency: currency),
             locale: AppLocale(rawValue: row["locale"]) ?? .en, apiKeyHash: row["api_key_hash"],
-            insolventAt: row.date("insolvent_at"), createdAt: row.requiredDate("created_at"))
+            insolventAt: row.date("insolvent_at"), createdAt: row.requiredDate("created_at"), country: row["country"])
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -55,6 +69,7 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
         container["api_key_hash"] = apiKeyHash
         container["insolvent_at"] = StoredDate(insolventAt)
         container["created_at"] = StoredDate(createdAt)
+        container["country"] = country
     }
 }
 

@@ -66,8 +66,28 @@ extension CaseView {
             deadlinePassed: deadline.map { now >= $0 } ?? false, replySummary: replySummary,
             escalationLabel: file.escalation.map { t.label("escalation", $0.rawValue) },
             closureLabel: file.closure.map { t.label("closure", $0.rawValue) }, decisionLabel: decisionLabel,
+            returnStatus: returnStatus(file, t, f),
+            pausedDaysLeft: file.customerClockPaused
+                ? t.plural("days_left", Int(((file.customerTimeLeft ?? 0) / Deadlines.day).rounded(.up))) : nil,
+            appealLabel: file.appeal.map {
+                t.format("appeal_summary", ["party": t("party_" + $0.party.rawValue), "date": f.dateTime($0.at)])
+            },
             timeline: timeline, documents: documents.map(link), isOpen: file.state.isOpen,
             fileHref: CaseFilePages.route(viewer, caseID: context.record.id, json: false).path)
+    }
+
+    static func returnStatus(_ file: CaseFile, _ t: Catalog, _ f: LocaleFormat) -> String? {
+        guard let shipment = file.returnShipment else { return nil }
+        var how = t("carrier_" + shipment.carrier.rawValue)
+        if let tracking = shipment.tracking { how += ", " + t.format("return_tracking_number", ["tracking": tracking]) }
+        let sent = t.format("return_status_sent", ["how": how, "date": f.dateTime(shipment.sentAt)])
+        if let received = file.goodsReceivedAt {
+            let line = t.format("return_status_received", ["date": f.dateTime(received)])
+            guard let refundDue = file.refundDueAt else { return sent + " " + line }
+            return sent + " " + line + " " + t.format("return_status_refund_due", ["date": f.dateTime(refundDue)])
+        }
+        guard let due = file.returnDueAt else { return sent }
+        return sent + " " + t.format("return_status_confirm_by", ["date": f.dateTime(due)])
     }
 
     static func stateLabel(_ file: CaseFile, _ t: Catalog) -> String {
@@ -103,6 +123,17 @@ extension CaseView {
             if let amount { lines.append(t.format("detail_amount", ["amount": amount])) }
         case .documentsRequested:
             if let due = event.data["due"].flatMap(ISO8601.parse) { lines.append(t.format("detail_due", ["date": f.dateTime(due)])) }
+        case .returnSent:
+            if let carrier = event.data["carrier"] { lines.append(t("carrier_" + carrier)) }
+            if let tracking = event.data["tracking"] { lines.append(t.format("return_tracking_number", ["tracking": tracking])) }
+        case .returnReceived:
+            if let due = event.data["refund_due"].flatMap(ISO8601.parse) {
+                lines.append(t.format("detail_refund_due", ["date": f.dateTime(due)]))
+            }
+        case .appealed:
+            if let party = event.data["party"] { lines.append(t.format("detail_appeal_by", ["party": t("party_" + party)])) }
+        case .payoutProposed, .payoutApproved, .payoutReturned:
+            if let amount { lines.append(t.format("detail_amount", ["amount": amount])) }
         default: break
         }
         return lines

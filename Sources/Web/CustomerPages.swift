@@ -25,6 +25,8 @@ struct CustomerPages {
         case (.customerCase(let id), nil): return try caseView(id, ctx)
         case (.customerAnswer(let id), let form?): return try answer(id, ctx, form)
         case (.customerMessages(let id), let form?): return try message(id, ctx, form)
+        case (.customerReturn(let id), let form?): return try sendReturn(id, ctx, form)
+        case (.customerAppeal(let id), let form?): return try appeal(id, ctx, form)
         default: return pages.error(404, ctx)
         }
     }
@@ -176,11 +178,26 @@ struct CustomerPages {
                 variantIntro: t("answer_intro_" + reply.variant.rawValue.lowercased()), formId: "answer")
         }
         let mediated = file.state == .escalated && file.kind == .claim
+        let deadlines = app.deadlines(for: context.shop)
+        var returnForm: ReturnForm?
+        if file.awaitsReturnShipment && !view.deadlinePassed {
+            let chosen = typed?.value("carrier")
+            returnForm = ReturnForm(
+                action: SiteRoute.customerReturn(id).path, formId: "return",
+                carriers: ReturnCarrier.allCases.map {
+                    SelectOption(value: $0.rawValue, label: t("carrier_" + $0.rawValue), selected: $0.rawValue == chosen)
+                },
+                tracking: typed?.text("tracking") ?? "",
+                pauseHint: t.format("return_pause_hint", ["days": String(deadlines.returnDays)]))
+        }
+        let appealEnds = file.canAppeal(at: now, deadlines: deadlines) ? file.appealEnds(deadlines: deadlines) : nil
         let model = CustomerCasePage(
             case: view, errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t),
             message: typed?.text("message") ?? "", protectionHref: SiteRoute.protection(context.protection.id).path,
             maxFiles: pages.maxFiles, maxFileMb: pages.maxFileMB, answerForm: answerForm,
             messageForm: mediated ? PartyMessageForm(action: SiteRoute.customerMessages(id).path, formId: "message") : nil,
+            returnForm: returnForm,
+            appealForm: appealEnds.map { AppealForm(action: SiteRoute.customerAppeal(id).path, formId: "appeal", until: f.dateTime($0)) },
             requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
         let title = file.kind == .inquiry ? t(.inquiry_title) : t.format("case_title", ["number": view.number])
         return pages.render(
@@ -193,6 +210,23 @@ struct CustomerPages {
             { uploads in
                 _ = try app.answer(
                     caseID: id, viewer: ctx.viewer, answer: form.value("answer"), message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+    }
+
+    private func sendReturn(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        try pages.submit(
+            form, ctx, then: SiteRoute.customerCase(id).path + "?done=return_sent",
+            { uploads in
+                _ = try app.sendReturn(
+                    caseID: id, viewer: ctx.viewer, carrier: form.value("carrier"), tracking: form.text("tracking"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+    }
+
+    private func appeal(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        try pages.submit(
+            form, ctx, then: SiteRoute.customerCase(id).path + "?done=appealed",
+            { uploads in
+                _ = try app.appeal(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
             }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 

@@ -27,6 +27,8 @@ struct MerchantPages {
         case (.merchantReply(let id), nil): return try replyForm(id, ctx)
         case (.merchantReply(let id), let form?): return try reply(id, ctx, form)
         case (.merchantMessages(let id), let form?): return try message(id, ctx, form)
+        case (.merchantReturnReceipt(let id), let form?): return try confirmReturn(id, ctx, form)
+        case (.merchantAppeal(let id), let form?): return try appeal(id, ctx, form)
         default: return pages.error(404, ctx)
         }
     }
@@ -85,12 +87,26 @@ struct MerchantPages {
         let insolvent = context.shop.isInsolvent
         let mayReply = file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed
         let mediated = file.state == .escalated && !insolvent
+        let deadlines = app.deadlines(for: context.shop)
+        var receiptForm: ReceiptForm?
+        if file.awaitsReturnReceipt && !insolvent {
+            let chosen = typed?.value("received")
+            receiptForm = ReceiptForm(
+                action: SiteRoute.merchantReturnReceipt(id).path,
+                choices: ["yes", "not_yet"].map { Choice(value: $0, label: t("receipt_" + $0), checked: $0 == chosen) },
+                intro: t.format(
+                    app.config.businessDays ? "receipt_intro_business" : "receipt_intro", ["days": String(deadlines.refundDays)]))
+        }
+        let appealEnds =
+            !insolvent && file.canAppeal(at: now, deadlines: deadlines) ? file.appealEnds(deadlines: deadlines) : nil
         let model = MerchantCasePage(
             case: view, customerMessage: customerMessage, insolvent: insolvent, errors: pages.fieldErrors(rejection, t),
             generalError: pages.words(rejection?.general, t), message: typed?.text("message") ?? "",
             listHref: SiteRoute.merchantCases.path, maxFiles: pages.maxFiles, maxFileMb: pages.maxFileMB,
             replyHref: mayReply ? SiteRoute.merchantReply(id).path : nil,
             messageForm: mediated ? PartyMessageForm(action: SiteRoute.merchantMessages(id).path, formId: "message") : nil,
+            receiptForm: receiptForm,
+            appealForm: appealEnds.map { AppealForm(action: SiteRoute.merchantAppeal(id).path, formId: "appeal", until: f.dateTime($0)) },
             requests: mediated ? requests.map { RequestItem(party: nil, text: $0.text, due: f.dateTime($0.dueAt)) } : [])
         return pages.render(
             Page(
@@ -142,6 +158,23 @@ struct MerchantPages {
                     caseID: id, viewer: ctx.viewer, refund: form.value("refund"), amount: form.value("amount"),
                     message: form.text("message"), uploads: uploads)
             }, orShowAgain: { try replyForm(id, ctx, rejection: $0, typed: form) })
+    }
+
+    private func confirmReturn(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        let done = form.value("received") == "yes" ? "return_confirmed" : "return_not_yet"
+        return try pages.submit(
+            form, ctx, then: SiteRoute.merchantCase(id).path + "?done=" + done,
+            { _ in
+                _ = try app.confirmReturn(caseID: id, viewer: ctx.viewer, received: form.value("received"), message: form.text("message"))
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
+    }
+
+    private func appeal(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
+        try pages.submit(
+            form, ctx, then: SiteRoute.merchantCase(id).path + "?done=appealed",
+            { uploads in
+                _ = try app.appeal(caseID: id, viewer: ctx.viewer, message: form.text("message"), uploads: uploads)
+            }, orShowAgain: { try caseView(id, ctx, rejection: $0, typed: form) })
     }
 
     private func message(_ id: String, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {

@@ -58,7 +58,8 @@ struct Renderer {
         "signed_out", "feedback_completed", "case_opened", "inquiry_sent", "reply_sent", "answer_sent", "message_sent",
         "note_added", "service_message_sent", "documents_requested", "assigned", "decided", "inquiry_answered",
         "shop_insolvent", "mail_retry", "settings_saved", "already_opened", "sessions_ended",
-        "password_changed", "password_reset", "password_link_sent",
+        "password_changed", "password_reset", "password_link_sent", "return_sent", "return_confirmed", "return_not_yet",
+        "appealed", "payout_proposed", "payout_approved", "payout_returned",
     ]
 
     private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {

@@ -104,13 +104,13 @@ struct Pages {
     /// the next page (303), or, when the input is refused, show the form again with the
     /// messages beside its fields and what the user typed.
     func submit(
-        _ form: FormBody, _ ctx: RequestContext, then next: String,
+        _ form: FormBody, _ ctx: RequestContext, then next: @autoclosure () -> String,
         _ action: ([Upload]) throws -> Void,
         orShowAgain showAgain: (FormRejection) throws -> HTTPResponse
     ) throws -> HTTPResponse {
         do {
             try action(try uploads(form))
-            return seeOther(next, ctx)
+            return seeOther(next(), ctx)
         } catch let rejection as FormRejection {
             return try showAgain(rejection)
         }

@@ -41,7 +41,7 @@ struct ServicePages {
         let viewer = ctx.viewer
         let id: String
         let name: String
-        let done: String
+        var done: String
         let perform: () throws -> Void
         switch route {
         case .serviceNote(let i):
@@ -59,10 +59,17 @@ struct ServicePages {
         case .serviceDecision(let i):
             (id, name, done) = (i, "decision", "decided")
             perform = {
-                _ = try app.decide(
+                let decided = try app.decide(
                     caseID: i, viewer: viewer, outcome: form.value("outcome"), amount: form.value("amount"),
                     text: form.text("text"))
+                if decided.record.file.proposal != nil { done = "payout_proposed" }
             }
+        case .serviceApprovePayout(let i):
+            (id, name, done) = (i, "approve", "payout_approved")
+            perform = { _ = try app.approvePayout(caseID: i, viewer: viewer) }
+        case .serviceReturnPayout(let i):
+            (id, name, done) = (i, "return_payout", "payout_returned")
+            perform = { _ = try app.returnPayout(caseID: i, viewer: viewer, text: form.text("text")) }
         case .serviceAnswerInquiry(let i):
             (id, name, done) = (i, "answer", "inquiry_answered")
             perform = { _ = try app.answerInquiry(caseID: i, viewer: viewer, text: form.text("text")) }
@@ -81,6 +88,7 @@ struct ServicePages {
         let reason = ctx.queryValue("reason").flatMap { $0 == "inquiry" || EscalationReason(rawValue: $0) != nil ? $0 : nil }
         let shopFilter = ctx.queryValue("shop").flatMap { SiteRoute.isID($0) ? $0 : nil }
         let assignee = ctx.queryValue("assignee").flatMap { ["mine", "unassigned"].contains($0) ? $0 : nil }
+        let approval = ctx.queryValue("approval") == "awaiting" ? "awaiting" : nil
         let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -101,6 +109,7 @@ struct ServicePages {
             arguments += [agentID]
         }
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
+        if approval != nil { conditions.append("c.proposed_by IS NOT NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         let (rows, waiting, filteredShop) = try app.database.read { db in
             let rows = try CaseListing.queuePage(db, conditions: conditions, arguments: arguments)
@@ -111,16 +120,17 @@ struct ServicePages {
         }
         func href(_ changes: [String: String?]) -> String {
             var params: [(String, String)] = []
-            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee]
+            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee, "approval": approval]
             for (k, v) in changes { current[k] = v }
-            for key in ["reason", "shop", "assignee", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
+            for key in ["reason", "shop", "assignee", "approval", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
             return SiteRoute.serviceQueue.path
                 + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
         }
         // The "only this shop" link of every line: the filters around the shop's id
         // written once (ids are base32 and need no encoding).
         let reasonParameter = reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? ""
-        let assigneeParameter = assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? ""
+        let assigneeParameter =
+            (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
         let items = rows.prefix(Self.pageSize).map { row in
             QueueItem(
                 href: SiteRoute.serviceCase(row.id).path, number: "#\(row.number)", shop: row.shopName,
@@ -130,7 +140,8 @@ struct ServicePages {
                 reason: row.kind == .inquiry ? t(.reason_inquiry) : row.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
                 waiting: waitingLabel(now.timeIntervalSince(row.queuedAt), t), queued: f.dateTime(row.queuedAt),
                 agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,
-                documentsDue: waiting[row.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" })
+                documentsDue: waiting[row.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" },
+                awaitingApproval: row.awaitingApproval, appeal: row.escalation == .appeal)
         }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
             SelectOption(
@@ -144,9 +155,10 @@ struct ServicePages {
             assignees: ["mine", "unassigned"].map {
                 SelectOption(value: $0, label: t("queue_assignee_" + $0), selected: $0 == assignee)
             },
-            action: SiteRoute.serviceQueue.path, previousHref: page > 1 ? href(["page": String(page - 1)]) : nil,
+            approvalOnly: approval != nil, action: SiteRoute.serviceQueue.path,
+            previousHref: page > 1 ? href(["page": String(page - 1)]) : nil,
             nextHref: rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil, page: page,
-            filtered: reason != nil || shopFilter != nil || assignee != nil, clearHref: SiteRoute.serviceQueue.path)
+            filtered: reason != nil || shopFilter != nil || assignee != nil || approval != nil, clearHref: SiteRoute.serviceQueue.path)
         return pages.render(Page(template: Template.serviceQueue, title: t(.queue_title), model: model), ctx)
     }
 
@@ -189,17 +201,34 @@ struct ServicePages {
         var messageForm: ServiceForm?
         var requestForm: ServiceForm?
         var decisionForm: ServiceForm?
+        let decidedBefore = file.appeal?.excludedAgents.contains(agentID) ?? false
         if mediated {
             messageForm = form("message", .serviceMessage(id))
             messageForm?.recipients = choices(["customer", "merchant", "both"], "to_", chosen: "to", in: "message")
             requestForm = form("request", .serviceRequestDocuments(id))
             requestForm?.parties = choices(["customer", "merchant"], "party_", chosen: "from", in: "request")
             requestForm?.days = app.config.deadlines.documentRequestDays
+        }
+        if mediated && file.proposal == nil && !decidedBefore {
             decisionForm = form("decision", .serviceDecision(id))
             decisionForm?.outcomes = choices(ServiceOutcome.allCases.map(\.rawValue), "outcome_", chosen: "outcome", in: "decision")
             decisionForm?.amount =
                 failedForm == "decision" ? typed?.text("amount") ?? "" : f.amountInput(file.reply?.amount ?? file.orderValue)
             decisionForm?.currency = file.orderValue.currency.code
+            decisionForm?.approvalAbove = f.money(app.config.payoutApprovalThreshold(in: context.shop.coverageLimit.currency))
+        }
+        let proposal = file.proposal.map { p in
+            let reviewer = p.agentID != agentID && !decidedBefore
+            return ProposalView(
+                amount: f.money(p.amount), proposer: agents[p.agentID] ?? t("actor_service"), proposedAt: f.dateTime(p.at),
+                text: p.text, approveAction: reviewer ? SiteRoute.serviceApprovePayout(id).path : nil,
+                returnForm: reviewer ? form("return_payout", .serviceReturnPayout(id)) : nil)
+        }
+        var appealNotice: String?
+        if let appeal = file.appeal, file.state == .escalated {
+            appealNotice = t.format(
+                decidedBefore ? "service_appeal_decided_before" : "service_appeal_notice",
+                ["party": t("party_" + appeal.party.rawValue), "date": f.dateTime(appeal.at)])
         }
         let model = ServiceCasePage(
             case: view, shopHref: SiteRoute.serviceShop(context.shop.id).path, shopInsolvent: context.shop.isInsolvent,
@@ -209,7 +238,8 @@ struct ServicePages {
             assignAction: open && file.assignedAgentID != agentID ? SiteRoute.serviceAssign(id).path : nil,
             noteForm: open ? form("note", .serviceNote(id)) : nil,
             answerForm: file.kind == .inquiry && file.state == .open ? form("answer", .serviceAnswerInquiry(id)) : nil,
-            messageForm: messageForm, requestForm: requestForm, decisionForm: decisionForm)
+            messageForm: messageForm, requestForm: requestForm, decisionForm: decisionForm, proposal: proposal,
+            appealNotice: appealNotice)
         let title = t.format(file.kind == .inquiry ? "service_inquiry_title" : "case_title", ["number": view.number])
         return pages.render(Page(template: Template.serviceCase, title: title, model: model, status: rejection?.status ?? 200), ctx)
     }

@@ -97,13 +97,16 @@ public final class WebApp: Responder {
         case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings, .settingsSessions,
             .merchantForgotPassword, .serviceForgotPassword, .passwordReset:
             return try AuthPages(pages: pages).respond(route, ctx, form)
-        case .account, .protection, .protectionFeedback, .customerCase, .customerAnswer, .customerMessages:
+        case .account, .protection, .protectionFeedback, .customerCase, .customerAnswer, .customerMessages, .customerReturn,
+            .customerAppeal:
             return try CustomerPages(pages: pages).respond(route, ctx, form)
-        case .merchantCases, .merchantCase, .merchantReply, .merchantMessages, .merchantSearch, .merchantExport:
+        case .merchantCases, .merchantCase, .merchantReply, .merchantMessages, .merchantSearch, .merchantExport,
+            .merchantReturnReceipt, .merchantAppeal:
             return try MerchantPages(pages: pages).respond(route, ctx, form)
         case .serviceDashboard, .serviceQueue, .serviceSearch, .serviceExport, .serviceCase, .serviceNote, .serviceMessage,
             .serviceRequestDocuments,
-            .serviceAssign, .serviceDecision, .serviceAnswerInquiry, .serviceShop, .serviceInsolvency, .serviceMail,
+            .serviceAssign, .serviceDecision, .serviceApprovePayout, .serviceReturnPayout, .serviceAnswerInquiry, .serviceShop,
+            .serviceInsolvency, .serviceMail,
             .serviceMailRetry, .serviceMailMessage:
             return try ServicePages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):

@@ -20,13 +20,15 @@ struct CreateShop: ParsableCommand {
     @Option(help: "ISO 4217 currency.") var currency: String = "PLN"
     @Option(name: .customLong("coverage-limit"), help: "Most the guarantee pays on one case.") var coverageLimit: String = "2500.00"
     @Option(help: "Language of the shop's emails: en, pl or de.") var locale: String = "pl"
+    @Option(help: "ISO 3166 country whose public holidays business-day deadlines skip (default: from --locale).")
+    var country: String?
 
     func run() throws {
         let app = try Setup.app()
         do {
             let shop = try app.createShop(
                 name: name, emails: email.split(separator: ",").map(String.init), currency: currency,
-                coverageLimit: coverageLimit, locale: locale)
+                coverageLimit: coverageLimit, locale: locale, country: country)
             Setup.printJSON(["id": shop.id, "api_key": shop.apiKey])
         } catch let invalid as InvalidInput {
             Setup.fail(invalid.description, code: 2)

@@ -37,6 +37,9 @@ import Testing
         keys += AppLocale.allCases.map { "language_" + $0.rawValue }
         keys += ["merchant", "agent"].map { "role_" + $0 }
         keys += ["mine", "unassigned"].map { "queue_assignee_" + $0 }
+        keys += ReturnCarrier.allCases.map { "carrier_" + $0.rawValue }
+        keys += ["yes", "not_yet"].map { "receipt_" + $0 }
+        keys += ["own", "by_customer", "by_merchant"].map { "mail_appealed_" + $0 }
         keys += [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503].flatMap { ["error_\($0)_heading", "error_\($0)_text"] }
         keys += ["days_left_one", "days_left_other", "waiting_hours_one", "waiting_days_one", "duration_hours_one"]
         return keys

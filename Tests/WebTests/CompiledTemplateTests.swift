@@ -59,7 +59,8 @@ import Testing
     static let errors = FieldErrors([
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
-        "current_password": "Not <it>", "new_password": "Too common &",
+        "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
+        "received": "Arrived?",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -77,7 +78,9 @@ import Testing
             orderValue: "249,99 zł", customerEmail: "anna@example.com", openedAt: "21.11.2026 09:00",
             deadline: full ? "15.12.2026 09:00" : nil, daysLeft: full ? "20 days left" : nil, deadlinePassed: !full,
             replySummary: full ? "Refund of 249,99 zł" : nil, escalationLabel: full ? "Disputed" : nil,
-            closureLabel: full ? "Closed" : nil, decisionLabel: full ? "Payout" : nil, timeline: full ? entries : [],
+            closureLabel: full ? "Closed" : nil, decisionLabel: full ? "Payout" : nil,
+            returnStatus: full ? "Sent back on 1.12 (DHL, tracking <1>)." : nil, pausedDaysLeft: full ? "17 days left" : nil,
+            appealLabel: full ? "Customer, 2.12.2026" : nil, timeline: full ? entries : [],
             documents: full ? [document] : [], isOpen: full, fileHref: "/cases/a/file?x=<1>")
     }
 
@@ -175,6 +178,12 @@ import Testing
                 maxFiles: 10, maxFileMb: 10,
                 answerForm: full ? AnswerForm(action: "/cases/c/answer", answers: Self.choices, variantIntro: "Variant C", formId: "answer") : nil,
                 messageForm: full ? PartyMessageForm(action: "/cases/c/messages", formId: "message") : nil,
+                returnForm: full
+                    ? ReturnForm(
+                        action: "/cases/c/return", formId: "return",
+                        carriers: [SelectOption(value: "dhl", label: "DHL <x>", selected: true)], tracking: Self.hostile,
+                        pauseHint: "Paused & kept") : nil,
+                appealForm: full ? AppealForm(action: "/cases/c/appeal", formId: "appeal", until: "15.12.2026 <10:00>") : nil,
                 requests: full ? Self.requests : [])
             same("customer/case", layout(page, locale: .de), Template.customerCase)
         }
@@ -206,6 +215,8 @@ import Testing
                 errors: full ? Self.errors : .none, generalError: full ? "No" : nil, message: "typed", listHref: "/merchant/cases",
                 maxFiles: 10, maxFileMb: 10, replyHref: full ? "/merchant/cases/a/reply" : nil,
                 messageForm: full ? PartyMessageForm(action: "/merchant/cases/a/messages", formId: "message") : nil,
+                receiptForm: full ? ReceiptForm(action: "/merchant/cases/a/return-receipt", choices: Self.choices, intro: "5 <days>") : nil,
+                appealForm: full ? nil : AppealForm(action: "/merchant/cases/a/appeal", formId: "appeal", until: "1.1.2027"),
                 requests: full ? Self.requests : [])
             same("merchant/case", layout(page), Template.merchantCase)
             let reply = ReplyPage(
@@ -220,16 +231,16 @@ import Testing
     @Test func servicePages() {
         let item = QueueItem(href: "/service/cases/a", number: "#3", shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
                              orderNumber: "O-3", value: "3,00 zł", reason: "No response", waiting: "2 days", queued: "1.1.2026",
-                             agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026")
+                             agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
         let unassigned = QueueItem(href: "/service/cases/b", number: "#4", shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
                                    value: "4,00 zł", reason: "Inquiry", waiting: "1 hour", queued: "2.1.2026", agent: "Unassigned",
-                                   assigned: false, documentsDue: nil)
+                                   assigned: false, documentsDue: nil, awaitingApproval: false, appeal: false)
         let options = [SelectOption(value: "inquiry", label: "Inquiry", selected: true), SelectOption(value: "x", label: "X & Y", selected: false)]
         for items in [[item, unassigned], []] {
             let page = QueuePage(search: SearchBox(action: "/service/search", query: "", hint: Self.hostile),
                                  items: items, reasons: options,
                                  shopFilter: items.isEmpty ? nil : ShopFilter(name: "Shop <f>", clearHref: "/service/queue", id: "s"),
-                                 assignees: options, action: "/service/queue", previousHref: nil,
+                                 assignees: options, approvalOnly: !items.isEmpty, action: "/service/queue", previousHref: nil,
                                  nextHref: items.isEmpty ? nil : "/service/queue?page=2", page: 1, filtered: !items.isEmpty,
                                  clearHref: "/service/queue")
             same("service/queue", layout(page), Template.serviceQueue)
@@ -248,6 +259,7 @@ import Testing
             decision.outcomes = Self.choices
             decision.amount = "10,00"
             decision.currency = "PLN"
+            decision.approvalAbove = full ? "1 000,00 zł" : nil
             var message = ServiceForm(action: "/service/cases/a/message", errors: .none, text: "")
             message.recipients = Self.choices
             var request = ServiceForm(action: "/service/cases/a/request-documents", errors: .none, text: "")
@@ -259,7 +271,12 @@ import Testing
                 queueHref: "/service/queue", generalError: full ? "Oops" : nil, assignAction: full ? nil : "/service/cases/a/assign",
                 noteForm: ServiceForm(action: "/service/cases/a/note", errors: .none, text: ""),
                 answerForm: full ? nil : ServiceForm(action: "/service/cases/a/answer", errors: Self.errors, text: "typed"),
-                messageForm: full ? message : nil, requestForm: full ? request : nil, decisionForm: full ? decision : nil)
+                messageForm: full ? message : nil, requestForm: full ? request : nil, decisionForm: full ? decision : nil,
+                proposal: ProposalView(
+                    amount: "2 000,00 zł", proposer: "a1@x.y", proposedAt: "1.12.2026", text: Self.hostile,
+                    approveAction: full ? "/service/cases/a/approve-payout" : nil,
+                    returnForm: full ? ServiceForm(action: "/service/cases/a/return-payout", errors: Self.errors, text: "no <") : nil),
+                appealNotice: full ? "Customer appealed <x>" : nil)
             same("service/case", layout(page), Template.serviceCase)
             let shop = ShopPage(
                 name: "Shop <s>", emails: full ? ["a@x.y", "b@x.y"] : [], merchants: full ? ["m@x.y"] : [], currency: "PLN",

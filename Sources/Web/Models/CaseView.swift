@@ -40,6 +40,12 @@ struct CaseView {
     let escalationLabel: String?
     let closureLabel: String?
     let decisionLabel: String?
+    /// Where the returned goods are: sent (how, when, confirm by), or received (refund by).
+    let returnStatus: String?
+    /// While the goods travel the customer's answer window is paused: the days it keeps.
+    let pausedDaysLeft: String?
+    /// Who appealed the first decision, and when.
+    let appealLabel: String?
     let timeline: [TimelineEntry]
     let documents: [DocumentLink]
     let isOpen: Bool

@@ -69,8 +69,20 @@ struct CustomerCasePage {
     let maxFileMb: Int
     let answerForm: AnswerForm?
     let messageForm: PartyMessageForm?
+    let returnForm: ReturnForm?
+    let appealForm: AppealForm?
     let requests: [RequestItem]
     var hasRequests: Bool { !requests.isEmpty }
+}
+
+/// How the goods go back: a carrier (or in person) and its tracking number, a receipt.
+struct ReturnForm {
+    let action: String
+    let formId: String
+    let carriers: [SelectOption]
+    let tracking: String
+    /// "While the goods travel your time is paused; the shop confirms within N days."
+    let pauseHint: String
 }
 
 struct AnswerForm {

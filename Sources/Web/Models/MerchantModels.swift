@@ -44,8 +44,18 @@ struct MerchantCasePage {
     let maxFileMb: Int
     let replyHref: String?
     let messageForm: PartyMessageForm?
+    let receiptForm: ReceiptForm?
+    let appealForm: AppealForm?
     let requests: [RequestItem]
     var hasRequests: Bool { !requests.isEmpty }
+}
+
+/// "Goods received" / "not received yet" for a return on its way.
+struct ReceiptForm {
+    let action: String
+    let choices: [Choice]
+    /// What confirming starts: the refund deadline, in (working) days.
+    let intro: String
 }
 
 /// `Templates/merchant/reply.mustache`: refund yes / after return / no, the amount

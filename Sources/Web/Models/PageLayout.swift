@@ -53,6 +53,9 @@ struct SelectOption {
 struct FieldErrors {
     var amount: String?
     var answer: String?
+    var carrier: String?
+    var received: String?
+    var tracking: String?
     var confirm: String?
     var currentPassword: String?
     var documents: String?
@@ -71,6 +74,9 @@ struct FieldErrors {
     init(_ byField: [String: String] = [:]) {
         amount = byField["amount"]
         answer = byField["answer"]
+        carrier = byField["carrier"]
+        received = byField["received"]
+        tracking = byField["tracking"]
         confirm = byField["confirm"]
         currentPassword = byField["current_password"]
         newPassword = byField["new_password"]
@@ -96,4 +102,12 @@ struct RequestItem {
 struct PartyMessageForm {
     let action: String
     let formId: String
+}
+
+/// The appeal against the service team's decision: a mandatory reason and documents,
+/// open until `until`.
+struct AppealForm {
+    let action: String
+    let formId: String
+    let until: String
 }

@@ -5,6 +5,8 @@ struct QueuePage {
     let reasons: [SelectOption]
     let shopFilter: ShopFilter?
     let assignees: [SelectOption]
+    /// "Awaiting approval": only payouts waiting for a second agent.
+    let approvalOnly: Bool
     let action: String
     let previousHref: String?
     let nextHref: String?
@@ -27,6 +29,8 @@ struct QueueItem {
     let agent: String
     let assigned: Bool
     let documentsDue: String?
+    let awaitingApproval: Bool
+    let appeal: Bool
 }
 
 /// The shop the queue is narrowed to, with the link that widens it again.
@@ -52,7 +56,22 @@ struct ServiceCasePage {
     let messageForm: ServiceForm?
     let requestForm: ServiceForm?
     let decisionForm: ServiceForm?
+    let proposal: ProposalView?
+    /// Shown on an appeal: who appealed, and whether this agent may decide it.
+    let appealNotice: String?
     var hasRequests: Bool { !requests.isEmpty }
+}
+
+/// A payout waiting for a second agent: its amount, proposer and message, with the
+/// approve and send-back forms for any other agent.
+struct ProposalView {
+    let amount: String
+    let proposer: String
+    let proposedAt: String
+    let text: String
+    /// Nil for the proposer, who waits for someone else.
+    let approveAction: String?
+    let returnForm: ServiceForm?
 }
 
 /// One of the agent's forms: its own messages and typed text, so a refused decision does
@@ -67,6 +86,8 @@ struct ServiceForm {
     var days: Int?
     var amount: String?
     var currency: String?
+    /// Payouts above this amount wait for a second agent.
+    var approvalAbove: String?
 }
 
 /// `Templates/service/shop.mustache`: a shop's facts, its cases by state, insolvency.

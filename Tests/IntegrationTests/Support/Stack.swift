@@ -65,10 +65,19 @@ final class Stack: @unchecked Sendable {
         }
     }
 
+    /// How a `bp` command is started. Under libfaketime (`LD_PRELOAD`) it goes through
+    /// `/usr/bin/env`: libfaketime's first load sets an environment variable in the
+    /// process, which moves `environ` and loses a Swift program's arguments; loaded by a C
+    /// program first, the variable is already there when `bp` starts.
+    func launch(_ arguments: [String]) -> (executable: String, arguments: [String]) {
+        environment["LD_PRELOAD"] == nil ? (Stack.bp, arguments) : ("/usr/bin/env", [Stack.bp] + arguments)
+    }
+
     func startServe() throws {
         let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: Stack.bp)
-        serve.arguments = ["serve"]
+        let (executable, arguments) = launch(["serve"])
+        serve.executableURL = URL(fileURLWithPath: executable)
+        serve.arguments = arguments
         serve.environment = environment
         serve.standardOutput = FileHandle.nullDevice
         let log = data + "/serve.log"
@@ -106,8 +115,9 @@ final class Stack: @unchecked Sendable {
     /// Starts a `bp worker` on this stack; the caller stops it.
     func startWorker(interval: Int = 1) throws -> Process {
         let worker = Process()
-        worker.executableURL = URL(fileURLWithPath: Stack.bp)
-        worker.arguments = ["worker"]
+        let (executable, arguments) = launch(["worker"])
+        worker.executableURL = URL(fileURLWithPath: executable)
+        worker.arguments = arguments
         var env = environment
         env["BP_WORKER_INTERVAL"] = String(interval)
         worker.environment = env
@@ -143,7 +153,8 @@ final class Stack: @unchecked Sendable {
     /// Runs a `bp` command against this stack's data folder.
     @discardableResult
     func run(_ arguments: [String], stdin: String? = nil) throws -> Output {
-        try Stack.capture(Stack.bp, arguments, env: environment, stdin: stdin)
+        let (executable, arguments) = launch(arguments)
+        return try Stack.capture(executable, arguments, env: environment, stdin: stdin)
     }
 
     /// `bp tick --at TIME`.
