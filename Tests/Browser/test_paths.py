@@ -214,6 +214,58 @@ def test_every_role_from_feedback_to_decision(stack, browsers):
     agent.look("not-found")
 
 
+def test_a_return_pauses_the_customers_clock_until_the_shop_confirms_the_goods(stack, browsers):
+    from selenium.webdriver.support.ui import Select
+
+    protection = stack.register("WEB-RET-1", amount="120.00")
+    anna = browsers()
+    sign_in_customer(stack, anna, "anna@example.com")
+    case_id = open_case(stack, anna, protection)
+
+    shop = browsers()
+    sign_in_staff(stack, shop, "/merchant/login", "staff@shop.example")
+    shop.get(stack, f"/merchant/cases/{case_id}/reply")
+    wait_for(shop, ".reply-form")
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=refund-yes_after_return]").click()
+    shop.driver.find_element(By.ID, "message-reply").send_keys("Please send the goods back; we refund on arrival.")
+    submit(shop.driver.find_element(By.CSS_SELECTOR, ".reply-form"))
+    wait_for(shop, ".flash")
+
+    # The customer: the return step on the case page, then the paused clock.
+    anna.get(stack, f"/cases/{case_id}")
+    wait_for(anna, "#return")
+    anna.look("customer-return-form")
+    Select(anna.driver.find_element(By.ID, "return-carrier")).select_by_value("inpost")
+    anna.driver.find_element(By.ID, "return-tracking").send_keys("6201 2345 AB")
+    anna.driver.find_element(By.CSS_SELECTOR, "#return input[type=file]").send_keys(a_file("receipt.pdf", PDF + b"receipt"))
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "#return form"))
+    wait_for(anna, ".flash")
+    page = anna.driver.page_source
+    assert "Your time to answer is paused" in page and "receipt.pdf" in page and "6201 2345 AB" in page
+    assert not anna.driver.find_elements(By.ID, "return"), "the return is sent once"
+    anna.look("customer-return-sent")
+
+    # The shop confirms the goods from the case page.
+    shop.get(stack, f"/merchant/cases/{case_id}")
+    wait_for(shop, "#receipt")
+    shop.look("merchant-return-receipt")
+    shop.driver.find_element(By.CSS_SELECTOR, "label[for=received-yes]").click()
+    submit(shop.driver.find_element(By.CSS_SELECTOR, "#receipt form"))
+    wait_for(shop, ".flash")
+    assert not shop.driver.find_elements(By.ID, "receipt")
+
+    # The customer's days run again; the refund arrives and the case closes.
+    anna.get(stack, f"/cases/{case_id}")
+    wait_for(anna, "#answer")
+    assert "Your time to answer is paused" not in anna.driver.page_source
+    assert "Refund due by" in anna.driver.page_source
+    anna.driver.find_element(By.CSS_SELECTOR, "label[for=answer-refund_received]").click()
+    submit(anna.driver.find_element(By.CSS_SELECTOR, "#answer form"))
+    wait_for(anna, ".flash")
+    assert "state-closed" in anna.driver.page_source
+    anna.look("customer-return-closed")
+
+
 def test_forms_show_errors_beside_their_fields(stack, browsers):
     protection = stack.register("WEB-2001")
     shop = browsers()
