@@ -18,6 +18,8 @@ extension App {
 
     public static let demoMerchantEmail = "merchant@demo-shop.example"
     public static let demoAgentEmail = "agent@buyer-protection.example"
+    /// A second agent: payouts above the approval threshold and appeals need two people.
+    public static let demoSecondAgentEmail = "agent2@buyer-protection.example"
     public static let demoPassword = "demo-password"
 
     public static func seedDemo(config: AppConfig, now: Date = Date()) throws -> DemoLogins {
@@ -44,6 +46,8 @@ extension App {
         let merchant = try app.createUser(role: .merchant, shopID: shop.id, email: demoMerchantEmail, password: demoPassword, locale: .pl)
         _ = try app.createUser(role: .merchant, shopID: other.id, email: "merchant@gadget-corner.example", password: demoPassword)
         let agent = try app.createUser(role: .agent, shopID: nil, email: demoAgentEmail, password: demoPassword)
+        let secondAgent = Viewer.agent(
+            userID: try app.createUser(role: .agent, shopID: nil, email: demoSecondAgentEmail, password: demoPassword))
         let shopRecord = try app.database.read { db in try ShopRecord.find(db, id: shop.id)! }
         let otherRecord = try app.database.read { db in try ShopRecord.find(db, id: other.id)! }
         let anna = Viewer.customer(email: "anna@example.com")
@@ -122,6 +126,16 @@ extension App {
             caseID: cc, viewer: merchantViewer, refund: "no", amount: nil,
             message: "Przesyłka jest w drodze, przewoźnik potwierdza doręczenie w tym tygodniu.", uploads: [])
 
+        // The return step: John sent the delivered chair back; his 20 days are paused.
+        at(6)
+        _ = try app.sendReturn(caseID: cb, viewer: john, carrier: "dpd", tracking: "0123 4567 8901", uploads: [])
+        // A payout above the approval threshold, proposed by the second agent after the
+        // shop stayed silent: it waits for the first agent's approval.
+        at(14)
+        let pp = try protection(john, "1800.00", locale: "en")
+        at(13)
+        let cp = try open(pp, john, .notReceived, "The laptop never arrived and the shop is silent.")
+
         // Escalated: the merchant stayed silent; the customer disputed.
         at(9)
         let pe1 = try protection(john, "120.00", locale: "en")
@@ -146,6 +160,29 @@ extension App {
             caseID: ce2, viewer: agentViewer, from: "merchant",
             text: "Please upload the confirmation of the bank transfer of the refund.")
         _ = ce1
+        at(3)
+        _ = try app.decide(
+            caseID: cp, viewer: secondAgent, outcome: "guarantee_payout", amount: "1800.00",
+            text: "The shop did not answer and the carrier has no delivery record. The guarantee pays the order value.")
+
+        // An appeal: the second agent rejected Anna's claim; she appealed, so the first
+        // agent decides it again.
+        at(16)
+        let pg = try protection(anna, "640.00", locale: "pl")
+        at(15)
+        let cg = try open(pg, anna, .notReceived, "Rower nie dotarł.")
+        at(14)
+        _ = try app.reply(caseID: cg, viewer: merchantViewer, refund: "no", amount: nil, message: "Doręczono do paczkomatu.", uploads: [])
+        at(13)
+        _ = try app.answer(caseID: cg, viewer: anna, answer: "disagree", message: "Paczkomat był pusty.", uploads: [])
+        at(4)
+        _ = try app.decide(
+            caseID: cg, viewer: secondAgent, outcome: "rejected", amount: nil,
+            text: "The carrier's record shows the parcel collected with the customer's code.")
+        at(2)
+        _ = try app.appeal(
+            caseID: cg, viewer: anna, message: "Kod przyszedł SMS-em po odbiorze; proszę sprawdzić monitoring paczkomatu.",
+            uploads: [])
 
         // Closed: refund confirmed, and by a service decision.
         at(30)

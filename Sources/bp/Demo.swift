@@ -19,6 +19,7 @@ struct Demo: ParsableCommand {
                          the sign-in link arrives in \(app.config.mailDirectory)/new
               Merchant:  \(base)/merchant/login  \(logins.merchantEmail) / \(App.demoPassword)
               Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
+                         (a second agent, for approvals and appeals: \(App.demoSecondAgentEmail))
             """)
         if let key = logins.apiKey {
             print("  Shop API:  curl -H 'Authorization: Bearer \(key)' \(base)/api/v1/cases")
