@@ -87,29 +87,36 @@ public final class AppDatabase: Sendable {
 }
 
 /// A read-only `DatabaseQueue` per thread, made on the thread's first read and closed
-/// when the thread ends (a pthread key's destructor releases it).
-final class ThreadReaders: Sendable {
-    private let key: pthread_key_t
+/// with the database (not when the thread ends).
+///
+/// Closing one in a pthread key's destructor, as this once did, ran GRDB's dispatch code
+/// after libdispatch had already torn down the exiting thread's own state: dispatch set it
+/// up again and freed its cache a second time (a double free, found with AddressSanitizer
+/// when a test runner's idle threads exited). So the thread's key only points at the
+/// reader; the list here keeps it alive, and deleting the key on deinit makes any stale
+/// pointer unreachable (glibc does not return values of a deleted key).
+final class ThreadReaders: @unchecked Sendable {
+    private var key = pthread_key_t()
     private let path: String
     private let configuration: Configuration
+    private let lock = NSLock()
+    private var readers: [DatabaseQueue] = []
 
     init(path: String, configuration: Configuration) {
         self.path = path
         self.configuration = configuration
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            let reader: UnsafeMutableRawPointer? = pointer
-            if let reader { Unmanaged<DatabaseQueue>.fromOpaque(reader).release() }
-        }
-        self.key = key
+        pthread_key_create(&key, nil)
     }
+
+    deinit { pthread_key_delete(key) }
 
     func current() throws -> DatabaseQueue {
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<DatabaseQueue>.fromOpaque(pointer).takeUnretainedValue()
         }
         let reader = try DatabaseQueue(path: path, configuration: configuration)
-        pthread_setspecific(key, Unmanaged.passRetained(reader).toOpaque())
+        lock.withLock { readers.append(reader) }
+        pthread_setspecific(key, Unmanaged.passUnretained(reader).toOpaque())
         return reader
     }
 }
