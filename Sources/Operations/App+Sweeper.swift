@@ -43,6 +43,7 @@ extension App {
     static let sweepBatch = 2000
 
     public func sweep(at now: Date) throws -> SweepReport {
+        let started = ContinuousClock.now
         var report = SweepReport()
         report.feedbackReminders = try sweepFeedbackReminders(at: now)
         report.protectionsExpired = try sweepProtectionExpiry(at: now)
@@ -73,9 +74,9 @@ extension App {
         try database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO worker_passes (name, last_pass_at) VALUES ('sweeper', ?)
-                    ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at
-                    """, arguments: [now])
+                    INSERT INTO worker_passes (name, last_pass_at, duration_seconds) VALUES ('sweeper', ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET last_pass_at = excluded.last_pass_at, duration_seconds = excluded.duration_seconds
+                    """, arguments: [now, (ContinuousClock.now - started).seconds])
             // Housekeeping runs on the wall clock: a pass simulated in the future
             // (`bp tick --at`) must not sign everybody out.
             _ = try Sessions.purgeExpired(db, now: Date())
@@ -223,4 +224,9 @@ enum SweepSQL {
         ("document requests", documentRequests, 2), ("return deadlines", returnDeadlines, 2),
         ("refund deadlines", refundDeadlines, 2),
     ]
+}
+
+extension Duration {
+    /// The duration in seconds, with its fraction.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

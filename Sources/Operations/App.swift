@@ -24,6 +24,9 @@ public final class App: Sendable {
     public let passwordPolicy: PasswordPolicy
     /// The key that signs case files (`CaseFileSeal`), kept in `signing.key`.
     public let signingKey: Curve25519.Signing.PrivateKey
+    /// What `/metrics` reports (`AppMetrics`, `App.metricsExposition`): one registry per
+    /// process, whatever number of `App`s it makes.
+    public var metrics: AppMetrics { AppMetrics.process }
 
     public init(config: AppConfig, clock: any Clock = SystemClock(), logger: Logger = Logger(label: "bp")) throws {
         self.config = config

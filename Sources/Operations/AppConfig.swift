@@ -40,6 +40,9 @@ public struct AppConfig: Sendable {
     /// `BP_PAYOUT_APPROVAL_ABOVE`: a guarantee payout above this amount (in the shop's
     /// currency, as typed: "1000.00") waits for a second agent; "0" means every payout.
     public var payoutApprovalAbove: Decimal = 1000
+    /// `BP_METRICS_TOKEN`: `/metrics` also answers requests from elsewhere than this
+    /// machine that send `Authorization: Bearer <token>`.
+    public var metricsToken: String?
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -126,6 +129,10 @@ public struct AppConfig: Sendable {
         if let n = try int("BP_MAX_FILES", 1...1000) { config.uploads.files = n }
         if let mb = try int("BP_MAX_REQUEST_MB", 1...10_000) { config.uploads.requestBytes = mb * 1024 * 1024 }
         config.mailEcho = env["BP_MAIL_ECHO"] == "1"
+        if let token = env["BP_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw Invalid(description: "BP_METRICS_TOKEN must have at least 16 characters") }
+            config.metricsToken = token
+        }
         if let mode = env["BP_SQLITE_SYNCHRONOUS"], !mode.isEmpty {
             guard let value = AppDatabase.Synchronous(rawValue: mode.uppercased()) else {
                 throw Invalid(description: "BP_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not \"\(mode)\"")

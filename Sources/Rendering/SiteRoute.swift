@@ -64,6 +64,8 @@ public enum SiteRoute: Equatable, Sendable {
     /// The shop API's reference, rendered from docs/openapi.json.
     case apiDocs
     case health
+    /// The Prometheus page, for this machine or a bearer of `BP_METRICS_TOKEN`.
+    case metrics
 
     /// The route of a path (already percent-decoded segments are not needed: every
     /// segment we accept is plain ASCII), or nil for an unknown path.
@@ -93,6 +95,7 @@ public enum SiteRoute: Equatable, Sendable {
             guard SiteRoute.isToken(at(2)) else { return nil }
             self = .passwordReset(token: at(2))
         case (1, "healthz"): self = .health
+        case (1, "metrics"): self = .metrics
         case (2, "protections"):
             guard let i = id(at(1)) else { return nil }
             self = .protection(i)
@@ -247,6 +250,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .apiCases: "/api/v1/cases"
         case .apiDocs: "/api/docs"
         case .health: "/healthz"
+        case .metrics: "/metrics"
         }
     }
 

@@ -17,7 +17,13 @@ enum Schema {
         migrator.registerMigration("v9-session-devices", migrate: v9)
         migrator.registerMigration("v10-password-resets", migrate: v10)
         migrator.registerMigration("v11-disputes-in-depth", migrate: v11)
+        migrator.registerMigration("v12-worker-pass-duration", migrate: v12)
         return migrator
+    }
+
+    /// The worker records how long its last pass took, for `/metrics`.
+    private static func v12(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE worker_passes ADD COLUMN duration_seconds REAL")
     }
 
     /// Returns with a paused clock, appeals, four-eyes payouts and business-day deadlines.

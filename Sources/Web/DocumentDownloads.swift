@@ -76,9 +76,7 @@ struct HealthCheck {
             problems.append("database unreachable")
         }
         var freeBytes: Int64?
-        if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: app.config.dataDirectory),
-            let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
-        {
+        if let free = app.diskSpace()?.free {
             freeBytes = free
             if free < Self.minimumFreeBytes { problems.append("free disk below \(Self.minimumFreeBytes / 1_048_576) MB") }
         }

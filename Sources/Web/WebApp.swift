@@ -23,20 +23,23 @@ public final class WebApp: Responder {
     }
 
     public func respond(to request: HTTPRequest) throws -> HTTPResponse {
-        let started = DispatchTime.now()
+        let started = ContinuousClock.now
         var ctx: RequestContext?
+        var routeName = "unknown"
         var response: HTTPResponse
         do {
-            response = try route(request, &ctx)
+            response = try route(request, &ctx, &routeName)
         } catch {
             response = failure(error, request: request, ctx: ctx)
         }
-        let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
+        let elapsed = ContinuousClock.now - started
+        app.metrics.recordRequest(route: routeName, status: response.status, duration: elapsed)
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         app.logger.info(
             "request",
             metadata: [
                 "id": "\(request.params["HTTP_X_REQUEST_ID"] ?? "-")",
-                "method": "\(request.method)", "route": "\(ctx?.route.name ?? "unknown")", "status": "\(response.status)",
+                "method": "\(request.method)", "route": "\(routeName)", "status": "\(response.status)",
                 "ms": "\(String(format: "%.1f", ms))", "actor": "\(ctx?.viewer.role?.rawValue ?? "anonymous")",
             ])
         return response
@@ -46,12 +49,14 @@ public final class WebApp: Responder {
         failure(error, request: request, ctx: nil)
     }
 
-    private func route(_ request: HTTPRequest, _ slot: inout RequestContext?) throws -> HTTPResponse {
+    private func route(_ request: HTTPRequest, _ slot: inout RequestContext?, _ routeName: inout String) throws -> HTTPResponse {
         guard let route = SiteRoute(path: request.path) else {
             slot = nil
             return errorPage(404, request: request, ctx: nil)
         }
+        routeName = route.name
         if ShopAPI.handles(route) { return ShopAPI(app: app).respond(route, request) }
+        if case .metrics = route { return try MetricsEndpoint(app: app).respond(request) }
         let ctx = try RequestContext(request: request, route: route)
         slot = ctx
         guard route.methods.contains(request.method) else {
@@ -113,7 +118,7 @@ public final class WebApp: Responder {
             return try CaseFilePages(pages: pages).respond(route, id: id, json: json, ctx)
         case .document(let id):
             return try DocumentDownloads(app: app).respond(id: id, ctx: ctx, renderer: renderer)
-        case .apiProtections, .apiProtection, .apiCases, .health:
+        case .apiProtections, .apiProtection, .apiCases, .health, .metrics:
             return errorPage(404, request: ctx.request, ctx: ctx)
         }
     }

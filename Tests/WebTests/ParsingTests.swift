@@ -223,3 +223,21 @@ import MultipartKit
         #expect(!String(decoding: accel.headerBlock(), as: UTF8.self).contains("Content-Length"))
     }
 }
+
+/// Who may read `/metrics` (README, Operating it: Metrics).
+@Suite struct MetricsAccessTests {
+    static let token = "a-metrics-token-of-32-characters"
+
+    @Test(arguments: [
+        ("127.0.0.1", nil, nil, true), ("::1", nil, nil, true), ("::ffff:127.0.0.1", nil, nil, true),
+        ("203.0.113.7", nil, nil, false), ("203.0.113.7", "Bearer a-metrics-token-of-32-characters", nil, false),
+        ("203.0.113.7", "Bearer a-metrics-token-of-32-characters", token, true),
+        ("203.0.113.7", "bearer a-metrics-token-of-32-characters", token, true),
+        ("203.0.113.7", "Bearer a-metrics-token-of-32-characterz", token, false),
+        ("203.0.113.7", "Bearer ", token, false), ("203.0.113.7", "Basic a-metrics-token-of-32-characters", token, false),
+        (nil, nil, token, false), ("127.0.0.2", nil, nil, false),
+    ] as [(String?, String?, String?, Bool)])
+    func onlyThisMachineOrTheTokensBearerReadsMetrics(remote: String?, authorization: String?, token: String?, allowed: Bool) {
+        #expect(MetricsAccess.allows(remoteAddress: remote, authorization: authorization, token: token) == allowed)
+    }
+}
