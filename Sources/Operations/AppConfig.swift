@@ -43,6 +43,10 @@ public struct AppConfig: Sendable {
     /// `BP_METRICS_TOKEN`: `/metrics` also answers requests from elsewhere than this
     /// machine that send `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// `BP_REPLICA_DOCUMENTS`: `bp worker` copies new documents and the keys into this
+    /// folder (a mounted remote disk) every `replicaInterval` seconds.
+    public var replicaDocuments: String?
+    public var replicaInterval: TimeInterval = 10
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -129,6 +133,8 @@ public struct AppConfig: Sendable {
         if let n = try int("BP_MAX_FILES", 1...1000) { config.uploads.files = n }
         if let mb = try int("BP_MAX_REQUEST_MB", 1...10_000) { config.uploads.requestBytes = mb * 1024 * 1024 }
         config.mailEcho = env["BP_MAIL_ECHO"] == "1"
+        if let folder = env["BP_REPLICA_DOCUMENTS"], !folder.isEmpty { config.replicaDocuments = folder }
+        if let seconds = try int("BP_REPLICA_INTERVAL", 1...3600) { config.replicaInterval = TimeInterval(seconds) }
         if let token = env["BP_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw Invalid(description: "BP_METRICS_TOKEN must have at least 16 characters") }
             config.metricsToken = token

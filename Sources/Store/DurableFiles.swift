@@ -77,6 +77,66 @@ public enum DurableFiles {
     /// Copies a file durably, a megabyte at a time (a database may be large): the copy is
     /// written beside `target`, flushed, renamed over it, and its folder flushed.
     public static func copy(from source: String, to target: String) throws {
+        let temporary = try copyToTemporary(from: source, besides: target)
+        do {
+            try moveSynced(temporary, to: target)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Copies a file to `target` (written beside it and renamed) without flushing anything:
+    /// for many files at once, made durable together by `syncFiles` afterwards.
+    public static func copyUnsynced(from source: String, to target: String) throws {
+        let temporary = try copyToTemporary(from: source, besides: target)
+        guard rename(temporary, target) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Failure("rename", temporary, errno: code)
+        }
+    }
+
+    /// Flushes many files, and then their folders, with several flushes in flight at once:
+    /// the file system commits concurrent flushes together, where one `fsync` after another
+    /// each wait for their own commit (a replica pass of 500 documents took seconds so).
+    public static func syncFiles(_ paths: [String], concurrency: Int = 16) throws {
+        try syncConcurrently(paths, concurrency: concurrency, syncFile(atPath:))
+        let folders = Set(paths.map { ($0 as NSString).deletingLastPathComponent })
+        try syncConcurrently(Array(folders), concurrency: concurrency, syncDirectory(atPath:))
+    }
+
+    private static func syncConcurrently(
+        _ paths: [String], concurrency: Int, _ sync: @escaping @Sendable (String) throws -> Void
+    ) throws {
+        guard !paths.isEmpty else { return }
+        let lanes = min(concurrency, paths.count)
+        let done = DispatchSemaphore(value: 0)
+        let failures = FailureList()
+        for lane in 0..<lanes {
+            let share = stride(from: lane, to: paths.count, by: lanes).map { paths[$0] }
+            // Threads of their own: a flush blocks on the disk, and Dispatch's pool would run
+            // no more of them at once than there are cores.
+            Thread {
+                for path in share {
+                    do { try sync(path) } catch { failures.append(error) }
+                }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<lanes { done.wait() }
+        if let first = failures.first { throw first }
+    }
+
+    private final class FailureList: @unchecked Sendable {
+        private let lock = NSLock()
+        private var errors: [any Error] = []
+        func append(_ error: any Error) { lock.withLock { errors.append(error) } }
+        var first: (any Error)? { lock.withLock { errors.first } }
+    }
+
+    /// `source`'s bytes in a new file beside `target`; returns its name.
+    private static func copyToTemporary(from source: String, besides target: String) throws -> String {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw Failure("read", source) }
         defer { close(input) }
@@ -107,12 +167,7 @@ public enum DurableFiles {
             unlink(temporary)
             throw failure
         }
-        do {
-            try moveSynced(temporary, to: target)
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        return temporary
     }
 
     /// Writes a new file (it must not exist) and flushes it; its name is not yet durable.

@@ -12,7 +12,7 @@ struct BP: ParsableCommand {
         abstract: "Buyer Protection: the FastCGI app, its worker and its tools.",
         subcommands: [
             Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self, Backup.self, Restore.self, Check.self,
-            Verify.self, VerifyFile.self, Export.self,
+            Verify.self, VerifyFile.self, Export.self, ReplicateDocuments.self, RestoreReplica.self,
         ])
 }
 

@@ -17,6 +17,7 @@ struct Worker: ParsableCommand {
         let delivery = app.mailDelivery()
         var lastSweep = Date.distantPast
         var lastCleanup = Date.distantPast
+        if let replica = app.config.replicaDocuments { Self.replicateDocuments(app: app, to: replica, logger: logger) }
         logger.info("worker started", metadata: ["interval": "\(Int(app.config.workerInterval)) s"])
         while true {
             let now = Date()
@@ -57,6 +58,26 @@ struct Worker: ParsableCommand {
                 return
             }
         }
+    }
+}
+
+extension Worker {
+    /// The documents replica beside Litestream's (docs/OPERATIONS.md, Replica), on a thread
+    /// of its own: a burst of mail to deliver or a long sweeper pass must not hold it up,
+    /// since the replica is only as recent as its last finished pass. It ends with the
+    /// process; a pass cut short leaves the replica's mark where the last finished one put it.
+    static func replicateDocuments(app: App, to replica: String, logger: Logger) {
+        Thread {
+            while true {
+                do {
+                    let report = try app.replicateDocuments(to: replica)
+                    if report.copied > 0 { logger.info("documents replicated", metadata: ["files": "\(report.copied)"]) }
+                } catch {
+                    logger.error("document replication failed", metadata: ["replica": "\(replica)", "error": "\(error)"])
+                }
+                Thread.sleep(forTimeInterval: app.config.replicaInterval)
+            }
+        }.start()
     }
 }
 

@@ -111,9 +111,9 @@ class Stack:
         finally:
             connection.close()
 
-    def register(self, number):
+    def register(self, number, email=CUSTOMER):
         body = json.dumps({"order_number": number, "order_date": "2026-11-20T10:00:00Z", "amount": "249.99",
-                           "currency": "PLN", "customer_email": CUSTOMER, "locale": "en"})
+                           "currency": "PLN", "customer_email": email, "locale": "en"})
         status, _, text = Client(self).request("POST", "/api/v1/protections", body.encode(), {
             "Authorization": "Bearer " + self.api_key, "Content-Type": "application/json"})
         assert status == 201, text
