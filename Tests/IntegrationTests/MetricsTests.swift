@@ -62,6 +62,7 @@ import Testing
             prometheus.waitUntilExit()
         }
         let api = Browser(port: prometheusPort)
+        api.recordsShopAPI = false
         func query(_ expression: String) throws -> [String: Any] {
             let reply = try api.get("/api/v1/query?query=" + expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
             return (try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any]) ?? [:]

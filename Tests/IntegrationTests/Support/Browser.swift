@@ -7,6 +7,9 @@ final class Browser: @unchecked Sendable {
     var cookies: [String: String] = [:]
     var acceptLanguage: String?
     private(set) var lastPage: HTTPReply?
+    /// Whether `/api/v1/` answers are kept for `scripts/validate-api` (not for other
+    /// servers with such paths, Prometheus's).
+    var recordsShopAPI = true
 
     init(port: Int) {
         self.port = port
@@ -66,7 +69,7 @@ final class Browser: @unchecked Sendable {
         if method == "POST" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let reply = try HTTPClient.send(port: port, raw: Array(head.utf8) + body)
-        if path.hasPrefix("/api/v1/") { APIExchanges.record(method: method, path: path, headers: headers, reply: reply) }
+        if recordsShopAPI && path.hasPrefix("/api/v1/") { APIExchanges.record(method: method, path: path, headers: headers, reply: reply) }
         for cookie in reply.headers("Set-Cookie") {
             let pair = cookie.split(separator: ";").first ?? ""
             let parts = pair.split(separator: "=", maxSplits: 1)
