@@ -50,11 +50,18 @@ public struct MailDelivery: Sendable {
     /// sendmail holds up one slot, not the whole outbox.
     public static let parallelDeliveries = 8
 
-    /// Delivers everything due at `now`, in batches, until nothing is due.
-    public func deliverDue(now: @escaping @Sendable () -> Date) throws -> Report {
+    /// How many messages are claimed at a time.
+    public static let batchSize = 40
+
+    /// Delivers everything due at `now`, in batches, until nothing is due, or until
+    /// `budget` seconds have passed (checked after each batch): the worker gives its loop a
+    /// budget so that a burst of mail (a thousand emails took 11 s) does not hold up the
+    /// sweeper's deadlines; what is left goes out on the next round.
+    public func deliverDue(now: @escaping @Sendable () -> Date, budget: TimeInterval? = nil) throws -> Report {
         let tally = Tally()
+        let started = ContinuousClock.now
         while true {
-            let batch = try database.write { db in try Outbox.claimDue(db, now: now(), limit: 40, lease: 600) }
+            let batch = try database.write { db in try Outbox.claimDue(db, now: now(), limit: Self.batchSize, lease: 600) }
             if batch.isEmpty { break }
             let slots = DispatchSemaphore(value: Self.parallelDeliveries)
             let group = DispatchGroup()
@@ -70,7 +77,8 @@ public struct MailDelivery: Sendable {
                 }
             }
             group.wait()
-            if batch.count < 40 { break }
+            if batch.count < Self.batchSize { break }
+            if let budget, ContinuousClock.now - started >= .nanoseconds(Int64(budget * 1e9)) { break }
         }
         return tally.report
     }

@@ -4,17 +4,18 @@ import Foundation
 /// appeal window, with a reason. The case goes back to the queue, to be decided by an
 /// agent who had no part in the first decision; that second decision is final.
 extension CaseFile {
-    /// Whether a party may appeal now.
-    public func canAppeal(at now: Date, deadlines: Deadlines) -> Bool {
-        kind == .claim && state == .closed && closure == .serviceDecision && appeal == nil
-            && closedAt.map { now < deadlines.appealEnds(decidedAt: $0) } == true
-    }
-
-    /// When the appeal window closes, for a decided case that may still be appealed.
+    /// When the appeal window closes, for a decided case that has not been appealed.
     public func appealEnds(deadlines: Deadlines) -> Date? {
-        guard kind == .claim, closure == .serviceDecision, appeal == nil, let closedAt else { return nil }
+        guard kind == .claim, state == .closed, closure == .serviceDecision, appeal == nil, let closedAt else { return nil }
         return deadlines.appealEnds(decidedAt: closedAt)
     }
+
+    /// Until when a party may appeal, while it still may (the appeal form's date).
+    public func appealWindow(at now: Date, deadlines: Deadlines) -> Date? {
+        appealEnds(deadlines: deadlines).flatMap { now < $0 ? $0 : nil }
+    }
+
+    public func canAppeal(at now: Date, deadlines: Deadlines) -> Bool { appealWindow(at: now, deadlines: deadlines) != nil }
 
     public func appeal(
         from party: Party, reason: String, by actor: ActorRef, at now: Date, deadlines: Deadlines, shopInsolvent: Bool

@@ -190,7 +190,7 @@ struct CustomerPages {
                 tracking: typed?.text("tracking") ?? "",
                 pauseHint: t.format("return_pause_hint", ["days": String(deadlines.returnDays)]))
         }
-        let appealEnds = file.canAppeal(at: now, deadlines: deadlines) ? file.appealEnds(deadlines: deadlines) : nil
+        let appealEnds = file.appealWindow(at: now, deadlines: deadlines)
         let model = CustomerCasePage(
             case: view, errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t),
             message: typed?.text("message") ?? "", protectionHref: SiteRoute.protection(context.protection.id).path,

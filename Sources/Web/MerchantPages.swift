@@ -97,8 +97,7 @@ struct MerchantPages {
                 intro: t.format(
                     app.config.businessDays ? "receipt_intro_business" : "receipt_intro", ["days": String(deadlines.refundDays)]))
         }
-        let appealEnds =
-            !insolvent && file.canAppeal(at: now, deadlines: deadlines) ? file.appealEnds(deadlines: deadlines) : nil
+        let appealEnds = insolvent ? nil : file.appealWindow(at: now, deadlines: deadlines)
         let model = MerchantCasePage(
             case: view, customerMessage: customerMessage, insolvent: insolvent, errors: pages.fieldErrors(rejection, t),
             generalError: pages.words(rejection?.general, t), message: typed?.text("message") ?? "",

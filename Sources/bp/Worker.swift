@@ -44,7 +44,7 @@ struct Worker: ParsableCommand {
                 }
             }
             do {
-                let report = try delivery.deliverDue(now: { Date() })
+                let report = try delivery.deliverDue(now: { Date() }, budget: 2)
                 if report.sent + report.retrying + report.failed > 0 {
                     logger.info(
                         "mail", metadata: ["sent": "\(report.sent)", "retrying": "\(report.retrying)", "failed": "\(report.failed)"])

@@ -84,6 +84,20 @@ import Testing
         #expect(try working.deliverDue(now: { later }).sent == 1)
     }
 
+    @Test func aBudgetStopsDeliveryBetweenBatchesAndTheRestGoesNextTime() throws {
+        let f = try Fixture()
+        for n in 1...30 { _ = try f.openCase("B-\(n)") }
+        let queued = try f.outbox().count
+        #expect(queued == 90, "three emails a case")
+        let transport = FlakyTransport(failures: 0)
+        let delivery = f.delivery(transport)
+        let one = try delivery.deliverDue(now: { start }, budget: 0)
+        #expect(one.sent == MailDelivery.batchSize, "one batch, then the budget is spent")
+        let rest = try delivery.deliverDue(now: { start })
+        #expect(rest.sent == queued - MailDelivery.batchSize)
+        #expect(transport.delivered.count == queued)
+    }
+
     @Test func theMaildirGetsOneFileAMessageInNew() throws {
         let f = try Fixture()
         _ = try f.openCase("N-1")
