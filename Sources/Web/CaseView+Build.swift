@@ -92,6 +92,9 @@ extension CaseView {
 
     static func stateLabel(_ file: CaseFile, _ t: Catalog) -> String {
         if file.kind == .inquiry { return t("inquiry_state_" + file.state.rawValue) }
+        // The return step says where the goods are, not only whose turn it is.
+        if file.awaitsReturnShipment { return t("state_return_expected") }
+        if file.awaitsReturnReceipt { return t("state_return_travelling") }
         return t.label("state", file.state.rawValue)
     }
 

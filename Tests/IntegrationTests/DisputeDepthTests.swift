@@ -43,6 +43,7 @@ import Testing
         let page = try anna.get("/cases/\(caseID)")
         #expect(page.text.contains("action=\"/cases/\(caseID)/return\""))
         #expect(page.text.contains("value=\"in_person\""))
+        #expect(page.text.contains("Waiting for the goods to be sent back"))
 
         let receipt = Browser.File(name: "nadanie.pdf", contentType: "application/pdf", bytes: World.pdf.bytes)
         let sent = try sendReturn(anna, caseID, carrier: "inpost", tracking: "6201 2345-AB", files: [receipt])
@@ -51,6 +52,7 @@ import Testing
         let paused = try anna.get("/cases/\(caseID)")
         #expect(paused.text.contains("Your time to answer is paused"))
         #expect(paused.text.contains("20 days left"))
+        #expect(paused.text.contains("Goods on their way back to the shop"))
         #expect(paused.text.contains("tracking number 6201 2345-AB"))
         #expect(paused.text.contains("nadanie.pdf"))
         #expect(!paused.text.contains("action=\"/cases/\(caseID)/return\""), "the return is sent once")
