@@ -14,6 +14,8 @@ public struct CaseListRow: Sendable {
     public var value: Money
     public var openedAt: Date
     public var merchantDueAt: Date?
+    /// Set in the list of returns to confirm: the merchant confirms by then.
+    public var returnDueAt: Date? = nil
 }
 
 public enum CaseListing {
@@ -53,6 +55,35 @@ public enum CaseListing {
                 state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
                 openedAt: row.requiredDate(8), merchantDueAt: row.date(9))
         }
+    }
+
+    /// A shop's returns waiting for the merchant's confirmation, the nearest deadline first
+    /// (`cases_return_due` holds only cases with a return on its way, across shops).
+    static let returnsToConfirmSQL = """
+        SELECT c.id, c.number, c.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
+               c.return_due_at
+        FROM cases c INDEXED BY cases_return_due
+        WHERE c.return_due_at IS NOT NULL AND c.shop_id = ? AND c.state = 'awaiting_customer' ORDER BY c.return_due_at LIMIT ?
+        """
+    static let returnsToConfirmCountSQL = """
+        SELECT COUNT(*) FROM cases INDEXED BY cases_return_due
+        WHERE return_due_at IS NOT NULL AND shop_id = ? AND state = 'awaiting_customer'
+        """
+
+    /// The returns to confirm, each with its confirmation deadline as `dueAt`.
+    public static func returnsToConfirm(_ db: Database, shopID: String, limit: Int) throws -> [CaseListRow] {
+        try Row.mapAll(db, sql: returnsToConfirmSQL, arguments: [shopID, limit]) { row in
+            let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
+            return CaseListRow(
+                id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
+                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
+                state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
+                openedAt: row.requiredDate(8), merchantDueAt: nil, returnDueAt: row.date(9))
+        }
+    }
+
+    public static func returnsToConfirmCount(_ db: Database, shopID: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: returnsToConfirmCountSQL), arguments: [shopID]) ?? 0
     }
 
     static let openCountsSQL = """

@@ -74,6 +74,8 @@ public enum ListSQL {
         ("merchant list", CaseListing.shopPageSQL(filtered: false), 3),
         ("merchant list by state", CaseListing.shopPageSQL(filtered: true), 5),
         ("merchant counts", CaseListing.openCountsSQL, 1),
+        ("merchant returns to confirm", CaseListing.returnsToConfirmSQL, 2),
+        ("merchant returns to confirm, counted", CaseListing.returnsToConfirmCountSQL, 1),
         ("api cases", CaseListing.apiPageSQL(filtered: false), 3),
         ("api cases by state", CaseListing.apiPageSQL(filtered: true), 5),
         ("session lookup", Sessions.viewerSQL, 1),

@@ -37,25 +37,37 @@ struct MerchantPages {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
+        // "returns": the returns waiting for the merchant's confirmation, a to-do list of
+        // its own beside the states.
+        let returns = ctx.queryValue("state") == "returns"
         let filter = ctx.queryValue("state").flatMap(CaseState.init(rawValue:)).flatMap { $0 == .open ? nil : $0 }
-        let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
-        let (shop, records, counts) = try app.database.read { db in
+        let page = returns ? 1 : max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
+        let (shop, records, counts, returnsCount) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
             return (
                 shop,
-                try CaseListing.shopPage(
-                    db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
-                    offset: (page - 1) * Self.pageSize),
-                try CaseListing.openCounts(db, shopID: shopID)
+                returns
+                    ? try CaseListing.returnsToConfirm(db, shopID: shopID, limit: Self.pageSize + 1)
+                    : try CaseListing.shopPage(
+                        db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
+                        offset: (page - 1) * Self.pageSize),
+                try CaseListing.openCounts(db, shopID: shopID),
+                try CaseListing.returnsToConfirmCount(db, shopID: shopID)
             )
         }
         let rows = records.prefix(Self.pageSize).map { MerchantCaseRow($0, now: now, t, f) }
-        let filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
+        var filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
             var label = state.map { t.label("state", $0.rawValue) } ?? t(.filter_all)
             if let state, let n = counts[state], n > 0 { label += " (\(n))" }
             return NavItem(
                 label: label, href: SiteRoute.merchantCases.path + (state.map { "?state=\($0.rawValue)" } ?? ""),
-                current: state == filter)
+                current: !returns && state == filter)
+        }
+        if returnsCount > 0 || returns {
+            filters.insert(
+                NavItem(
+                    label: t("merchant_returns_to_confirm") + " (\(returnsCount))", href: SiteRoute.merchantCases.path + "?state=returns",
+                    current: returns), at: 2)
         }
         func pageHref(_ n: Int) -> String {
             SiteRoute.merchantCases.path + "?" + (filter.map { "state=\($0.rawValue)&" } ?? "") + "page=\(n)"
@@ -66,7 +78,7 @@ struct MerchantPages {
             exportHref: SiteRoute.merchantExport.path + (filter.map { "?state=\($0.rawValue)" } ?? ""),
             shop: shop.name, insolvent: shop.isInsolvent, cases: Array(rows), filters: filters,
             waiting: waiting > 0 ? waiting : nil, previousHref: page > 1 ? pageHref(page - 1) : nil,
-            nextHref: records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)
+            nextHref: !returns && records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)
         return pages.render(Page(template: Template.merchantCases, title: t(.merchant_cases_title), model: model), ctx)
     }
 
@@ -189,12 +201,13 @@ extension MerchantCaseRow {
     /// A line of the Control Centre's list (and of its search results), with the reply
     /// deadline and the days left while the case waits for the merchant.
     init(_ record: CaseListRow, now: Date, _ t: Catalog, _ f: LocaleFormat) {
-        let due = record.state == .awaitingMerchant ? record.merchantDueAt : nil
+        let due = record.returnDueAt ?? (record.state == .awaitingMerchant ? record.merchantDueAt : nil)
         self.init(
             href: SiteRoute.merchantCase(record.id).path, number: "#\(record.number)", orderNumber: record.orderNumber,
             customer: record.customerEmail, value: f.money(record.value),
             reason: record.reason.map { t.label("reason", $0.rawValue) } ?? "", state: record.state.rawValue,
-            stateLabel: t.label("state", record.state.rawValue), opened: f.date(record.openedAt), due: due.map(f.dateTime),
+            stateLabel: record.returnDueAt != nil ? t("state_return_travelling") : t.label("state", record.state.rawValue),
+            opened: f.date(record.openedAt), due: due.map(f.dateTime),
             daysLeft: due.map { daysLeftLabel(until: $0, now: now, t) },
             urgent: due.map { Deadlines.daysLeft(until: $0, from: now) <= 1 } ?? false)
     }

@@ -65,12 +65,17 @@ import Testing
         let closing = try stack.tick(at: Date() + 21 * day)
         #expect(closing.stdout.contains("cases closed (customer no response): 0"))
         #expect(closing.stdout.contains("cases escalated (return unconfirmed): 0"))
+        // The Control Centre lists the return as a to-do of its own.
+        #expect(try merchant.get("/merchant/cases").text.contains("Returns to confirm (1)"))
+        let toConfirm = try merchant.get("/merchant/cases?state=returns").text
+        #expect(toConfirm.contains("/merchant/cases/\(caseID)") && toConfirm.contains("Goods on their way back to the shop"))
         let shopPage = try merchant.get("/merchant/cases/\(caseID)")
         #expect(shopPage.text.contains("action=\"/merchant/cases/\(caseID)/return-receipt\""))
         #expect(try confirm(merchant, caseID, received: "not_yet", message: "Nothing yet").location
             == "/merchant/cases/\(caseID)?done=return_not_yet")
         #expect(try confirm(merchant, caseID, received: "yes", message: "Arrived whole").location
             == "/merchant/cases/\(caseID)?done=return_confirmed")
+        #expect(!(try merchant.get("/merchant/cases?state=returns").text.contains("/merchant/cases/\(caseID)")), "confirmed")
         try stack.deliverMail()
         #expect(stack.mailbox.to("anna@example.com").contains { $0.subject.contains("the goods have not arrived yet") })
         let arrived = stack.mailbox.to("anna@example.com").filter { $0.subject.contains("has your returned goods") }
