@@ -33,10 +33,35 @@ public final class AppMetrics: Sendable {
     /// One answered request. `route` is the route's short name (`SiteRoute.name`), so the
     /// label set stays small whatever paths are asked for.
     public func recordRequest(route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
-            .record(duration)
+        let series = requestSeries(route: route, status: status)
+        series.count.increment()
+        series.latency.record(duration)
     }
+
+    /// The counter and histogram of a route and status, made once: the registry checks
+    /// and escapes names and labels on every `make…` call, work a request need not repeat.
+    private func requestSeries(route: String, status: Int) -> RequestSeries {
+        let key = RouteStatus(route: route, status: status)
+        if let known = seriesLock.withLock({ series[key] }) { return known }
+        let made = RequestSeries(
+            count: registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("status", String(status))]),
+            latency: registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets))
+        seriesLock.withLock { series[key] = made }
+        return made
+    }
+
+    private struct RouteStatus: Hashable {
+        let route: String
+        let status: Int
+    }
+
+    private struct RequestSeries {
+        let count: Counter
+        let latency: DurationHistogram
+    }
+
+    private let seriesLock = NSLock()
+    nonisolated(unsafe) private var series: [RouteStatus: RequestSeries] = [:]
 
     /// Sets a gauge read at scrape time.
     func set(_ name: String, _ value: Double, labels: [(String, String)] = [], help: String) {
