@@ -130,30 +130,41 @@ extension App {
         }
         try verifyBackup(backup)
         try DurableFiles.createDirectories(atPath: config.dataDirectory)
-        let source = DocumentStore(dataDirectory: backup)
+        // Documents first: the restored database must never point at a missing file.
+        _ = try copyDocumentsAndKeys(from: backup, into: config)
+        // The old WAL must go before the new database arrives, or SQLite would replay it
+        // over the restored file.
+        for suffix in ["-wal", "-shm"] { unlink(config.databasePath + suffix) }
+        try DurableFiles.copy(from: backup + "/bp.sqlite", to: config.databasePath)
+    }
+
+    /// Copies the document store and the keys of a backup or a replica (`folder`, laid out
+    /// like a data folder) into the data folder, durably, skipping files already there.
+    /// Returns how many documents the folder holds.
+    static func copyDocumentsAndKeys(from folder: String, into config: AppConfig) throws -> Int {
+        let fm = FileManager.default
+        let source = DocumentStore(dataDirectory: folder)
         let target = DocumentStore(dataDirectory: config.dataDirectory)
         try target.prepare()
-        // Documents first: the restored database must never point at a missing file.
-        for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) {
+        var documents = 0
+        for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) where !relative.hasSuffix(".tmp") {
             let from = source.root + "/" + relative
             let to = target.root + "/" + relative
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 try DurableFiles.createDirectories(atPath: to)
-            } else if !fm.fileExists(atPath: to) {
-                try DurableFiles.copy(from: from, to: to)
+                continue
             }
+            if !fm.fileExists(atPath: to) { try DurableFiles.copy(from: from, to: to) }
+            documents += 1
         }
         for (name, path) in [("secret.key", config.secretPath), ("signing.key", config.signingKeyPath)]
-        where fm.fileExists(atPath: backup + "/" + name) {
-            try DurableFiles.copy(from: backup + "/" + name, to: path)
+        where fm.fileExists(atPath: folder + "/" + name) {
+            try DurableFiles.copy(from: folder + "/" + name, to: path)
             chmod(path, 0o600)
         }
-        // The old WAL must go before the new database arrives, or SQLite would replay it
-        // over the restored file.
-        for suffix in ["-wal", "-shm"] { unlink(config.databasePath + suffix) }
-        try DurableFiles.copy(from: backup + "/bp.sqlite", to: config.databasePath)
+        return documents
     }
 
     static func socketAnswers(_ path: String) -> Bool {

@@ -94,28 +94,8 @@ extension App {
             throw InvalidInput("\(documentsReplica) is not a documents replica (bp replicate-documents writes one)")
         }
         try DurableFiles.createDirectories(atPath: config.dataDirectory)
-        let source = DocumentStore(dataDirectory: documentsReplica)
-        let target = DocumentStore(dataDirectory: config.dataDirectory)
-        try target.prepare()
         var report = ReplicaRestoreReport(restoredTo: mark.complete.addingTimeInterval(-1))
-        for relative in (fm.enumerator(atPath: source.root)?.allObjects as? [String] ?? []) {
-            let from = source.root + "/" + relative
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: from, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                try DurableFiles.createDirectories(atPath: target.root + "/" + relative)
-            } else if !relative.hasSuffix(".tmp") {
-                if !fm.fileExists(atPath: target.root + "/" + relative) {
-                    try DurableFiles.copy(from: from, to: target.root + "/" + relative)
-                }
-                report.documents += 1
-            }
-        }
-        for (name, path) in [("secret.key", config.secretPath), ("signing.key", config.signingKeyPath)]
-        where fm.fileExists(atPath: documentsReplica + "/" + name) {
-            try DurableFiles.copy(from: documentsReplica + "/" + name, to: path)
-            chmod(path, 0o600)
-        }
+        report.documents = try copyDocumentsAndKeys(from: documentsReplica, into: config)
         // The last transaction the replica holds from before the documents' last pass
         // began (a second earlier still: Litestream's times are whole seconds).
         let listing = try Self.runLitestream(litestream, ["ltx", "-json", "-level", "all", databaseReplica])

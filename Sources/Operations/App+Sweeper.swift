@@ -228,5 +228,5 @@ enum SweepSQL {
 
 extension Duration {
     /// The duration in seconds, with its fraction.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -35,7 +35,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (Hinnant's `days_from_civil`):
     /// day arithmetic and weekdays without a `Calendar`, so no time zone can shift a holiday.
-    var dayNumber: Int {
+    package var dayNumber: Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400

@@ -77,13 +77,7 @@ extension StoredDate {
             let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
             year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
-        // Howard Hinnant's days-from-civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = CalendarDay(year: year, month: month, day: day).dayNumber
         // The same floating-point steps as Foundation's Gregorian calendar (Julian day at
         // noon, back to midnight, plus the time of day), so the Date is bit for bit the
         // one GRDB's Calendar would give.

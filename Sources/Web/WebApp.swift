@@ -34,7 +34,7 @@ public final class WebApp: Responder {
         }
         let elapsed = ContinuousClock.now - started
         app.metrics.recordRequest(route: routeName, status: response.status, duration: elapsed)
-        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let ms = elapsed.seconds * 1000
         app.logger.info(
             "request",
             metadata: [

@@ -231,6 +231,24 @@ import Testing
         let badTime = try stack.run(["tick", "--at", "next tuesday"])
         #expect(badTime.status == 2)
         #expect(badTime.stderr.contains("ISO 8601"))
+        for country in ["POL", "P1", ""] {
+            let badCountry = try stack.run(["admin", "create-shop", "--name", "X", "--email", "a@b.pl", "--country", country])
+            #expect(badCountry.status != 0)
+            #expect(badCountry.stderr.contains("two-letter ISO 3166"), "--country \(country)")
+        }
+        // Settings that would change the disputes' rules are refused, not guessed at.
+        for (name, value, message) in [
+            ("BP_DEADLINE_CALENDAR", "weekdays", "calendar or business"),
+            ("BP_PAYOUT_APPROVAL_ABOVE", "1.000,00", "an amount like 1000.00"),
+            ("BP_PAYOUT_APPROVAL_ABOVE", "-5", "an amount like 1000.00"), ("BP_RETURN_DAYS", "0", "BP_RETURN_DAYS"),
+            ("BP_APPEAL_DAYS", "x", "BP_APPEAL_DAYS"), ("BP_METRICS_TOKEN", "short", "at least 16"),
+        ] {
+            var env = stack.environment
+            env[name] = value
+            let refused = try Stack.capture(Stack.bp, ["tick"], env: env)
+            #expect(refused.status != 0, "\(name)=\(value)")
+            #expect(refused.stderr.contains(message), "\(name)=\(value): \(refused.stderr)")
+        }
     }
 
     @Test func demoSeedsEveryStateAndPrintsHowToSignIn() throws {
