@@ -7,8 +7,9 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # What the tests use on top: a sendmail-compatible client and an SMTP sink; Chromium, its
 # driver and Python's venv for the browser suite (its PyPI packages go into .venv);
 # strace and a C compiler for the durability suite; libfaketime to set the server's clock
-# in the deadline tests (business days, the appeal window); Prometheus to scrape /metrics.
-TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev faketime prometheus
+# in the deadline tests (business days, the appeal window); Prometheus to scrape /metrics;
+# PHP to check webhook signatures with the README's PHP snippet.
+TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev faketime prometheus php-cli
 
 .PHONY: all deps build run test bench fuzz format install install-files clean
 
@@ -28,7 +29,7 @@ test: deps
 	@scripts/install-deps $(TEST_PACKAGES)
 	$(SWIFT) format lint --strict --recursive Sources
 	$(SWIFT) build --build-tests
-	rm -f .build/api-exchanges.jsonl
+	rm -f .build/api-exchanges.jsonl .build/webhook-bodies.jsonl
 	$(SWIFT) test --skip-build
 	scripts/validate-api
 	scripts/browser-tests

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CFastCGI", providers: [.apt(["libfcgi-dev"])]),
@@ -44,16 +45,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // Sends the webhook deliveries the outbox holds; the only outgoing HTTP of the product.
+        .target(name: "Webhooks", dependencies: [
+            "Protection", "Store", "Operations",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Web", dependencies: [
             "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["CompileTemplates"]),
-        .target(name: "FuzzHarnesses", dependencies: ["FastCGI", "Protection", "Rendering", "Operations", "Web"]),
+        .target(name: "FuzzHarnesses", dependencies: ["FastCGI", "Protection", "Rendering", "Operations", "Store", "Web"]),
         .executableTarget(name: "BPFuzz", dependencies: ["FuzzHarnesses"]),
         .executableTarget(name: "bp", dependencies: [
-            "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations", "Web",
+            "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations", "Web", "Webhooks",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Foundation
 import Operations
 import Protection
 import Rendering
+import Store
 import Web
 
 /// What the fuzzers feed with arbitrary bytes: every parser that reads what a client

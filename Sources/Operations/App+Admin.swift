@@ -58,7 +58,7 @@ extension App {
     /// `bp admin create-user`: a merchant of a shop or an agent of the operator.
     public func createUser(
         role: UserRecord.UserRole, shopID: String?, email rawEmail: String, password: String,
-        locale: AppLocale = .en, passwordRounds: Int = 1 << 15
+        locale: AppLocale = .en, owner: Bool = false, admin: Bool = false, passwordRounds: Int = 1 << 15
     ) throws -> String {
         guard let email = EmailAddress.normalize(rawEmail) else {
             throw InvalidInput("\"\(rawEmail)\" is not an email address", field: "email")
@@ -73,13 +73,15 @@ extension App {
         switch role {
         case .merchant:
             guard let shopID, !shopID.isEmpty else { throw InvalidInput("a merchant needs --shop", field: "shop") }
+            guard !admin else { throw InvalidInput("--admin is for agents; a merchant who manages the shop is --owner", field: "admin") }
         case .agent:
             guard shopID == nil else { throw InvalidInput("an agent belongs to no shop: leave out --shop", field: "shop") }
+            guard !owner else { throw InvalidInput("--owner is for merchants; an agent who administers is --admin", field: "owner") }
         }
         let hash = try Passwords.hash(password, rounds: passwordRounds)
         let user = UserRecord(
             id: Secrets.newID(), role: role, shopID: shopID, email: email, passwordHash: hash,
-            locale: locale, createdAt: now())
+            locale: locale, createdAt: now(), owner: owner, admin: admin)
         try database.write { db in
             if let shopID, try ShopRecord.find(db, id: shopID) == nil { throw InvalidInput("there is no shop \(shopID)", field: "shop") }
             if try UserRecord.find(db, role: role, email: email) != nil {

@@ -43,9 +43,10 @@ extension App {
         let other = try app.createShop(
             name: "Gadget Corner", emails: ["cases@gadget-corner.example"], currency: "EUR",
             coverageLimit: "1000.00", locale: "en")
-        let merchant = try app.createUser(role: .merchant, shopID: shop.id, email: demoMerchantEmail, password: demoPassword, locale: .pl)
+        let merchant = try app.createUser(
+            role: .merchant, shopID: shop.id, email: demoMerchantEmail, password: demoPassword, locale: .pl, owner: true)
         _ = try app.createUser(role: .merchant, shopID: other.id, email: "merchant@gadget-corner.example", password: demoPassword)
-        let agent = try app.createUser(role: .agent, shopID: nil, email: demoAgentEmail, password: demoPassword)
+        let agent = try app.createUser(role: .agent, shopID: nil, email: demoAgentEmail, password: demoPassword, admin: true)
         let secondAgent = Viewer.agent(
             userID: try app.createUser(role: .agent, shopID: nil, email: demoSecondAgentEmail, password: demoPassword))
         let shopRecord = try app.database.read { db in try ShopRecord.find(db, id: shop.id)! }

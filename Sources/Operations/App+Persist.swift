@@ -39,6 +39,7 @@ extension App {
             try attach(uploads, caseID: context.record.id, eventID: eventID, uploader: uploader, db: db, now: now)
         }
         try NoticeMailer(app: self).enqueue(transition.notices, context: context, db: db, now: now)
+        try enqueueWebhooks(for: transition.events, context: context, db: db, now: now)
         return (context, eventIDs)
     }
 

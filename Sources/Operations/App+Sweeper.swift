@@ -148,8 +148,9 @@ extension App {
         var done = 0
         while true {
             let count = try database.write { db -> Int in
-                try db.execute(sql: SweepSQL.expireProtections, arguments: [now, now, Self.sweepBatch * 10])
-                return db.changesCount
+                let expired = try Row.fetchAll(db, sql: SweepSQL.expireProtections, arguments: [now, now, Self.sweepBatch * 10])
+                try enqueueExpiryWebhooks(protectionIDs: expired.map { (id: $0[0], shopID: $0[1]) }, db: db, now: now)
+                return expired.count
             }
             done += count
             if count < Self.sweepBatch * 10 { break }
@@ -192,6 +193,7 @@ enum SweepSQL {
     static let expireProtections = """
         UPDATE protections SET state = 'expired', ended_at = ?
         WHERE id IN (SELECT id FROM protections WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
+        RETURNING id, shop_id
         """
     static let merchantReminders = """
         SELECT id FROM cases WHERE state = 'awaiting_merchant' AND merchant_due_at > ? AND merchant_due_at <= ?

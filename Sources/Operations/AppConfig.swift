@@ -47,6 +47,11 @@ public struct AppConfig: Sendable {
     /// folder (a mounted remote disk) every `replicaInterval` seconds.
     public var replicaDocuments: String?
     public var replicaInterval: TimeInterval = 10
+    /// `BP_WEBHOOK_ALLOW_HTTP=1` / `BP_WEBHOOK_ALLOW_PRIVATE=1`: plain http and addresses on
+    /// this machine or the private network may receive webhooks (a local receiver, tests).
+    public var webhookAddresses = WebhookAddressPolicy()
+    /// `BP_WEBHOOK_SECRET_OVERLAP_HOURS`: how long a rotated webhook secret keeps signing.
+    public var webhookSecretOverlap: TimeInterval = 24 * 3600
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -135,6 +140,15 @@ public struct AppConfig: Sendable {
         config.mailEcho = env["BP_MAIL_ECHO"] == "1"
         if let folder = env["BP_REPLICA_DOCUMENTS"], !folder.isEmpty { config.replicaDocuments = folder }
         if let seconds = try int("BP_REPLICA_INTERVAL", 1...3600) { config.replicaInterval = TimeInterval(seconds) }
+        for (name, value) in [
+            ("BP_WEBHOOK_ALLOW_HTTP", env["BP_WEBHOOK_ALLOW_HTTP"]), ("BP_WEBHOOK_ALLOW_PRIVATE", env["BP_WEBHOOK_ALLOW_PRIVATE"]),
+        ] {
+            guard let value, !value.isEmpty else { continue }
+            guard value == "0" || value == "1" else { throw Invalid(description: "\(name) must be 0 or 1, not \"\(value)\"") }
+        }
+        config.webhookAddresses = WebhookAddressPolicy(
+            allowHTTP: env["BP_WEBHOOK_ALLOW_HTTP"] == "1", allowPrivate: env["BP_WEBHOOK_ALLOW_PRIVATE"] == "1")
+        if let hours = try int("BP_WEBHOOK_SECRET_OVERLAP_HOURS", 0...720) { config.webhookSecretOverlap = TimeInterval(hours * 3600) }
         if let token = env["BP_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw Invalid(description: "BP_METRICS_TOKEN must have at least 16 characters") }
             config.metricsToken = token

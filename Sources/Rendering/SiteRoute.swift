@@ -50,6 +50,12 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceMailRetry(String)
     /// One email as it was sent (sign-in tokens in its links hidden).
     case serviceMailMessage(String)
+    /// A shop's webhook endpoints (list and the form to add one), one endpoint with its
+    /// delivery log, and what can be done to it; for the shop's owner under `/merchant`,
+    /// for admins under the shop's page in `/service`.
+    case webhooks(WebhookArea)
+    case webhook(WebhookArea, String)
+    case webhookAction(WebhookArea, String, WebhookAction)
     case settings
     /// Ends one of the staff member's other sessions, or all of them.
     case settingsSessions
@@ -125,6 +131,13 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "forgot-password"): self = .merchantForgotPassword
             case (2, "search"): self = .merchantSearch
             case (2, "export"): self = .merchantExport
+            case (2, "webhooks"): self = .webhooks(.merchant)
+            case (3, "webhooks"):
+                guard let i = id(at(2)) else { return nil }
+                self = .webhook(.merchant, i)
+            case (4, "webhooks"):
+                guard let i = id(at(2)), let action = WebhookAction(rawValue: at(3)) else { return nil }
+                self = .webhookAction(.merchant, i, action)
             case (3, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 self = .merchantCase(i)
@@ -176,8 +189,19 @@ public enum SiteRoute: Equatable, Sendable {
                 guard let i = id(at(2)) else { return nil }
                 self = .serviceShop(i)
             case (4, "shops"):
-                guard let i = id(at(2)), at(3) == "insolvency" else { return nil }
-                self = .serviceInsolvency(i)
+                guard let i = id(at(2)) else { return nil }
+                switch at(3) {
+                case "insolvency": self = .serviceInsolvency(i)
+                case "webhooks": self = .webhooks(.service(shopID: i))
+                default: return nil
+                }
+            case (5, "shops"):
+                guard let shop = id(at(2)), at(3) == "webhooks", let i = id(at(4)) else { return nil }
+                self = .webhook(.service(shopID: shop), i)
+            case (6, "shops"):
+                guard let shop = id(at(2)), at(3) == "webhooks", let i = id(at(4)), let action = WebhookAction(rawValue: at(5))
+                else { return nil }
+                self = .webhookAction(.service(shopID: shop), i, action)
             default: return nil
             }
         case (2, "api") where at(1) == "docs": self = .apiDocs
@@ -244,6 +268,9 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceAnswerInquiry(let i): "/service/cases/\(i)/answer"
         case .serviceShop(let i): "/service/shops/\(i)"
         case .serviceInsolvency(let i): "/service/shops/\(i)/insolvency"
+        case .webhooks(let area): area.prefix + "/webhooks"
+        case .webhook(let area, let i): area.prefix + "/webhooks/\(i)"
+        case .webhookAction(let area, let i, let action): area.prefix + "/webhooks/\(i)/\(action.rawValue)"
         case .document(let i): "/documents/\(i)"
         case .apiProtections: "/api/v1/protections"
         case .apiProtection(let i): "/api/v1/protections/\(i)"
@@ -258,12 +285,12 @@ public enum SiteRoute: Equatable, Sendable {
     public var methods: Set<String> {
         switch self {
         case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections, .merchantForgotPassword,
-            .serviceForgotPassword, .passwordReset:
+            .serviceForgotPassword, .passwordReset, .webhooks:
             ["GET", "HEAD", "POST"]
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
-            .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout:
+            .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction:
             ["POST"]
         default: ["GET", "HEAD"]
         }
@@ -287,4 +314,25 @@ public enum SiteRoute: Equatable, Sendable {
     static func isNumber(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.count <= 18 && s.utf8.allSatisfy { (48...57).contains($0) }
     }
+}
+
+/// Whose webhook pages: the shop owner's own, or an admin's for a shop.
+public enum WebhookArea: Equatable, Sendable {
+    case merchant
+    case service(shopID: String)
+
+    var prefix: String {
+        switch self {
+        case .merchant: "/merchant"
+        case .service(let shopID): "/service/shops/\(shopID)"
+        }
+    }
+}
+
+public enum WebhookAction: String, Equatable, Sendable {
+    /// A new secret (the old one overlaps for a while).
+    case rotate
+    case delete
+    /// Sends one logged delivery (form field `delivery`) again.
+    case resend
 }

@@ -18,10 +18,58 @@ enum Schema {
         migrator.registerMigration("v10-password-resets", migrate: v10)
         migrator.registerMigration("v11-disputes-in-depth", migrate: v11)
         migrator.registerMigration("v12-worker-pass-duration", migrate: v12)
+        migrator.registerMigration("v13-webhooks", migrate: v13)
         return migrator
     }
 
     /// The worker records how long its last pass took, for `/metrics`.
+    /// Signed webhooks to shops: the endpoints a shop's owner registers, and one delivery
+    /// row per event and endpoint, written in the transaction of the change (the outbox of
+    /// HTTP). Deliveries of one endpoint go out in `seq` order: the worker only ever tries
+    /// an endpoint's oldest undelivered one, found through the partial index. `owner` marks
+    /// the merchants who manage their shop's settings, `admin` the agents who administer.
+    private static func v13(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE users ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY,
+                    shop_id TEXT NOT NULL REFERENCES shops(id),
+                    url TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    previous_secret TEXT,
+                    previous_secret_until DATETIME,
+                    created_at DATETIME NOT NULL,
+                    created_by TEXT,
+                    deleted_at DATETIME
+                );
+                CREATE INDEX webhook_endpoints_shop ON webhook_endpoints(shop_id) WHERE deleted_at IS NULL;
+
+                CREATE TABLE webhook_deliveries (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id),
+                    event_id TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    last_attempt_at DATETIME,
+                    last_status INTEGER,
+                    last_duration_ms INTEGER,
+                    last_error TEXT,
+                    delivered_at DATETIME
+                );
+                CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, seq);
+                CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries(endpoint_id, seq) WHERE state IN ('pending', 'sending');
+                """)
+    }
+
     private static func v12(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE worker_passes ADD COLUMN duration_seconds REAL")
     }

@@ -37,7 +37,7 @@ public enum Sessions {
 
     static let viewerSQL = """
         SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
-               u.password_hash, u.locale, u.created_at, s.last_seen_at
+               u.password_hash, u.locale, u.created_at, s.last_seen_at, u.owner, u.admin
         FROM sessions s LEFT JOIN users u ON u.id = s.user_id
         WHERE s.id_hash = ?
         """
@@ -59,7 +59,7 @@ public enum Sessions {
             let user = UserRecord(
                 id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
                 shopID: row[5], email: row[6], passwordHash: row[7],
-                locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9))
+                locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9), owner: row[11], admin: row[12])
             return (user.viewer, user, row.date(10))
         case nil:
             return nil

@@ -13,8 +13,15 @@ public struct UserRecord: Sendable, Equatable {
     public var passwordHash: String
     public var locale: AppLocale
     public var createdAt: Date
+    /// A merchant who manages the shop's settings (webhooks, and later colleagues and keys).
+    public var owner: Bool
+    /// An agent who administers the installation (shops' webhooks, and later users).
+    public var admin: Bool
 
-    public init(id: String, role: UserRole, shopID: String?, email: String, passwordHash: String, locale: AppLocale, createdAt: Date) {
+    public init(
+        id: String, role: UserRole, shopID: String?, email: String, passwordHash: String, locale: AppLocale, createdAt: Date,
+        owner: Bool, admin: Bool
+    ) {
         self.id = id
         self.role = role
         self.shopID = shopID
@@ -22,6 +29,8 @@ public struct UserRecord: Sendable, Equatable {
         self.passwordHash = passwordHash
         self.locale = locale
         self.createdAt = createdAt
+        self.owner = owner
+        self.admin = admin
     }
 
     public var viewer: Viewer {
@@ -39,7 +48,8 @@ extension UserRecord: FetchableRecord, PersistableRecord {
         self.init(
             id: row["id"], role: UserRole(rawValue: row["role"]) ?? .merchant, shopID: row["shop_id"],
             email: row["email"], passwordHash: row["password_hash"],
-            locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"))
+            locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"),
+            owner: row["owner"] ?? false, admin: row["admin"] ?? false)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -50,6 +60,8 @@ extension UserRecord: FetchableRecord, PersistableRecord {
         container["password_hash"] = passwordHash
         container["locale"] = locale.rawValue
         container["created_at"] = StoredDate(createdAt)
+        container["owner"] = owner
+        container["admin"] = admin
     }
 }
 

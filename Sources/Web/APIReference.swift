@@ -8,41 +8,45 @@ struct APIReference: Sendable {
     let title: String
     let description: String
     let operations: [APIOperation]
+    /// What the product sends to shops' endpoints (the document's `webhooks`), by event.
+    let webhooks: [APIOperation]
 
     /// Reads the OpenAPI document; an unreadable one gives an empty reference (and a
     /// test fails), never a failed start.
     static func load(path: String) -> APIReference {
         guard let data = FileManager.default.contents(atPath: path), let spec = try? JSONDecoder().decode(OpenAPI.self, from: data)
-        else { return APIReference(title: "Shop API", description: "", operations: []) }
+        else { return APIReference(title: "Shop API", description: "", operations: [], webhooks: []) }
         func parameter(_ p: OpenAPI.Parameter) -> OpenAPI.Parameter {
             p.ref.flatMap { spec.components?.parameters?[$0.componentName] } ?? p
         }
         func response(_ r: OpenAPI.Response) -> OpenAPI.Response { r.ref.flatMap { spec.components?.responses?[$0.componentName] } ?? r }
-        var operations: [APIOperation] = []
-        for path in spec.paths.keys.sorted() {
-            for method in ["get", "post", "put", "patch", "delete"] {
-                guard let operation = spec.paths[path]?[method] else { continue }
-                let parameters = (operation.parameters ?? []).map(parameter).map { p in
-                    var type = p.schema?.type ?? "string"
-                    if let values = p.schema?.enumValues { type += ": " + values.joined(separator: ", ") }
-                    if let low = p.schema?.minimum, let high = p.schema?.maximum { type += " \(low)–\(high)" }
-                    return APIParameter(
-                        name: p.name ?? "", location: p.location ?? "", required: p.required ?? false, type: type, meaning: p.description)
-                }
-                let responses = operation.responses.keys.sorted().map { status -> APIResponseDoc in
-                    let r = response(operation.responses[status]!)
-                    return APIResponseDoc(
-                        status: status, description: r.description ?? "",
-                        example: status.hasPrefix("2") ? r.content?["application/json"]?.example?.pretty : nil)
-                }
-                operations.append(
-                    APIOperation(
-                        anchor: operation.operationId ?? "\(method)-\(path)", method: method.uppercased(), path: path,
-                        summary: operation.summary ?? "", details: operation.description, parameters: parameters,
-                        requestExample: operation.requestBody?.content?["application/json"]?.example?.pretty, responses: responses))
+        func document(_ method: String, _ path: String, _ operation: OpenAPI.Operation) -> APIOperation {
+            let parameters = (operation.parameters ?? []).map(parameter).map { p in
+                var type = p.schema?.type ?? "string"
+                if let values = p.schema?.enumValues { type += ": " + values.joined(separator: ", ") }
+                if let low = p.schema?.minimum, let high = p.schema?.maximum { type += " \(low)–\(high)" }
+                return APIParameter(
+                    name: p.name ?? "", location: p.location ?? "", required: p.required ?? false, type: type, meaning: p.description)
+            }
+            let responses = operation.responses.keys.sorted().map { status -> APIResponseDoc in
+                let r = response(operation.responses[status]!)
+                return APIResponseDoc(
+                    status: status, description: r.description ?? "",
+                    example: status.hasPrefix("2") ? r.content?["application/json"]?.example?.pretty : nil)
+            }
+            return APIOperation(
+                anchor: operation.operationId ?? "\(method)-\(path)", method: method.uppercased(), path: path,
+                summary: operation.summary ?? "", details: operation.description, parameters: parameters,
+                requestExample: operation.requestBody?.content?["application/json"]?.example?.pretty, responses: responses)
+        }
+        func operations(_ paths: [String: [String: OpenAPI.Operation]]) -> [APIOperation] {
+            paths.keys.sorted().flatMap { path in
+                ["get", "post", "put", "patch", "delete"].compactMap { method in paths[path]?[method].map { document(method, path, $0) } }
             }
         }
-        return APIReference(title: spec.info.title, description: spec.info.description ?? "", operations: operations)
+        return APIReference(
+            title: spec.info.title, description: spec.info.description ?? "", operations: operations(spec.paths),
+            webhooks: operations(spec.webhooks ?? [:]))
     }
 }
 
@@ -116,6 +120,7 @@ struct OpenAPI: Decodable {
     }
     let info: Info
     let paths: [String: [String: Operation]]
+    let webhooks: [String: [String: Operation]]?
     let components: Components?
 }
 

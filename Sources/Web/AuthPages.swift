@@ -174,7 +174,8 @@ struct AuthPages {
                 LanguageOption(code: $0.rawValue, label: t("language_\($0.rawValue)"), selected: $0 == user.locale)
             },
             sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path, passwordAction: SiteRoute.settings.path,
-            errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t), minimum: Passwords.minimumLength)
+            errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t), minimum: Passwords.minimumLength,
+            webhooksHref: user.role == .merchant && user.owner ? SiteRoute.webhooks(.merchant).path : nil)
         return pages.render(
             Page(template: Template.settings, title: t(.settings_title), model: model, status: rejection?.status ?? 200), ctx)
     }

@@ -19,6 +19,7 @@ package final class FormBody {
 
     func value(_ name: String) -> String? { fields[name]?.first }
     func text(_ name: String) -> String { fields[name]?.first ?? "" }
+    func values(_ name: String) -> [String] { fields[name] ?? [] }
 
     /// Removes upload files that were not moved into the document store.
     package func cleanUp() {

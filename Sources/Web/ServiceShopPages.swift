@@ -35,7 +35,8 @@ struct ServiceShopPages {
             activeProtections: active, queueHref: SiteRoute.serviceQueue.path + "?shop=\(id)",
             exportHref: SiteRoute.serviceExport.path + "?shop=\(id)",
             action: SiteRoute.serviceInsolvency(id).path, errors: pages.fieldErrors(rejection, t),
-            generalError: pages.words(rejection?.general, t), confirm: typed ?? "")
+            generalError: pages.words(rejection?.general, t), confirm: typed ?? "",
+            webhooksHref: ctx.user?.admin == true ? SiteRoute.webhooks(.service(shopID: id)).path : nil)
         return pages.render(Page(template: Template.serviceShop, title: shop.name, model: model, status: rejection?.status ?? 200), ctx)
     }
 

@@ -97,7 +97,7 @@ public final class WebApp: Responder {
             let t = pages.catalog(ctx)
             let model = APIDocsPage(
                 title: apiReference.title, description: apiReference.description, specHref: "/api/v1/openapi.json",
-                operations: apiReference.operations)
+                operations: apiReference.operations, webhooks: apiReference.webhooks)
             return pages.render(Page(template: Template.apiDocs, title: t(.api_docs_title), model: model), ctx)
         case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings, .settingsSessions,
             .merchantForgotPassword, .serviceForgotPassword, .passwordReset:
@@ -114,6 +114,8 @@ public final class WebApp: Responder {
             .serviceInsolvency, .serviceMail,
             .serviceMailRetry, .serviceMailMessage:
             return try ServicePages(pages: pages).respond(route, ctx, form)
+        case .webhooks, .webhook, .webhookAction:
+            return try WebhookPages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):
             return try CaseFilePages(pages: pages).respond(route, id: id, json: json, ctx)
         case .document(let id):

@@ -45,6 +45,8 @@ struct CreateUser: ParsableCommand {
     @Option(help: "The merchant's shop id.") var shop: String?
     @Option(help: "Sign-in email.") var email: String
     @Option(help: "Language of pages and emails: en, pl or de.") var locale: String = "en"
+    @Flag(help: "A merchant who manages the shop's settings (webhooks).") var owner = false
+    @Flag(help: "An agent who administers the installation (every shop's webhooks).") var admin = false
 
     func run() throws {
         guard let role = UserRecord.UserRole(rawValue: role) else { Setup.fail("--role must be merchant or agent", code: 2) }
@@ -54,7 +56,8 @@ struct CreateUser: ParsableCommand {
         if password.hasSuffix("\r") { password.removeLast() }
         guard !password.isEmpty else { Setup.fail("give the password on standard input", code: 2) }
         do {
-            let id = try app.createUser(role: role, shopID: shop, email: email, password: password, locale: locale)
+            let id = try app.createUser(
+                role: role, shopID: shop, email: email, password: password, locale: locale, owner: owner, admin: admin)
             Setup.printJSON(["id": id])
         } catch let invalid as InvalidInput {
             Setup.fail(invalid.description, code: 2)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Operations
 import Rendering
+import Store
 import Web
 
 @main

@@ -18,7 +18,9 @@ struct Demo: ParsableCommand {
               Customer:  \(base)/login with \(logins.customerEmails.joined(separator: " or "));
                          the sign-in link arrives in \(app.config.mailDirectory)/new
               Merchant:  \(base)/merchant/login  \(logins.merchantEmail) / \(App.demoPassword)
+                         (the shop's owner: its webhooks are under Settings)
               Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
+                         (an admin: every shop's webhooks, from the shop's page)
                          (a second agent, for approvals and appeals: \(App.demoSecondAgentEmail))
             """)
         if let key = logins.apiKey {

@@ -5,6 +5,7 @@ import Logging
 import Mail
 import Operations
 import Protection
+import Webhooks
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,8 @@ struct Worker: ParsableCommand {
         let logger = Logger(label: "bp.worker")
         SignalWaiter.blockStopSignals()
         let delivery = app.mailDelivery()
+        let webhooks = WebhookSender(app: app)
+        defer { webhooks.shutdown() }
         var lastSweep = Date.distantPast
         var lastCleanup = Date.distantPast
         if let replica = app.config.replicaDocuments { Self.replicateDocuments(app: app, to: replica, logger: logger) }
@@ -52,6 +55,16 @@ struct Worker: ParsableCommand {
             } catch {
                 logger.error("mail delivery failed", metadata: ["error": "\(error)"])
             }
+            do {
+                let report = try webhooks.deliverDue(now: { Date() })
+                if report.delivered + report.retrying + report.failed > 0 {
+                    logger.info(
+                        "webhooks",
+                        metadata: ["delivered": "\(report.delivered)", "retrying": "\(report.retrying)", "failed": "\(report.failed)"])
+                }
+            } catch {
+                logger.error("webhook delivery failed", metadata: ["error": "\(error)"])
+            }
             // Sleep one second, waking at once for SIGTERM or SIGINT.
             if let signal = SignalWaiter.waitForStopSignal(timeout: 1) {
                 logger.info("worker stopping", metadata: ["signal": "\(signal)"])
@@ -83,12 +96,12 @@ extension Worker {
 
 struct Tick: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run one sweeper pass and mail delivery as if the clock read TIME, and print what was done.")
+        abstract: "Run one sweeper pass, mail and webhook delivery as if the clock read TIME, and print what was done.")
 
     @Option(help: "The time of the pass, ISO 8601 (2026-12-25T10:00:00Z). Default: now.")
     var at: String?
 
-    @Flag(name: .customLong("no-mail"), help: "Only the sweeper, no mail delivery (for measuring the sweeper alone).")
+    @Flag(name: .customLong("no-mail"), help: "Only the sweeper, no mail or webhook delivery (for measuring the sweeper alone).")
     var noMail = false
 
     func run() throws {
@@ -105,9 +118,16 @@ struct Tick: ParsableCommand {
         let sweepSeconds = Date().timeIntervalSince(started)
         let passTime = time
         let mail = noMail ? MailDelivery.Report() : try app.mailDelivery().deliverDue(now: { passTime })
+        var hooks = WebhookSender.Report()
+        if !noMail {
+            let sender = WebhookSender(app: app)
+            defer { sender.shutdown() }
+            hooks = try sender.deliverDue(now: { passTime }, budget: 60)
+        }
         print("pass at \(ISO8601.string(time))")
         for (label, count) in report.lines { print("  \(label): \(count)") }
         print("  mail sent: \(mail.sent), retrying: \(mail.retrying), failed: \(mail.failed)")
+        print("  webhooks delivered: \(hooks.delivered), retrying: \(hooks.retrying), failed: \(hooks.failed)")
         let rate = sweepSeconds > 0 ? Double(report.transitions) / sweepSeconds : 0
         print(String(format: "  sweeper: %d transitions in %.3f s (%.0f/s)", report.transitions, sweepSeconds, rate))
     }

@@ -40,6 +40,10 @@ import Testing
         keys += ReturnCarrier.allCases.map { "carrier_" + $0.rawValue }
         keys += ["yes", "not_yet"].map { "receipt_" + $0 }
         keys += ["own", "by_customer", "by_merchant"].map { "mail_appealed_" + $0 }
+        keys += WebhookEventType.allCases.map { "webhook_event_" + $0.rawValue.replacingOccurrences(of: ".", with: "_") }
+        keys += ["pending", "sending", "delivered", "failed"].map { "webhook_state_" + $0 }
+        keys += ["url_required", "url_malformed", "url_https", "url_credentials", "url_private", "url_unresolvable", "events", "too_many"]
+            .map { "error_webhook_" + $0 }
         keys += [400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503].flatMap { ["error_\($0)_heading", "error_\($0)_text"] }
         keys += ["days_left_one", "days_left_other", "waiting_hours_one", "waiting_days_one", "duration_hours_one"]
         return keys

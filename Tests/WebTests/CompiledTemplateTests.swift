@@ -60,7 +60,7 @@ import Testing
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
         "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
-        "received": "Arrived?",
+        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -116,7 +116,8 @@ import Testing
             requestExample: "{\"a\": \"<b>\"}", responses: [APIResponseDoc(status: "200", description: "OK & more", example: nil)])
         same(
             "api_docs",
-            layout(APIDocsPage(title: "API", description: Self.hostile, specHref: "/api/v1/openapi.json", operations: reference.operations + [hostileOperation])),
+            layout(APIDocsPage(title: "API", description: Self.hostile, specHref: "/api/v1/openapi.json", operations: reference.operations + [hostileOperation],
+                                     webhooks: reference.webhooks + [hostileOperation])),
             Template.apiDocs)
         for sessions in [
             [SessionItem(id: "h1", device: "Firefox · <Linux>", started: "1.12.2026", lastUsed: "2.12.2026", current: true),
@@ -126,7 +127,8 @@ import Testing
             same("settings", layout(SettingsPage(email: "a@b.c", role: "Agent", locales: [
                 LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
             ], sessions: sessions, sessionsAction: "/settings/sessions", passwordAction: "/settings",
-               errors: sessions.isEmpty ? .none : Self.errors, generalError: sessions.isEmpty ? nil : "Too many <tries>", minimum: 12)),
+               errors: sessions.isEmpty ? .none : Self.errors, generalError: sessions.isEmpty ? nil : "Too many <tries>", minimum: 12,
+               webhooksHref: sessions.isEmpty ? nil : "/merchant/webhooks?<x>")),
                  Template.settings)
         }
         for error in [nil, "Wrong <password>"] {
@@ -283,8 +285,30 @@ import Testing
                 coverageLimit: "2 500,00 zł", locale: "Polski", created: "1.1.2026", insolventSince: full ? "2.2.2026" : nil,
                 states: [CountRow(label: "Escalated", count: 3)], activeProtections: 12, queueHref: "/service/queue?shop=s",
                 exportHref: "/service/export?shop=s",
-                action: "/service/shops/s/insolvency", errors: full ? .none : Self.errors, generalError: nil, confirm: "Shop")
+                action: "/service/shops/s/insolvency", errors: full ? .none : Self.errors, generalError: nil, confirm: "Shop",
+                webhooksHref: full ? "/service/shops/s/webhooks" : nil)
             same("service/shop", layout(shop), Template.serviceShop)
+            let hooks = WebhookListPage(
+                shop: Self.hostile, backHref: "/settings", backLabel: "Settings <", docsHref: "/api/docs#webhooks",
+                endpoints: full
+                    ? [WebhookRow(url: "https://x.example/h?a=1&b=<2>", href: "/merchant/webhooks/a", events: "case.opened, case.closed",
+                                  created: "1.12.2026", waiting: 3),
+                       WebhookRow(url: Self.hostile, href: "/merchant/webhooks/b", events: "case.closed", created: "2.12.2026", waiting: nil)]
+                    : [],
+                action: "/merchant/webhooks", url: full ? "" : "http://<typed>",
+                eventChoices: [WebhookEventChoice(id: "case-opened", value: "case.opened", label: "opened <x>", selected: full),
+                               WebhookEventChoice(id: "case-closed", value: "case.closed", label: Self.hostile, selected: !full)],
+                errors: full ? .none : Self.errors)
+            same("webhooks/list", layout(hooks, locale: full ? .en : .pl), Template.webhooksList)
+            let delivery = WebhookDeliveryRow(
+                id: "dlv_x\"", event: "case.opened", created: "1.12.2026 10:00", state: "pending", stateLabel: "Waiting <",
+                status: "500", duration: "12 ms", attempts: 2, next: "1.12.2026 10:05", error: "receiver answered <500>")
+            let endpoint = WebhookPage(
+                shop: "Shop <s>", listHref: "/merchant/webhooks", url: Self.hostile, events: ["case.opened", "case.<closed>"],
+                created: "1.12.2026", newSecret: full ? "whsec_<abc>" : nil, previousSecretUntil: full ? nil : "2.12.2026 10:00",
+                rotateAction: "/merchant/webhooks/a/rotate", deleteAction: "/merchant/webhooks/a/delete",
+                resendAction: "/merchant/webhooks/a/resend", deliveries: full ? [delivery, delivery] : [])
+            same("webhooks/endpoint", layout(endpoint, locale: full ? .de : .en), Template.webhooksEndpoint)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
                               error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
                               retryAction: full ? "/service/mail/1/retry" : nil)
@@ -337,7 +361,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 28)
+        #expect(named.count == 30)
     }
 }
 
@@ -398,7 +422,10 @@ extension MerchantSearchPage: ComputedForReference { var computedForReference: [
 extension ServiceSearchPage: ComputedForReference {
     var computedForReference: [String: Any] { ["hasCases": hasCases, "hasShops": hasShops] }
 }
+extension APIDocsPage: ComputedForReference { var computedForReference: [String: Any] { ["hasWebhooks": hasWebhooks] } }
 extension APIOperation: ComputedForReference { var computedForReference: [String: Any] { ["hasParameters": hasParameters] } }
 extension SettingsPage: ComputedForReference { var computedForReference: [String: Any] { ["hasOtherSessions": hasOtherSessions] } }
 extension CaseFilePage: ComputedForReference { var computedForReference: [String: Any] { ["hasFiles": hasFiles] } }
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }
+extension WebhookListPage: ComputedForReference { var computedForReference: [String: Any] { ["hasEndpoints": hasEndpoints] } }
+extension WebhookPage: ComputedForReference { var computedForReference: [String: Any] { ["hasDeliveries": hasDeliveries] } }

@@ -26,6 +26,8 @@ struct SettingsPage {
     let errors: FieldErrors
     let generalError: String?
     let minimum: Int
+    /// The shop's webhooks, for a merchant who owns the shop.
+    let webhooksHref: String?
     var hasOtherSessions: Bool { sessions.contains { !$0.current } }
 }
 
@@ -68,6 +70,8 @@ struct APIDocsPage {
     let description: String
     let specHref: String
     let operations: [APIOperation]
+    let webhooks: [APIOperation]
+    var hasWebhooks: Bool { !webhooks.isEmpty }
 }
 
 struct APIOperation: Sendable {

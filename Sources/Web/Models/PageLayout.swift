@@ -67,6 +67,8 @@ struct FieldErrors {
     var refund: String?
     var text: String?
     var to: String?
+    var url: String?
+    var events: String?
 
     static let none = FieldErrors()
 
@@ -75,6 +77,8 @@ struct FieldErrors {
         amount = byField["amount"]
         answer = byField["answer"]
         carrier = byField["carrier"]
+        url = byField["url"]
+        events = byField["events"]
         received = byField["received"]
         tracking = byField["tracking"]
         confirm = byField["confirm"]

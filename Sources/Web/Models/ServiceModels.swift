@@ -108,6 +108,8 @@ struct ShopPage {
     let errors: FieldErrors
     let generalError: String?
     let confirm: String
+    /// The shop's webhooks, for an admin.
+    let webhooksHref: String?
 }
 
 /// A label and a number: a table row of the dashboard and the shop page.
