@@ -28,6 +28,12 @@ public enum SiteRoute: Equatable, Sendable {
     case merchantCaseFile(String, json: Bool)
     case merchantSearch
     case merchantExport
+    /// The shop's settings for its owner: notification addresses, API keys, webhooks.
+    case merchantSettings
+    case merchantNotificationEmails
+    case merchantAPIKeys
+    /// Revokes the key named in the form's `key` field.
+    case merchantAPIKeyRevoke
     case serviceLogin
     case serviceDashboard
     case serviceQueue
@@ -132,6 +138,10 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "search"): self = .merchantSearch
             case (2, "export"): self = .merchantExport
             case (2, "webhooks"): self = .webhooks(.merchant)
+            case (2, "settings"): self = .merchantSettings
+            case (3, "settings") where at(2) == "notifications": self = .merchantNotificationEmails
+            case (3, "settings") where at(2) == "api-keys": self = .merchantAPIKeys
+            case (4, "settings") where at(2) == "api-keys" && at(3) == "revoke": self = .merchantAPIKeyRevoke
             case (3, "webhooks"):
                 guard let i = id(at(2)) else { return nil }
                 self = .webhook(.merchant, i)
@@ -248,6 +258,10 @@ public enum SiteRoute: Equatable, Sendable {
         case .merchantCaseFile(let i, let json): "/merchant/cases/\(i)/file\(json ? ".json" : "")"
         case .merchantSearch: "/merchant/search"
         case .merchantExport: "/merchant/export"
+        case .merchantSettings: "/merchant/settings"
+        case .merchantNotificationEmails: "/merchant/settings/notifications"
+        case .merchantAPIKeys: "/merchant/settings/api-keys"
+        case .merchantAPIKeyRevoke: "/merchant/settings/api-keys/revoke"
         case .serviceLogin: "/service/login"
         case .serviceDashboard: "/service"
         case .serviceQueue: "/service/queue"
@@ -290,7 +304,8 @@ public enum SiteRoute: Equatable, Sendable {
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
-            .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction:
+            .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction, .merchantNotificationEmails,
+            .merchantAPIKeys, .merchantAPIKeyRevoke:
             ["POST"]
         default: ["GET", "HEAD"]
         }

@@ -19,10 +19,38 @@ enum Schema {
         migrator.registerMigration("v11-disputes-in-depth", migrate: v11)
         migrator.registerMigration("v12-worker-pass-duration", migrate: v12)
         migrator.registerMigration("v13-webhooks", migrate: v13)
+        migrator.registerMigration("v14-api-keys", migrate: v14)
         return migrator
     }
 
     /// The worker records how long its last pass took, for `/metrics`.
+    /// A shop may have several named API keys, each revocable on its own. The key a shop
+    /// was created with becomes its first ("First key"), here for existing shops and by
+    /// the trigger for every new one (bp admin, the demo, bp seed), so no way of making a
+    /// shop can leave it without a key. `shops.api_key_hash` stays for older backups but
+    /// no longer authenticates.
+    private static func v14(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    shop_id TEXT NOT NULL REFERENCES shops(id),
+                    name TEXT NOT NULL,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    created_by TEXT,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX api_keys_shop ON api_keys(shop_id, created_at);
+                INSERT INTO api_keys (id, shop_id, name, key_hash, created_at)
+                    SELECT lower(hex(randomblob(16))), id, 'First key', api_key_hash, created_at FROM shops;
+                CREATE TRIGGER shops_first_api_key AFTER INSERT ON shops BEGIN
+                    INSERT INTO api_keys (id, shop_id, name, key_hash, created_at)
+                    VALUES (lower(hex(randomblob(16))), NEW.id, 'First key', NEW.api_key_hash, NEW.created_at);
+                END;
+                """)
+    }
+
     /// Signed webhooks to shops: the endpoints a shop's owner registers, and one delivery
     /// row per event and endpoint, written in the transaction of the change (the outbox of
     /// HTTP). Deliveries of one endpoint go out in `seq` order: the worker only ever tries

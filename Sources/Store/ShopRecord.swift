@@ -80,8 +80,16 @@ extension ShopRecord {
         try ShopRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM shops WHERE id = ?"), arguments: [id])
     }
 
-    /// The shop an API key belongs to (keys are stored as SHA-256 hashes).
+    /// The shop an API key belongs to, while the key is not revoked (keys are stored as
+    /// SHA-256 hashes).
     public static func find(_ db: Database, apiKey: String) throws -> ShopRecord? {
-        try ShopRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM shops WHERE api_key_hash = ?"), arguments: [Secrets.hash(apiKey)])
+        try ShopRecord.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT s.* FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_hash = ? AND k.revoked_at IS NULL"),
+            arguments: [Secrets.hash(apiKey)])
+    }
+
+    public static func setNotificationEmails(_ db: Database, id: String, emails: [String]) throws {
+        try db.execute(sql: "UPDATE shops SET notification_emails = ? WHERE id = ?", arguments: [emails.joined(separator: ","), id])
     }
 }

@@ -175,7 +175,7 @@ struct AuthPages {
             },
             sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path, passwordAction: SiteRoute.settings.path,
             errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t), minimum: Passwords.minimumLength,
-            webhooksHref: user.role == .merchant && user.owner ? SiteRoute.webhooks(.merchant).path : nil)
+            shopSettingsHref: user.role == .merchant && user.owner ? SiteRoute.merchantSettings.path : nil)
         return pages.render(
             Page(template: Template.settings, title: t(.settings_title), model: model, status: rejection?.status ?? 200), ctx)
     }

@@ -59,7 +59,7 @@ struct Renderer {
         "note_added", "service_message_sent", "documents_requested", "assigned", "decided", "inquiry_answered",
         "shop_insolvent", "mail_retry", "settings_saved", "already_opened", "sessions_ended",
         "password_changed", "password_reset", "password_link_sent", "return_sent", "return_confirmed", "return_not_yet",
-        "appealed", "payout_proposed", "payout_approved", "payout_returned", "webhook_deleted", "webhook_resent",
+        "appealed", "payout_proposed", "payout_approved", "payout_returned", "webhook_deleted", "webhook_resent", "api_key_revoked",
     ]
 
     private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {

@@ -114,6 +114,8 @@ public final class WebApp: Responder {
             .serviceInsolvency, .serviceMail,
             .serviceMailRetry, .serviceMailMessage:
             return try ServicePages(pages: pages).respond(route, ctx, form)
+        case .merchantSettings, .merchantNotificationEmails, .merchantAPIKeys, .merchantAPIKeyRevoke:
+            return try ShopSettingsPages(pages: pages).respond(route, ctx, form)
         case .webhooks, .webhook, .webhookAction:
             return try WebhookPages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):

@@ -68,7 +68,7 @@ struct WebhookPages {
         let chosen = typed.map { Set($0.values("events")) } ?? Set(WebhookEventType.allCases.map(\.rawValue))
         let back: (String, String) =
             switch area {
-            case .merchant: (SiteRoute.settings.path, t(.nav_settings))
+            case .merchant: (SiteRoute.merchantSettings.path, t(.shop_settings_title))
             case .service: (SiteRoute.serviceShop(shop.id).path, shop.name)
             }
         let model = WebhookListPage(

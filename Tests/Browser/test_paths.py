@@ -396,6 +396,39 @@ def test_the_export_form_downloads_nothing_until_its_days_are_right(stack, brows
     agent.look("service-export")
 
 
+def test_the_shops_owner_adds_an_api_key_and_a_webhook_and_sees_each_secret_once(stack, browsers):
+    stack.bp("admin", "create-user", "--role", "merchant", "--shop", stack.shop_id, "--email", "owner@shop.example", "--owner",
+             stdin=PASSWORD + "\n")
+    owner = browsers()
+    sign_in_staff(stack, owner, "/merchant/login", "owner@shop.example")
+    owner.get(stack, "/settings")
+    owner.driver.find_element(By.CSS_SELECTOR, "a[href='/merchant/settings']").click()
+    wait_for(owner, "#shop-emails")
+    owner.look("merchant-settings")
+    # A second API key, named; shown once.
+    owner.driver.find_element(By.ID, "key-name").send_keys("ERP")
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "form[action='/merchant/settings/api-keys']"))
+    wait_for(owner, "code.secret")
+    assert owner.driver.find_element(By.CSS_SELECTOR, "code.secret").text.startswith("bpk_")
+    owner.look("merchant-settings-new-key")
+    owner.driver.find_element(By.CSS_SELECTOR, "a[href='/merchant/webhooks']").click()
+    wait_for(owner, "#webhook-url")
+    owner.look("merchant-webhooks")
+    # No URL: the form again, the message beside the field, the events kept.
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(owner, ".field-error")
+    assert "Enter the endpoint" in owner.driver.find_element(By.CSS_SELECTOR, ".field-error").text
+    owner.look("merchant-webhooks-errors")
+    owner.driver.find_element(By.ID, "webhook-url").send_keys("https://8.8.8.8/hooks/buyer-protection")
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(owner, "code.secret")
+    assert owner.driver.find_element(By.CSS_SELECTOR, "code.secret").text.startswith("whsec_")
+    owner.look("merchant-webhook")
+    # Deleted again, so that no later test's case is sent to an address this machine cannot reach.
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "form[action$='/delete']"))
+    wait_for(owner, "p.empty")
+
+
 def test_the_case_file_prints_on_a4_with_page_numbers(stack, browsers):
     """The agent's case file, printed by Chromium (CDP Page.printToPDF honouring the
     stylesheet's @page): A4 pages, navigation left out."""

@@ -124,7 +124,7 @@ import Testing
         try receiver.start()
         let world = try World(stack: stack)
         let owner = try Self.owner(world)
-        #expect(try owner.get("/settings").text.contains(#"href="/merchant/webhooks""#))
+        #expect(try owner.get("/merchant/settings").text.contains(#"href="/merchant/webhooks""#))
         let (endpointID, secret) = try Self.register(owner, url: "http://127.0.0.1:\(receiver.port)/hooks/bp", events: Self.allEvents)
         // The secret is on no later page.
         #expect(!(try owner.get("/merchant/webhooks/\(endpointID)").text.contains(secret)))
@@ -264,6 +264,22 @@ import Testing
         #expect(cases.suffix(3) == [first, first, second])
         for request in requests.suffix(3) { #expect(try Self.verifies(request, secret: secret, with: "python3", tolerance: 0)) }
         Self.record(Array(requests.suffix(3)))
+
+        // A receiver that fails for three days: the delivery is failed for good, and the
+        // endpoint's line moves on to the next one.
+        receiver.mode("fail")
+        let third = try world.openCase(anna, protection: try world.registerOrder("DOWN-3"))
+        let failing = Date() + 1
+        try stack.tick(at: failing)
+        try stack.tick(at: failing + 3 * 86_400 + 60)
+        let log = try owner.get("/merchant/webhooks/\(endpointID)")
+        #expect(log.text.contains("Failed"), "\(log.text.components(separatedBy: "<tbody>").last?.prefix(800) ?? "")")
+        receiver.mode("ok")
+        _ = try world.reply(try world.merchant(), caseID: third, refund: "no", message: "No.")
+        try stack.tick(at: failing + 3 * 86_400 + 120)
+        let last = Self.json(try #require(receiver.requests().last).body)
+        #expect(last["type"] as? String == "case.replied")
+        #expect(((last["data"] as? [String: Any])?["case"] as? [String: Any])?["id"] as? String == third)
     }
 
     @Test func unsafeEndpointsAreRefusedBesideTheFieldAndOnlyOwnersAndAdminsSeeThePages() throws {

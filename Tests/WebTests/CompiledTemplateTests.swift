@@ -60,7 +60,7 @@ import Testing
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
         "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
-        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one",
+        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -128,7 +128,7 @@ import Testing
                 LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
             ], sessions: sessions, sessionsAction: "/settings/sessions", passwordAction: "/settings",
                errors: sessions.isEmpty ? .none : Self.errors, generalError: sessions.isEmpty ? nil : "Too many <tries>", minimum: 12,
-               webhooksHref: sessions.isEmpty ? nil : "/merchant/webhooks?<x>")),
+               shopSettingsHref: sessions.isEmpty ? nil : "/merchant/settings?<x>")),
                  Template.settings)
         }
         for error in [nil, "Wrong <password>"] {
@@ -309,6 +309,16 @@ import Testing
                 rotateAction: "/merchant/webhooks/a/rotate", deleteAction: "/merchant/webhooks/a/delete",
                 resendAction: "/merchant/webhooks/a/resend", deliveries: full ? [delivery, delivery] : [])
             same("webhooks/endpoint", layout(endpoint, locale: full ? .de : .en), Template.webhooksEndpoint)
+            let settings = MerchantSettingsPage(
+                shop: Self.hostile, emails: full ? "a@x.y\nb@x.y" : "not <an> address", emailsAction: "/merchant/settings/notifications",
+                keys: full
+                    ? [APIKeyRow(id: "k1\"", name: Self.hostile, created: "1.12.2026", revoked: nil),
+                       APIKeyRow(id: "k2", name: "ERP", created: "2.12.2026", revoked: "3.12.2026")]
+                    : [],
+                keyAction: "/merchant/settings/api-keys", revokeAction: "/merchant/settings/api-keys/revoke",
+                keyName: full ? "" : "<typed>", newKey: full ? "bpk_<new>" : nil, webhooksHref: "/merchant/webhooks",
+                apiDocsHref: "/api/docs", errors: full ? .none : Self.errors)
+            same("merchant/settings", layout(settings, locale: full ? .pl : .en), Template.merchantSettings)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
                               error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
                               retryAction: full ? "/service/mail/1/retry" : nil)
@@ -361,7 +371,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 30)
+        #expect(named.count == 31)
     }
 }
 

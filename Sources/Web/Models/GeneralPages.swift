@@ -26,8 +26,8 @@ struct SettingsPage {
     let errors: FieldErrors
     let generalError: String?
     let minimum: Int
-    /// The shop's webhooks, for a merchant who owns the shop.
-    let webhooksHref: String?
+    /// The shop's settings (addresses, API keys, webhooks), for a merchant who owns the shop.
+    let shopSettingsHref: String?
     var hasOtherSessions: Bool { sessions.contains { !$0.current } }
 }
 

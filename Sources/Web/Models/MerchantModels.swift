@@ -94,3 +94,28 @@ struct MerchantSearchPage {
     let listHref: String
     var hasCases: Bool { !cases.isEmpty }
 }
+
+/// `Templates/merchant/settings.mustache`: the shop's settings for its owner.
+struct MerchantSettingsPage {
+    let shop: String
+    /// One address a line (what was typed, when refused).
+    let emails: String
+    let emailsAction: String
+    let keys: [APIKeyRow]
+    let keyAction: String
+    let revokeAction: String
+    let keyName: String
+    /// Shown only in the answer to the post that made it.
+    let newKey: String?
+    let webhooksHref: String
+    let apiDocsHref: String
+    let errors: FieldErrors
+}
+
+struct APIKeyRow {
+    let id: String
+    let name: String
+    let created: String
+    /// When it was revoked; nil while it works.
+    let revoked: String?
+}

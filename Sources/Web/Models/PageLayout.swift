@@ -69,6 +69,8 @@ struct FieldErrors {
     var to: String?
     var url: String?
     var events: String?
+    var emails: String?
+    var name: String?
 
     static let none = FieldErrors()
 
@@ -79,6 +81,8 @@ struct FieldErrors {
         carrier = byField["carrier"]
         url = byField["url"]
         events = byField["events"]
+        emails = byField["emails"]
+        name = byField["name"]
         received = byField["received"]
         tracking = byField["tracking"]
         confirm = byField["confirm"]

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Protection
+import Store
+
+/// What a shop's owner changes without the operator: where the case emails go, and the
+/// shop's API keys (several, named, each revocable on its own, shown once).
+extension App {
+    public static let maxNotificationEmails = 10
+    public static let maxActiveAPIKeys = 10
+
+    /// Reads the addresses as typed (commas, semicolons, spaces or lines between them).
+    public func setNotificationEmails(shopID: String, text: String) throws -> [String] {
+        // Character-wise: "\r\n" is one Character, so a list of separators would miss "\n".
+        let parts = text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }).map(String.init)
+        var addresses: [String] = []
+        for raw in parts {
+            guard let email = EmailAddress.normalize(raw) else {
+                throw FormRejection(fields: ["emails": Message("error_emails_invalid", ["address": String(raw.prefix(80))])])
+            }
+            if !addresses.contains(email) { addresses.append(email) }
+        }
+        if addresses.isEmpty { throw FormRejection.field("emails", "error_emails_required") }
+        if addresses.count > Self.maxNotificationEmails {
+            throw FormRejection(fields: ["emails": Message("error_emails_too_many", ["max": String(Self.maxNotificationEmails)])])
+        }
+        try database.write { db in
+            guard try ShopRecord.find(db, id: shopID) != nil else { throw NotFound() }
+            try ShopRecord.setNotificationEmails(db, id: shopID, emails: addresses)
+        }
+        return addresses
+    }
+
+    public func apiKeys(shopID: String) throws -> [APIKeyRecord] {
+        try database.read { db in try APIKeys.all(db, shopID: shopID) }
+    }
+
+    /// A new key named by the owner; the key itself is returned once and kept only hashed.
+    public func createAPIKey(shopID: String, name rawName: String, by userID: String) throws -> String {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw FormRejection.field("name", "error_key_name_required") }
+        guard name.count <= 60, name.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control }) else {
+            throw FormRejection.field("name", "error_key_name_invalid")
+        }
+        let key = "bpk_" + Secrets.newToken()
+        let now = now()
+        try database.write { db in
+            let keys = try APIKeys.all(db, shopID: shopID)
+            guard keys.filter({ $0.revokedAt == nil }).count < Self.maxActiveAPIKeys else {
+                throw FormRejection(fields: ["name": Message("error_key_too_many", ["max": String(Self.maxActiveAPIKeys)])])
+            }
+            guard !keys.contains(where: { $0.revokedAt == nil && $0.name.lowercased() == name.lowercased() }) else {
+                throw FormRejection.field("name", "error_key_name_taken")
+            }
+            try APIKeys.insert(db, shopID: shopID, name: name, keyHash: Secrets.hash(key), by: userID, now: now)
+        }
+        return key
+    }
+
+    /// Stops a key at once: the next request with it is a 401.
+    public func revokeAPIKey(id: String, shopID: String) throws {
+        let now = now()
+        try database.write { db in
+            guard try APIKeys.revoke(db, id: id, shopID: shopID, now: now) else { throw NotFound() }
+        }
+    }
+}
