@@ -64,7 +64,7 @@ extension App {
     public func passwordResetUser(token: String) throws -> UserRecord? {
         try database.read { db in
             guard let id = try PasswordResets.user(db, token: token, now: now()) else { return nil }
-            return try UserRecord.find(db, id: id)
+            return try UserRecord.find(db, id: id).flatMap { $0.deactivatedAt == nil ? $0 : nil }
         }
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import Mail
 import Protection
+import Rendering
 import Store
 
 /// What a shop's owner changes without the operator: where the case emails go, and the
@@ -62,6 +64,49 @@ extension App {
         let now = now()
         try database.write { db in
             guard try APIKeys.revoke(db, id: id, shopID: shopID, now: now) else { throw NotFound() }
+        }
+    }
+}
+
+/// The shop's colleagues: the owner invites a merchant by email (the link in the
+/// invitation sets the password, as a password link does, for 7 days) and deactivates
+/// one (every session ends, sign-in and password links stop; the history stays).
+extension App {
+    public func colleagues(shopID: String) throws -> [UserRecord] {
+        try database.read { db in try UserRecord.merchants(db, shopID: shopID) }
+    }
+
+    public func inviteColleague(shopID: String, email rawEmail: String, by owner: UserRecord) throws {
+        guard let email = EmailAddress.normalize(rawEmail) else { throw FormRejection.field("email", "error_email_invalid") }
+        let now = now()
+        try database.write { db in
+            guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
+            guard try !UserRecord.exists(db, role: .merchant, email: email) else {
+                throw FormRejection.field("email", "error_colleague_exists")
+            }
+            // No password until the invitation's link sets one: nothing verifies against "".
+            let user = UserRecord(
+                id: Secrets.newID(), role: .merchant, shopID: shopID, email: email, passwordHash: "", locale: owner.locale,
+                createdAt: now, owner: false, admin: false)
+            try user.insert(db)
+            let token = try PasswordResets.create(db, userID: user.id, now: now, lifetime: PasswordResets.invitationLifetime)
+            let t = catalogs[user.locale]
+            let content = MailContent(
+                subject: t.format("mail_invitation_subject", ["shop": shop.name]), heading: t("mail_invitation_heading"),
+                paragraphs: [t.format("mail_invitation_body", ["shop": shop.name, "owner": owner.email]), t("mail_invitation_expiry")],
+                action: .init(label: t("mail_invitation_button"), url: config.url(SiteRoute.passwordReset(token: token).path)))
+            try Outbox.enqueue(
+                db, composer.mail(content, kind: "invitation", to: email, locale: user.locale, caseID: nil), now: now,
+                messageDomain: config.mailDomain)
+        }
+    }
+
+    /// Not oneself: an owner who locks themself out would need the operator.
+    public func deactivateColleague(id: String, shopID: String, by owner: UserRecord) throws {
+        guard id != owner.id else { throw NotFound() }
+        let now = now()
+        try database.write { db in
+            guard try UserRecord.deactivate(db, id: id, shopID: shopID, now: now) else { throw NotFound() }
         }
     }
 }

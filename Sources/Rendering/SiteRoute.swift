@@ -34,6 +34,9 @@ public enum SiteRoute: Equatable, Sendable {
     case merchantAPIKeys
     /// Revokes the key named in the form's `key` field.
     case merchantAPIKeyRevoke
+    /// Invites a colleague (`email`); deactivates the one in the form's `user` field.
+    case merchantColleagues
+    case merchantColleagueDeactivate
     case serviceLogin
     case serviceDashboard
     case serviceQueue
@@ -142,6 +145,8 @@ public enum SiteRoute: Equatable, Sendable {
             case (3, "settings") where at(2) == "notifications": self = .merchantNotificationEmails
             case (3, "settings") where at(2) == "api-keys": self = .merchantAPIKeys
             case (4, "settings") where at(2) == "api-keys" && at(3) == "revoke": self = .merchantAPIKeyRevoke
+            case (3, "settings") where at(2) == "colleagues": self = .merchantColleagues
+            case (4, "settings") where at(2) == "colleagues" && at(3) == "deactivate": self = .merchantColleagueDeactivate
             case (3, "webhooks"):
                 guard let i = id(at(2)) else { return nil }
                 self = .webhook(.merchant, i)
@@ -262,6 +267,8 @@ public enum SiteRoute: Equatable, Sendable {
         case .merchantNotificationEmails: "/merchant/settings/notifications"
         case .merchantAPIKeys: "/merchant/settings/api-keys"
         case .merchantAPIKeyRevoke: "/merchant/settings/api-keys/revoke"
+        case .merchantColleagues: "/merchant/settings/colleagues"
+        case .merchantColleagueDeactivate: "/merchant/settings/colleagues/deactivate"
         case .serviceLogin: "/service/login"
         case .serviceDashboard: "/service"
         case .serviceQueue: "/service/queue"
@@ -305,7 +312,7 @@ public enum SiteRoute: Equatable, Sendable {
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
             .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction, .merchantNotificationEmails,
-            .merchantAPIKeys, .merchantAPIKeyRevoke:
+            .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues, .merchantColleagueDeactivate:
             ["POST"]
         default: ["GET", "HEAD"]
         }

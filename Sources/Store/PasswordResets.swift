@@ -6,8 +6,10 @@ import Protection
 /// holds the token; the database only its hash.
 public enum PasswordResets {
     public static let lifetime: TimeInterval = 30 * 60
+    /// An invitation sets the first password through the same kind of link, for longer.
+    public static let invitationLifetime: TimeInterval = 7 * 86_400
 
-    public static func create(_ db: Database, userID: String, now: Date) throws -> String {
+    public static func create(_ db: Database, userID: String, now: Date, lifetime: TimeInterval = lifetime) throws -> String {
         let token = Secrets.newToken()
         try db.execute(
             sql: "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",

@@ -20,10 +20,17 @@ enum Schema {
         migrator.registerMigration("v12-worker-pass-duration", migrate: v12)
         migrator.registerMigration("v13-webhooks", migrate: v13)
         migrator.registerMigration("v14-api-keys", migrate: v14)
+        migrator.registerMigration("v15-deactivated-users", migrate: v15)
         return migrator
     }
 
     /// The worker records how long its last pass took, for `/metrics`.
+    /// A deactivated user keeps their row (their name stays on the timelines they are on)
+    /// but can no longer sign in, ask for a password link or use a session.
+    private static func v15(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE users ADD COLUMN deactivated_at DATETIME")
+    }
+
     /// A shop may have several named API keys, each revocable on its own. The key a shop
     /// was created with becomes its first ("First key"), here for existing shops and by
     /// the trigger for every new one (bp admin, the demo, bp seed), so no way of making a

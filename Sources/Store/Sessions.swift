@@ -38,7 +38,7 @@ public enum Sessions {
     static let viewerSQL = """
         SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
                u.password_hash, u.locale, u.created_at, s.last_seen_at, u.owner, u.admin
-        FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+        FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.deactivated_at IS NULL
         WHERE s.id_hash = ?
         """
 

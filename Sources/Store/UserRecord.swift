@@ -17,6 +17,8 @@ public struct UserRecord: Sendable, Equatable {
     public var owner: Bool
     /// An agent who administers the installation (shops' webhooks, and later users).
     public var admin: Bool
+    /// Set when an owner or admin deactivated the account: it signs in no more.
+    public var deactivatedAt: Date? = nil
 
     public init(
         id: String, role: UserRole, shopID: String?, email: String, passwordHash: String, locale: AppLocale, createdAt: Date,
@@ -50,6 +52,7 @@ extension UserRecord: FetchableRecord, PersistableRecord {
             email: row["email"], passwordHash: row["password_hash"],
             locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"),
             owner: row["owner"] ?? false, admin: row["admin"] ?? false)
+        deactivatedAt = row.date("deactivated_at")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -62,6 +65,7 @@ extension UserRecord: FetchableRecord, PersistableRecord {
         container["created_at"] = StoredDate(createdAt)
         container["owner"] = owner
         container["admin"] = admin
+        container["deactivated_at"] = StoredDate(deactivatedAt)
     }
 }
 
@@ -72,9 +76,33 @@ extension UserRecord {
         try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])
     }
 
+    /// The active account with this sign-in address; a deactivated one is as unknown.
     public static func find(_ db: Database, role: UserRole, email: String) throws -> UserRecord? {
         try UserRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM users WHERE role = ? AND email = ?"), arguments: [role.rawValue, email])
+            db.cachedStatement(sql: "SELECT * FROM users WHERE role = ? AND email = ? AND deactivated_at IS NULL"),
+            arguments: [role.rawValue, email])
+    }
+
+    /// Whether any account, active or not, has this address in this role (addresses are unique).
+    public static func exists(_ db: Database, role: UserRole, email: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE role = ? AND email = ?)", arguments: [role.rawValue, email])
+            ?? false
+    }
+
+    /// The merchants of a shop, by address.
+    public static func merchants(_ db: Database, shopID: String) throws -> [UserRecord] {
+        try UserRecord.fetchAll(db, sql: "SELECT * FROM users WHERE shop_id = ? ORDER BY email", arguments: [shopID])
+    }
+
+    /// Deactivates a merchant of the shop and ends every session of theirs; false when the
+    /// shop has no such active merchant.
+    public static func deactivate(_ db: Database, id: String, shopID: String, now: Date) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE users SET deactivated_at = ? WHERE id = ? AND shop_id = ? AND deactivated_at IS NULL",
+            arguments: [StoredDate(now), id, shopID])
+        guard db.changesCount == 1 else { return false }
+        try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id])
+        return true
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

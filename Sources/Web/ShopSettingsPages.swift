@@ -14,13 +14,15 @@ struct ShopSettingsPages {
 
     func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
         let shopID: String
+        let owner: UserRecord
         switch pages.requireMerchant(ctx) {
         case .allowed(let m):
-            guard ctx.user?.owner == true else { return pages.error(404, ctx) }
+            guard let user = ctx.user, user.owner else { return pages.error(404, ctx) }
             shopID = m.shopID
+            owner = user
         case .answered(let response): return response
         }
-        let userID = ctx.user?.id ?? ""
+        let userID = owner.id
         switch (route, form) {
         case (.merchantSettings, nil): return try page(shopID, ctx)
         case (.merchantNotificationEmails, let form?):
@@ -40,19 +42,29 @@ struct ShopSettingsPages {
         case (.merchantAPIKeyRevoke, let form?):
             try app.revokeAPIKey(id: String(form.text("key").prefix(64)), shopID: shopID)
             return seeOther(SiteRoute.merchantSettings.path + "?done=api_key_revoked", ctx)
+        case (.merchantColleagues, let form?):
+            do {
+                try app.inviteColleague(shopID: shopID, email: String(form.text("email").prefix(300)), by: owner)
+                return seeOther(SiteRoute.merchantSettings.path + "?done=colleague_invited", ctx)
+            } catch let rejection as FormRejection {
+                return try page(shopID, ctx, rejection: rejection, typedInvite: form.text("email"))
+            }
+        case (.merchantColleagueDeactivate, let form?):
+            try app.deactivateColleague(id: String(form.text("user").prefix(64)), shopID: shopID, by: owner)
+            return seeOther(SiteRoute.merchantSettings.path + "?done=colleague_deactivated", ctx)
         default: return pages.error(404, ctx)
         }
     }
 
     private func page(
         _ shopID: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typedEmails: String? = nil,
-        typedName: String? = nil, newKey: String? = nil
+        typedName: String? = nil, newKey: String? = nil, typedInvite: String? = nil
     ) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
-        let (shop, keys) = try app.database.read { db in
+        let (shop, keys, colleagues) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
-            return (shop, try APIKeys.all(db, shopID: shopID))
+            return (shop, try APIKeys.all(db, shopID: shopID), try UserRecord.merchants(db, shopID: shopID))
         }
         let model = MerchantSettingsPage(
             shop: shop.name, emails: typedEmails ?? shop.notificationEmails.joined(separator: "\n"),
@@ -61,7 +73,22 @@ struct ShopSettingsPages {
                 APIKeyRow(id: key.id, name: key.name, created: f.date(key.createdAt), revoked: key.revokedAt.map(f.date))
             },
             keyAction: SiteRoute.merchantAPIKeys.path, revokeAction: SiteRoute.merchantAPIKeyRevoke.path, keyName: typedName ?? "",
-            newKey: newKey, webhooksHref: SiteRoute.webhooks(.merchant).path, apiDocsHref: SiteRoute.apiDocs.path,
+            newKey: newKey,
+            colleagues: colleagues.map { user in
+                let state: String
+                if let deactivated = user.deactivatedAt {
+                    state = t("colleague_deactivated") + " " + f.date(deactivated)
+                } else if user.passwordHash.isEmpty {
+                    state = t("colleague_invited")
+                } else {
+                    state = user.owner ? t("colleague_owner") : t("colleague_active")
+                }
+                return ColleagueRow(
+                    id: user.id, email: user.email, state: state,
+                    canDeactivate: user.deactivatedAt == nil && user.id != ctx.user?.id)
+            },
+            colleagueAction: SiteRoute.merchantColleagues.path, deactivateAction: SiteRoute.merchantColleagueDeactivate.path,
+            inviteEmail: typedInvite ?? "", webhooksHref: SiteRoute.webhooks(.merchant).path, apiDocsHref: SiteRoute.apiDocs.path,
             errors: pages.fieldErrors(rejection, t))
         var response = pages.render(
             Page(template: Template.merchantSettings, title: t(.shop_settings_title), model: model, status: rejection?.status ?? 200), ctx)

@@ -114,7 +114,8 @@ public final class WebApp: Responder {
             .serviceInsolvency, .serviceMail,
             .serviceMailRetry, .serviceMailMessage:
             return try ServicePages(pages: pages).respond(route, ctx, form)
-        case .merchantSettings, .merchantNotificationEmails, .merchantAPIKeys, .merchantAPIKeyRevoke:
+        case .merchantSettings, .merchantNotificationEmails, .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues,
+            .merchantColleagueDeactivate:
             return try ShopSettingsPages(pages: pages).respond(route, ctx, form)
         case .webhooks, .webhook, .webhookAction:
             return try WebhookPages(pages: pages).respond(route, ctx, form)

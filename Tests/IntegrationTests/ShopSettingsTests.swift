@@ -94,5 +94,71 @@ import Testing
         try stranger.get("/merchant/settings")
         #expect(try stranger.post("/merchant/settings/api-keys/revoke", [("key", keyID)]).status == 404)
         #expect(try world.api("GET", "/api/v1/cases").status == 200)
+        // Nor deactivate this shop's merchant.
+        let merchantID = try #require(Browser.firstMatch(#"name="user" value="([a-z2-7]{26})""#, in: try owner.get("/merchant/settings").text))
+        try stranger.get("/merchant/settings")
+        #expect(try stranger.post("/merchant/settings/colleagues/deactivate", [("user", merchantID)]).status == 404)
+        #expect(try merchant.get("/merchant/cases").status == 200)
+    }
+
+    @Test func theOwnerInvitesAColleagueWhoSetsAPasswordAndDeactivatesThemLater() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        let owner = try WebhookTests.owner(world)
+        // Bad addresses and one that already has an account: beside the field, no mail.
+        for (typed, message) in [("not-an-address", "Enter an email address"), ("", "Enter an email address"),
+                                 (world.merchantEmail.uppercased(), "already has an account")] {
+            try owner.get("/merchant/settings")
+            let refused = try owner.post("/merchant/settings/colleagues", [("email", typed)])
+            #expect(refused.status == 422, "\(typed)")
+            #expect(refused.text.contains(message), "\(typed)")
+        }
+        try owner.get("/merchant/settings")
+        let invited = try owner.post("/merchant/settings/colleagues", [("email", "New.Colleague@shop.example")])
+        #expect(invited.status == 303)
+        #expect(try owner.get("/merchant/settings").text.contains("Invited, no password yet"))
+        try stack.deliverMail()
+        let mail = try #require(stack.mailbox.to("new.colleague@shop.example").last)
+        #expect(mail.subject.contains("Sklep Testowy"))
+        #expect(mail.text.contains("owner@shop.example"))
+        let link = try #require(mail.firstLinkPath)
+        // No password yet: signing in with an empty or any password fails.
+        let visitor = Browser(port: stack.port)
+        try visitor.get("/merchant/login")
+        let refused = try visitor.post("/merchant/login", [("email", "new.colleague@shop.example"), ("password", "")])
+        #expect(refused.status != 303)
+        #expect(try visitor.get(link).status == 200)
+        #expect(try visitor.post(link, [("new_password", "violet anchor migrates slowly")]).status == 303)
+        let colleague = try world.staff("/merchant/login", "new.colleague@shop.example", password: "violet anchor migrates slowly")
+        #expect(try colleague.get("/merchant/cases").status == 200)
+        #expect(try colleague.get("/merchant/settings").status == 404, "a colleague is no owner")
+
+        // Deactivated: signed out at once, cannot sign in or get a password link; the row stays.
+        let page = try owner.get("/merchant/settings")
+        let ids = Browser.allMatches(#"name="user" value="([a-z2-7]{26})""#, in: page.text)
+        #expect(ids.count == 2, "the world's merchant and the new colleague; never the owner themself")
+        let colleagueRow = try #require(page.text.components(separatedBy: "<tr>").first { $0.contains("new.colleague@shop.example") })
+        let colleagueID = try #require(Browser.firstMatch(#"name="user" value="([a-z2-7]{26})""#, in: colleagueRow))
+        let done = try owner.post("/merchant/settings/colleagues/deactivate", [("user", colleagueID)])
+        #expect(done.status == 303)
+        #expect(try colleague.get("/merchant/cases").status == 303, "the session ended")
+        let again = Browser(port: stack.port)
+        try again.get("/merchant/login")
+        let blocked = try again.post("/merchant/login", [("email", "new.colleague@shop.example"), ("password", "violet anchor migrates slowly")])
+        #expect(blocked.status != 303)
+        try again.get("/merchant/forgot-password")
+        #expect(try again.post("/merchant/forgot-password", [("email", "new.colleague@shop.example")]).status == 303)
+        let before = stack.mailbox.to("new.colleague@shop.example").count
+        try stack.deliverMail()
+        #expect(stack.mailbox.to("new.colleague@shop.example").count == before, "no password link for a deactivated account")
+        #expect(try owner.get("/merchant/settings").text.contains("Deactivated"))
+        // Twice, or an id of no colleague: 404.
+        try owner.get("/merchant/settings")
+        #expect(try owner.post("/merchant/settings/colleagues/deactivate", [("user", colleagueID)]).status == 404)
+        #expect(try owner.post("/merchant/settings/colleagues/deactivate", [("user", String(repeating: "a", count: 26))]).status == 404)
+        // The same address cannot be invited again (the account stays, deactivated).
+        let reinvite = try owner.post("/merchant/settings/colleagues", [("email", "new.colleague@shop.example")])
+        #expect(reinvite.status == 422)
     }
 }

@@ -60,7 +60,7 @@ import Testing
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
         "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
-        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it",
+        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it", "email": "Not <an> address",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -316,7 +316,13 @@ import Testing
                        APIKeyRow(id: "k2", name: "ERP", created: "2.12.2026", revoked: "3.12.2026")]
                     : [],
                 keyAction: "/merchant/settings/api-keys", revokeAction: "/merchant/settings/api-keys/revoke",
-                keyName: full ? "" : "<typed>", newKey: full ? "bpk_<new>" : nil, webhooksHref: "/merchant/webhooks",
+                keyName: full ? "" : "<typed>", newKey: full ? "bpk_<new>" : nil,
+                colleagues: full
+                    ? [ColleagueRow(id: "u1\"", email: "a@x.y", state: "Owner", canDeactivate: false),
+                       ColleagueRow(id: "u2", email: Self.hostile, state: "Invited <x>", canDeactivate: true)]
+                    : [],
+                colleagueAction: "/merchant/settings/colleagues", deactivateAction: "/merchant/settings/colleagues/deactivate",
+                inviteEmail: full ? "" : "<typed>", webhooksHref: "/merchant/webhooks",
                 apiDocsHref: "/api/docs", errors: full ? .none : Self.errors)
             same("merchant/settings", layout(settings, locale: full ? .pl : .en), Template.merchantSettings)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",

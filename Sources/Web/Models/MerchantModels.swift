@@ -107,6 +107,10 @@ struct MerchantSettingsPage {
     let keyName: String
     /// Shown only in the answer to the post that made it.
     let newKey: String?
+    let colleagues: [ColleagueRow]
+    let colleagueAction: String
+    let deactivateAction: String
+    let inviteEmail: String
     let webhooksHref: String
     let apiDocsHref: String
     let errors: FieldErrors
@@ -118,4 +122,12 @@ struct APIKeyRow {
     let created: String
     /// When it was revoked; nil while it works.
     let revoked: String?
+}
+
+struct ColleagueRow {
+    let id: String
+    let email: String
+    /// Owner, active, invited (no password set yet) or deactivated with its day.
+    let state: String
+    let canDeactivate: Bool
 }

@@ -70,6 +70,7 @@ struct FieldErrors {
     var url: String?
     var events: String?
     var emails: String?
+    var email: String?
     var name: String?
 
     static let none = FieldErrors()
@@ -82,6 +83,7 @@ struct FieldErrors {
         url = byField["url"]
         events = byField["events"]
         emails = byField["emails"]
+        email = byField["email"]
         name = byField["name"]
         received = byField["received"]
         tracking = byField["tracking"]
