@@ -31,6 +31,9 @@ extension App {
             try UserRecord.setPasswordHash(db, userID: user.id, hash: hash)
             try Sessions.end(db, userID: user.id, idHash: nil, keep: Secrets.hash(keepSessionToken))
             try PasswordResets.spend(db, userID: user.id, now: now())
+            try AuditLog.record(
+                db, AuditActor(userID: user.id, email: user.email, client: client), .passwordChanged, shopID: user.shopID,
+                target: user.email, now: now())
         }
     }
 
@@ -70,7 +73,7 @@ extension App {
 
     /// Sets the new password from a link, uses the link up and ends every session of the
     /// user. Nil when the link is no longer good.
-    public func resetPassword(token: String, new: String) throws -> UserRecord? {
+    public func resetPassword(token: String, new: String, client: String) throws -> UserRecord? {
         guard let user = try passwordResetUser(token: token) else { return nil }
         try requireGoodPassword(new, email: user.email, field: "new_password")
         let hash = try Passwords.hash(new)
@@ -80,6 +83,10 @@ extension App {
             try UserRecord.setPasswordHash(db, userID: user.id, hash: hash)
             try PasswordResets.spend(db, userID: user.id, now: now())
             try Sessions.endAll(db, userID: user.id)
+            // An invitation's link sets the first password the same way.
+            try AuditLog.record(
+                db, AuditActor(userID: user.id, email: user.email, client: client), .passwordReset, shopID: user.shopID,
+                target: user.email, details: user.passwordHash.isEmpty ? "invitation" : "", now: now())
             return user
         }
     }

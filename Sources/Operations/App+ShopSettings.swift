@@ -12,7 +12,7 @@ extension App {
     public static let maxActiveAPIKeys = 10
 
     /// Reads the addresses as typed (commas, semicolons, spaces or lines between them).
-    public func setNotificationEmails(shopID: String, text: String) throws -> [String] {
+    public func setNotificationEmails(shopID: String, text: String, by actor: AuditActor) throws -> [String] {
         // Character-wise: "\r\n" is one Character, so a list of separators would miss "\n".
         let parts = text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }).map(String.init)
         var addresses: [String] = []
@@ -29,6 +29,9 @@ extension App {
         try database.write { db in
             guard try ShopRecord.find(db, id: shopID) != nil else { throw NotFound() }
             try ShopRecord.setNotificationEmails(db, id: shopID, emails: addresses)
+            try AuditLog.record(
+                db, actor, .notificationEmailsChanged, shopID: shopID, target: shopID, details: addresses.joined(separator: ", "),
+                now: now())
         }
         return addresses
     }
@@ -38,7 +41,7 @@ extension App {
     }
 
     /// A new key named by the owner; the key itself is returned once and kept only hashed.
-    public func createAPIKey(shopID: String, name rawName: String, by userID: String) throws -> String {
+    public func createAPIKey(shopID: String, name rawName: String, by actor: AuditActor) throws -> String {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw FormRejection.field("name", "error_key_name_required") }
         guard name.count <= 60, name.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control }) else {
@@ -54,16 +57,19 @@ extension App {
             guard !keys.contains(where: { $0.revokedAt == nil && $0.name.lowercased() == name.lowercased() }) else {
                 throw FormRejection.field("name", "error_key_name_taken")
             }
-            try APIKeys.insert(db, shopID: shopID, name: name, keyHash: Secrets.hash(key), by: userID, now: now)
+            try APIKeys.insert(db, shopID: shopID, name: name, keyHash: Secrets.hash(key), by: actor.userID ?? "", now: now)
+            try AuditLog.record(db, actor, .apiKeyCreated, shopID: shopID, target: name, now: now)
         }
         return key
     }
 
     /// Stops a key at once: the next request with it is a 401.
-    public func revokeAPIKey(id: String, shopID: String) throws {
+    public func revokeAPIKey(id: String, shopID: String, by actor: AuditActor) throws {
         let now = now()
         try database.write { db in
             guard try APIKeys.revoke(db, id: id, shopID: shopID, now: now) else { throw NotFound() }
+            let name = try String.fetchOne(db, sql: "SELECT name FROM api_keys WHERE id = ?", arguments: [id]) ?? id
+            try AuditLog.record(db, actor, .apiKeyRevoked, shopID: shopID, target: name, now: now)
         }
     }
 }
@@ -76,7 +82,7 @@ extension App {
         try database.read { db in try UserRecord.merchants(db, shopID: shopID) }
     }
 
-    public func inviteColleague(shopID: String, email rawEmail: String, by owner: UserRecord) throws {
+    public func inviteColleague(shopID: String, email rawEmail: String, by actor: AuditActor) throws {
         guard let email = EmailAddress.normalize(rawEmail) else { throw FormRejection.field("email", "error_email_invalid") }
         let now = now()
         try database.write { db in
@@ -86,27 +92,30 @@ extension App {
             }
             // No password until the invitation's link sets one: nothing verifies against "".
             let user = UserRecord(
-                id: Secrets.newID(), role: .merchant, shopID: shopID, email: email, passwordHash: "", locale: owner.locale,
+                id: Secrets.newID(), role: .merchant, shopID: shopID, email: email, passwordHash: "", locale: shop.locale,
                 createdAt: now, owner: false, admin: false)
             try user.insert(db)
             let token = try PasswordResets.create(db, userID: user.id, now: now, lifetime: PasswordResets.invitationLifetime)
             let t = catalogs[user.locale]
             let content = MailContent(
                 subject: t.format("mail_invitation_subject", ["shop": shop.name]), heading: t("mail_invitation_heading"),
-                paragraphs: [t.format("mail_invitation_body", ["shop": shop.name, "owner": owner.email]), t("mail_invitation_expiry")],
+                paragraphs: [t.format("mail_invitation_body", ["shop": shop.name, "owner": actor.email]), t("mail_invitation_expiry")],
                 action: .init(label: t("mail_invitation_button"), url: config.url(SiteRoute.passwordReset(token: token).path)))
             try Outbox.enqueue(
                 db, composer.mail(content, kind: "invitation", to: email, locale: user.locale, caseID: nil), now: now,
                 messageDomain: config.mailDomain)
+            try AuditLog.record(db, actor, .colleagueInvited, shopID: shopID, target: email, now: now)
         }
     }
 
     /// Not oneself: an owner who locks themself out would need the operator.
-    public func deactivateColleague(id: String, shopID: String, by owner: UserRecord) throws {
-        guard id != owner.id else { throw NotFound() }
+    public func deactivateColleague(id: String, shopID: String, by actor: AuditActor) throws {
+        guard id != actor.userID else { throw NotFound() }
         let now = now()
         try database.write { db in
             guard try UserRecord.deactivate(db, id: id, shopID: shopID, now: now) else { throw NotFound() }
+            let email = try UserRecord.find(db, id: id)?.email ?? id
+            try AuditLog.record(db, actor, .colleagueDeactivated, shopID: shopID, target: email, now: now)
         }
     }
 }

@@ -12,7 +12,7 @@ extension App {
 
     /// Registers an endpoint; refuses, beside its field, a URL that is not https, leads to
     /// a private address or does not resolve, and an empty choice of events.
-    public func addWebhook(shopID: String, url rawURL: String, events: [String], by userID: String) throws -> WebhookEndpoint {
+    public func addWebhook(shopID: String, url rawURL: String, events: [String], by actor: AuditActor) throws -> WebhookEndpoint {
         let url = rawURL.trimmingCharacters(in: .whitespaces)
         var fields: [String: Message] = [:]
         if url.isEmpty {
@@ -30,7 +30,9 @@ extension App {
             guard try WebhookOutbox.endpoints(db, shopID: shopID).count < 10 else {
                 throw FormRejection(fields: ["url": Message("error_webhook_too_many")])
             }
-            try WebhookOutbox.insert(db, endpoint, createdBy: userID)
+            try WebhookOutbox.insert(db, endpoint, createdBy: actor.userID)
+            try AuditLog.record(
+                db, actor, .webhookAdded, shopID: shopID, target: url, details: WebhookEventType.list(chosen), now: endpoint.createdAt)
         }
         return endpoint
     }
@@ -69,29 +71,32 @@ extension App {
     }
 
     /// A new secret; the old one keeps signing beside it for `BP_WEBHOOK_SECRET_OVERLAP_HOURS`.
-    public func rotateWebhookSecret(_ id: String, shopID: String) throws -> WebhookEndpoint {
+    public func rotateWebhookSecret(_ id: String, shopID: String, by actor: AuditActor) throws -> WebhookEndpoint {
         let secret = Self.newWebhookSecret()
         let now = now()
         return try database.write { db in
-            _ = try Self.ownWebhook(db, id, shopID: shopID)
+            let endpoint = try Self.ownWebhook(db, id, shopID: shopID)
             try WebhookOutbox.rotateSecret(db, id: id, newSecret: secret, overlapUntil: now + config.webhookSecretOverlap)
+            try AuditLog.record(db, actor, .webhookSecretRotated, shopID: shopID, target: endpoint.url, now: now)
             return try Self.ownWebhook(db, id, shopID: shopID)
         }
     }
 
-    public func deleteWebhook(_ id: String, shopID: String) throws {
+    public func deleteWebhook(_ id: String, shopID: String, by actor: AuditActor) throws {
         let now = now()
         try database.write { db in
-            _ = try Self.ownWebhook(db, id, shopID: shopID)
+            let endpoint = try Self.ownWebhook(db, id, shopID: shopID)
             try WebhookOutbox.delete(db, id: id, now: now)
+            try AuditLog.record(db, actor, .webhookDeleted, shopID: shopID, target: endpoint.url, now: now)
         }
     }
 
-    public func resendWebhookDelivery(_ deliveryID: String, endpointID: String, shopID: String) throws {
+    public func resendWebhookDelivery(_ deliveryID: String, endpointID: String, shopID: String, by actor: AuditActor) throws {
         let now = now()
         try database.write { db in
-            _ = try Self.ownWebhook(db, endpointID, shopID: shopID)
+            let endpoint = try Self.ownWebhook(db, endpointID, shopID: shopID)
             guard try WebhookOutbox.resend(db, deliveryID: deliveryID, endpointID: endpointID, now: now) else { throw NotFound() }
+            try AuditLog.record(db, actor, .webhookResent, shopID: shopID, target: endpoint.url, details: deliveryID, now: now)
         }
     }
 

@@ -56,6 +56,8 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceShop(String)
     case serviceInsolvency(String)
     case serviceMail
+    /// The audit log of administrative actions, for admin agents.
+    case serviceAudit
     case serviceMailRetry(String)
     /// One email as it was sent (sign-in tokens in its links hidden).
     case serviceMailMessage(String)
@@ -177,6 +179,7 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "search"): self = .serviceSearch
             case (2, "export"): self = .serviceExport
             case (2, "mail"): self = .serviceMail
+            case (3, "admin") where at(2) == "audit": self = .serviceAudit
             case (3, "mail"):
                 guard SiteRoute.isNumber(at(2)) else { return nil }
                 self = .serviceMailMessage(at(2))
@@ -275,6 +278,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceSearch: "/service/search"
         case .serviceExport: "/service/export"
         case .serviceMail: "/service/mail"
+        case .serviceAudit: "/service/admin/audit"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceMailMessage(let n): "/service/mail/\(n)"
         case .serviceCase(let i): "/service/cases/\(i)"

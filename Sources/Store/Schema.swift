@@ -21,10 +21,39 @@ enum Schema {
         migrator.registerMigration("v13-webhooks", migrate: v13)
         migrator.registerMigration("v14-api-keys", migrate: v14)
         migrator.registerMigration("v15-deactivated-users", migrate: v15)
+        migrator.registerMigration("v16-audit-log", migrate: v16)
         return migrator
     }
 
     /// The worker records how long its last pass took, for `/metrics`.
+    /// The audit log of administrative actions (who, what, when, from where), append-only
+    /// like the case events; its indexes serve the admins' filters newest first.
+    private static func v16(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at DATETIME NOT NULL,
+                    actor_id TEXT,
+                    actor_email TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    shop_id TEXT,
+                    target TEXT NOT NULL,
+                    details TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX audit_log_action ON audit_log(action, id);
+                CREATE INDEX audit_log_actor ON audit_log(actor_email, id);
+                CREATE INDEX audit_log_shop ON audit_log(shop_id, id);
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+                    SELECT RAISE(ABORT, 'the audit log is append-only');
+                END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+                    SELECT RAISE(ABORT, 'the audit log is append-only');
+                END;
+                """)
+    }
+
     /// A deactivated user keeps their row (their name stays on the timelines they are on)
     /// but can no longer sign in, ask for a password link or use a session.
     private static func v15(_ db: Database) throws {

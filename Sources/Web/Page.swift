@@ -75,7 +75,7 @@ struct Renderer {
             return [
                 item(.nav_dashboard, .serviceDashboard), item(.nav_queue, .serviceQueue),
                 item(.nav_mail, .serviceMail), item(.nav_settings, .settings),
-            ]
+            ] + (ctx.user?.admin == true ? [item(.nav_audit, .serviceAudit)] : [])
         }
     }
 }

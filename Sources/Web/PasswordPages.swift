@@ -56,7 +56,7 @@ struct PasswordPages {
 
     private func reset(_ ctx: RequestContext, token: String, _ form: FormBody) throws -> HTTPResponse {
         do {
-            guard let user = try app.resetPassword(token: token, new: form.text("new_password")) else {
+            guard let user = try app.resetPassword(token: token, new: form.text("new_password"), client: ctx.clientAddress) else {
                 return pages.error(410, ctx, message: Message("reset_password_invalid"))
             }
             // Whoever used the link is signed out here too: they sign in with the new password.

@@ -42,6 +42,11 @@ final class RequestContext {
 
     var clientAddress: String { request.remoteAddress }
 
+    /// The signed-in staff member as the audit log records them.
+    var auditActor: AuditActor {
+        AuditActor(userID: user?.id, email: user?.email ?? "", client: clientAddress)
+    }
+
     /// Looks the session up; a cookie that names no live session leaves the visitor anonymous.
     func authenticate(app: App) throws {
         guard let token = sessionCookie, let found = try app.viewer(sessionToken: token) else { return }

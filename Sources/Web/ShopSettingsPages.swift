@@ -14,43 +14,40 @@ struct ShopSettingsPages {
 
     func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
         let shopID: String
-        let owner: UserRecord
         switch pages.requireMerchant(ctx) {
         case .allowed(let m):
-            guard let user = ctx.user, user.owner else { return pages.error(404, ctx) }
+            guard ctx.user?.owner == true else { return pages.error(404, ctx) }
             shopID = m.shopID
-            owner = user
         case .answered(let response): return response
         }
-        let userID = owner.id
         switch (route, form) {
         case (.merchantSettings, nil): return try page(shopID, ctx)
         case (.merchantNotificationEmails, let form?):
             do {
-                _ = try app.setNotificationEmails(shopID: shopID, text: String(form.text("emails").prefix(4000)))
+                _ = try app.setNotificationEmails(shopID: shopID, text: String(form.text("emails").prefix(4000)), by: ctx.auditActor)
                 return seeOther(SiteRoute.merchantSettings.path + "?done=settings_saved", ctx)
             } catch let rejection as FormRejection {
                 return try page(shopID, ctx, rejection: rejection, typedEmails: form.text("emails"))
             }
         case (.merchantAPIKeys, let form?):
             do {
-                let key = try app.createAPIKey(shopID: shopID, name: String(form.text("name").prefix(200)), by: userID)
+                let key = try app.createAPIKey(shopID: shopID, name: String(form.text("name").prefix(200)), by: ctx.auditActor)
                 return try page(shopID, ctx, newKey: key)
             } catch let rejection as FormRejection {
                 return try page(shopID, ctx, rejection: rejection, typedName: form.text("name"))
             }
         case (.merchantAPIKeyRevoke, let form?):
-            try app.revokeAPIKey(id: String(form.text("key").prefix(64)), shopID: shopID)
+            try app.revokeAPIKey(id: String(form.text("key").prefix(64)), shopID: shopID, by: ctx.auditActor)
             return seeOther(SiteRoute.merchantSettings.path + "?done=api_key_revoked", ctx)
         case (.merchantColleagues, let form?):
             do {
-                try app.inviteColleague(shopID: shopID, email: String(form.text("email").prefix(300)), by: owner)
+                try app.inviteColleague(shopID: shopID, email: String(form.text("email").prefix(300)), by: ctx.auditActor)
                 return seeOther(SiteRoute.merchantSettings.path + "?done=colleague_invited", ctx)
             } catch let rejection as FormRejection {
                 return try page(shopID, ctx, rejection: rejection, typedInvite: form.text("email"))
             }
         case (.merchantColleagueDeactivate, let form?):
-            try app.deactivateColleague(id: String(form.text("user").prefix(64)), shopID: shopID, by: owner)
+            try app.deactivateColleague(id: String(form.text("user").prefix(64)), shopID: shopID, by: ctx.auditActor)
             return seeOther(SiteRoute.merchantSettings.path + "?done=colleague_deactivated", ctx)
         default: return pages.error(404, ctx)
         }

@@ -117,6 +117,8 @@ public final class WebApp: Responder {
         case .merchantSettings, .merchantNotificationEmails, .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues,
             .merchantColleagueDeactivate:
             return try ShopSettingsPages(pages: pages).respond(route, ctx, form)
+        case .serviceAudit:
+            return try AuditPages(pages: pages).respond(ctx)
         case .webhooks, .webhook, .webhookAction:
             return try WebhookPages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):

@@ -42,15 +42,15 @@ struct WebhookPages {
         case (.webhooks, let form?): return try add(area, shop, ctx, form)
         case (.webhook(_, let id), nil): return try endpoint(id, area, shop, ctx, newSecret: nil)
         case (.webhookAction(_, let id, .rotate), _?):
-            let rotated = try app.rotateWebhookSecret(id, shopID: shop.id)
+            let rotated = try app.rotateWebhookSecret(id, shopID: shop.id, by: ctx.auditActor)
             return try endpoint(rotated.id, area, shop, ctx, newSecret: rotated.secret)
         case (.webhookAction(_, let id, .delete), _?):
-            try app.deleteWebhook(id, shopID: shop.id)
+            try app.deleteWebhook(id, shopID: shop.id, by: ctx.auditActor)
             return seeOther(SiteRoute.webhooks(area).path + "?done=webhook_deleted", ctx)
         case (.webhookAction(_, let id, .resend), let form?):
             let delivery = form.text("delivery")
             guard delivery.hasPrefix("dlv_"), SiteRoute.isID(String(delivery.dropFirst(4))) else { return pages.error(404, ctx) }
-            try app.resendWebhookDelivery(delivery, endpointID: id, shopID: shop.id)
+            try app.resendWebhookDelivery(delivery, endpointID: id, shopID: shop.id, by: ctx.auditActor)
             return seeOther(SiteRoute.webhook(area, id).path + "?done=webhook_resent", ctx)
         default: return pages.error(404, ctx)
         }
@@ -94,7 +94,7 @@ struct WebhookPages {
     private func add(_ area: WebhookArea, _ shop: ShopRecord, _ ctx: RequestContext, _ form: FormBody) throws -> HTTPResponse {
         do {
             let added = try app.addWebhook(
-                shopID: shop.id, url: String(form.text("url").prefix(4000)), events: form.values("events"), by: ctx.user?.id ?? "")
+                shopID: shop.id, url: String(form.text("url").prefix(4000)), events: form.values("events"), by: ctx.auditActor)
             return try endpoint(added.id, area, shop, ctx, newSecret: added.secret)
         } catch let rejection as FormRejection {
             return try list(area, shop, ctx, rejection: rejection, typed: form)

@@ -427,6 +427,14 @@ def test_the_shops_owner_adds_an_api_key_and_a_webhook_and_sees_each_secret_once
     # Deleted again, so that no later test's case is sent to an address this machine cannot reach.
     submit(owner.driver.find_element(By.CSS_SELECTOR, "form[action$='/delete']"))
     wait_for(owner, "p.empty")
+    # An admin reads what the owner did in the audit log.
+    stack.bp("admin", "create-user", "--role", "agent", "--email", "admin@operator.example", "--admin", stdin=PASSWORD + "\n")
+    admin = browsers()
+    sign_in_staff(stack, admin, "/service/login", "admin@operator.example")
+    admin.driver.find_element(By.CSS_SELECTOR, "a[href='/service/admin/audit']").click()
+    wait_for(admin, "form.audit-filter")
+    assert "Webhook deleted" in admin.driver.page_source
+    admin.look("service-audit")
 
 
 def test_the_case_file_prints_on_a4_with_page_numbers(stack, browsers):

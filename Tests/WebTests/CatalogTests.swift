@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Protection
 @testable import Rendering
+@testable import Store
 
 /// Every word a person reads comes from the catalogs; English, Polish and German are
 /// complete, and each translation keeps the placeholders of the English.
@@ -40,6 +41,7 @@ import Testing
         keys += ReturnCarrier.allCases.map { "carrier_" + $0.rawValue }
         keys += ["yes", "not_yet"].map { "receipt_" + $0 }
         keys += ["own", "by_customer", "by_merchant"].map { "mail_appealed_" + $0 }
+        keys += AuditAction.allCases.map { "audit_" + $0.rawValue.replacingOccurrences(of: ".", with: "_") }
         keys += WebhookEventType.allCases.map { "webhook_event_" + $0.rawValue.replacingOccurrences(of: ".", with: "_") }
         keys += ["pending", "sending", "delivered", "failed"].map { "webhook_state_" + $0 }
         keys += ["url_required", "url_malformed", "url_https", "url_credentials", "url_private", "url_unresolvable", "events", "too_many"]

@@ -325,6 +325,17 @@ import Testing
                 inviteEmail: full ? "" : "<typed>", webhooksHref: "/merchant/webhooks",
                 apiDocsHref: "/api/docs", errors: full ? .none : Self.errors)
             same("merchant/settings", layout(settings, locale: full ? .pl : .en), Template.merchantSettings)
+            let audit = AuditPage(
+                action: "/service/admin/audit", actor: full ? "" : "<typed>", shop: full ? "" : "s\"1",
+                actions: [SelectOption(value: "webhook.added", label: "Webhook <added>", selected: !full)],
+                entries: full
+                    ? [AuditRow(at: "1.12.2026", actor: "a@x.y", client: "127.0.0.1", action: "Added", shop: Self.hostile,
+                                shopHref: "/service/shops/s", target: Self.hostile, details: nil),
+                       AuditRow(at: "2.12.2026", actor: "b@x.y", client: "::1", action: "Revoked <x>", shop: "", shopHref: nil,
+                                target: "ERP", details: "a, b <c>")]
+                    : [],
+                olderHref: full ? "/service/admin/audit?before=5&action=x" : nil)
+            same("service/audit", layout(audit, locale: full ? .de : .en), Template.serviceAudit)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
                               error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
                               retryAction: full ? "/service/mail/1/retry" : nil)
@@ -377,7 +388,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 31)
+        #expect(named.count == 32)
     }
 }
 
@@ -443,5 +454,6 @@ extension APIOperation: ComputedForReference { var computedForReference: [String
 extension SettingsPage: ComputedForReference { var computedForReference: [String: Any] { ["hasOtherSessions": hasOtherSessions] } }
 extension CaseFilePage: ComputedForReference { var computedForReference: [String: Any] { ["hasFiles": hasFiles] } }
 extension MailMessage: ComputedForReference { var computedForReference: [String: Any] { ["hasFacts": hasFacts] } }
+extension AuditPage: ComputedForReference { var computedForReference: [String: Any] { ["hasEntries": hasEntries] } }
 extension WebhookListPage: ComputedForReference { var computedForReference: [String: Any] { ["hasEndpoints": hasEndpoints] } }
 extension WebhookPage: ComputedForReference { var computedForReference: [String: Any] { ["hasDeliveries": hasDeliveries] } }

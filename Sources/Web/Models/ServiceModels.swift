@@ -261,3 +261,26 @@ struct ServiceSearchRow {
     let stateLabel: String
     let opened: String
 }
+
+/// `Templates/service/audit.mustache`: the audit log with its filters.
+struct AuditPage {
+    let action: String
+    let actor: String
+    let shop: String
+    let actions: [SelectOption]
+    let entries: [AuditRow]
+    let olderHref: String?
+    var hasEntries: Bool { !entries.isEmpty }
+}
+
+struct AuditRow {
+    let at: String
+    let actor: String
+    let client: String
+    let action: String
+    let shop: String
+    let shopHref: String?
+    let target: String
+    /// What else the entry holds (the events, the addresses); nil when nothing.
+    let details: String?
+}
