@@ -84,7 +84,8 @@ extension App {
             locale: locale, createdAt: now(), owner: owner, admin: admin)
         try database.write { db in
             if let shopID, try ShopRecord.find(db, id: shopID) == nil { throw InvalidInput("there is no shop \(shopID)", field: "shop") }
-            if try UserRecord.find(db, role: role, email: email) != nil {
+            // Deactivated accounts too: addresses stay unique per role.
+            if try UserRecord.exists(db, role: role, email: email) {
                 throw InvalidInput("a \(role.rawValue) with the email \(email) exists already", field: "email")
             }
             try user.insert(db)

@@ -13,8 +13,7 @@ extension App {
 
     /// Reads the addresses as typed (commas, semicolons, spaces or lines between them).
     public func setNotificationEmails(shopID: String, text: String, by actor: AuditActor) throws -> [String] {
-        // Character-wise: "\r\n" is one Character, so a list of separators would miss "\n".
-        let parts = text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }).map(String.init)
+        let parts = EmailAddress.listItems(text)
         var addresses: [String] = []
         for raw in parts {
             guard let email = EmailAddress.normalize(raw) else {
@@ -82,30 +81,8 @@ extension App {
         try database.read { db in try UserRecord.merchants(db, shopID: shopID) }
     }
 
-    public func inviteColleague(shopID: String, email rawEmail: String, by actor: AuditActor) throws {
-        guard let email = EmailAddress.normalize(rawEmail) else { throw FormRejection.field("email", "error_email_invalid") }
-        let now = now()
-        try database.write { db in
-            guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
-            guard try !UserRecord.exists(db, role: .merchant, email: email) else {
-                throw FormRejection.field("email", "error_colleague_exists")
-            }
-            // No password until the invitation's link sets one: nothing verifies against "".
-            let user = UserRecord(
-                id: Secrets.newID(), role: .merchant, shopID: shopID, email: email, passwordHash: "", locale: shop.locale,
-                createdAt: now, owner: false, admin: false)
-            try user.insert(db)
-            let token = try PasswordResets.create(db, userID: user.id, now: now, lifetime: PasswordResets.invitationLifetime)
-            let t = catalogs[user.locale]
-            let content = MailContent(
-                subject: t.format("mail_invitation_subject", ["shop": shop.name]), heading: t("mail_invitation_heading"),
-                paragraphs: [t.format("mail_invitation_body", ["shop": shop.name, "owner": actor.email]), t("mail_invitation_expiry")],
-                action: .init(label: t("mail_invitation_button"), url: config.url(SiteRoute.passwordReset(token: token).path)))
-            try Outbox.enqueue(
-                db, composer.mail(content, kind: "invitation", to: email, locale: user.locale, caseID: nil), now: now,
-                messageDomain: config.mailDomain)
-            try AuditLog.record(db, actor, .colleagueInvited, shopID: shopID, target: email, now: now)
-        }
+    public func inviteColleague(shopID: String, email: String, by actor: AuditActor) throws {
+        try invite(email: email, role: .merchant, shopID: shopID, by: actor)
     }
 
     /// Not oneself: an owner who locks themself out would need the operator.

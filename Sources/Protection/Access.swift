@@ -72,6 +72,12 @@ public enum Access {
 }
 
 public enum EmailAddress {
+    /// The addresses in a list as people type it: commas, semicolons, spaces or lines
+    /// between them (split by Character: "\r\n" is one, so a list of separators would miss it).
+    public static func listItems(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }).map(String.init)
+    }
+
     /// A plain, conservative check of an address's shape: local@domain.tld, no spaces,
     /// no characters that could break a header. Returns the address lowercased.
     public static func normalize(_ raw: String) -> String? {

@@ -58,6 +58,13 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceMail
     /// The audit log of administrative actions, for admin agents.
     case serviceAudit
+    /// Administration for admin agents: shops (create, rotate a key) and staff (invite,
+    /// deactivate or reactivate: the form's `user` and `active`).
+    case serviceAdmin
+    case serviceAdminShops
+    case serviceAdminShopKey(String)
+    case serviceAdminUsers
+    case serviceAdminUserState
     case serviceMailRetry(String)
     /// One email as it was sent (sign-in tokens in its links hidden).
     case serviceMailMessage(String)
@@ -180,6 +187,13 @@ public enum SiteRoute: Equatable, Sendable {
             case (2, "export"): self = .serviceExport
             case (2, "mail"): self = .serviceMail
             case (3, "admin") where at(2) == "audit": self = .serviceAudit
+            case (2, "admin"): self = .serviceAdmin
+            case (3, "admin") where at(2) == "shops": self = .serviceAdminShops
+            case (3, "admin") where at(2) == "users": self = .serviceAdminUsers
+            case (4, "admin") where at(2) == "users" && at(3) == "state": self = .serviceAdminUserState
+            case (5, "admin") where at(2) == "shops" && at(4) == "rotate-key":
+                guard let i = id(at(3)) else { return nil }
+                self = .serviceAdminShopKey(i)
             case (3, "mail"):
                 guard SiteRoute.isNumber(at(2)) else { return nil }
                 self = .serviceMailMessage(at(2))
@@ -279,6 +293,11 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceExport: "/service/export"
         case .serviceMail: "/service/mail"
         case .serviceAudit: "/service/admin/audit"
+        case .serviceAdmin: "/service/admin"
+        case .serviceAdminShops: "/service/admin/shops"
+        case .serviceAdminShopKey(let i): "/service/admin/shops/\(i)/rotate-key"
+        case .serviceAdminUsers: "/service/admin/users"
+        case .serviceAdminUserState: "/service/admin/users/state"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceMailMessage(let n): "/service/mail/\(n)"
         case .serviceCase(let i): "/service/cases/\(i)"
@@ -316,7 +335,8 @@ public enum SiteRoute: Equatable, Sendable {
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
             .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction, .merchantNotificationEmails,
-            .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues, .merchantColleagueDeactivate:
+            .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues, .merchantColleagueDeactivate, .serviceAdminShops,
+            .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState:
             ["POST"]
         default: ["GET", "HEAD"]
         }

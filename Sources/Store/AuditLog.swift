@@ -28,6 +28,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case colleagueDeactivated = "user.deactivated"
     case passwordChanged = "user.password_changed"
     case passwordReset = "user.password_reset"
+    case userReactivated = "user.reactivated"
+    case shopCreated = "shop.created"
+    case apiKeyRotated = "api_key.rotated"
 }
 
 /// One line of the audit log, as the admins' page shows it.

@@ -94,15 +94,27 @@ extension UserRecord {
         try UserRecord.fetchAll(db, sql: "SELECT * FROM users WHERE shop_id = ? ORDER BY email", arguments: [shopID])
     }
 
-    /// Deactivates a merchant of the shop and ends every session of theirs; false when the
-    /// shop has no such active merchant.
-    public static func deactivate(_ db: Database, id: String, shopID: String, now: Date) throws -> Bool {
+    /// Deactivates a user (of `shopID` when given) and ends every session of theirs; false
+    /// when there is no such active user.
+    public static func deactivate(_ db: Database, id: String, shopID: String?, now: Date) throws -> Bool {
         try db.execute(
-            sql: "UPDATE users SET deactivated_at = ? WHERE id = ? AND shop_id = ? AND deactivated_at IS NULL",
-            arguments: [StoredDate(now), id, shopID])
+            sql: "UPDATE users SET deactivated_at = ? WHERE id = ? AND (? IS NULL OR shop_id = ?) AND deactivated_at IS NULL",
+            arguments: [StoredDate(now), id, shopID, shopID])
         guard db.changesCount == 1 else { return false }
         try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id])
         return true
+    }
+
+    /// Lets a deactivated user sign in again (with the password they had); false when
+    /// there is no such deactivated user.
+    public static func reactivate(_ db: Database, id: String) throws -> Bool {
+        try db.execute(sql: "UPDATE users SET deactivated_at = NULL WHERE id = ? AND deactivated_at IS NOT NULL", arguments: [id])
+        return db.changesCount == 1
+    }
+
+    /// Every staff account, agents first, then by address (the admins' list).
+    public static func all(_ db: Database, limit: Int) throws -> [UserRecord] {
+        try UserRecord.fetchAll(db, sql: "SELECT * FROM users ORDER BY role, email LIMIT ?", arguments: [limit])
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

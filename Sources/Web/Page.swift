@@ -60,7 +60,7 @@ struct Renderer {
         "shop_insolvent", "mail_retry", "settings_saved", "already_opened", "sessions_ended",
         "password_changed", "password_reset", "password_link_sent", "return_sent", "return_confirmed", "return_not_yet",
         "appealed", "payout_proposed", "payout_approved", "payout_returned", "webhook_deleted", "webhook_resent", "api_key_revoked",
-        "colleague_invited", "colleague_deactivated",
+        "colleague_invited", "colleague_deactivated", "user_reactivated",
     ]
 
     private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {
@@ -75,7 +75,7 @@ struct Renderer {
             return [
                 item(.nav_dashboard, .serviceDashboard), item(.nav_queue, .serviceQueue),
                 item(.nav_mail, .serviceMail), item(.nav_settings, .settings),
-            ] + (ctx.user?.admin == true ? [item(.nav_audit, .serviceAudit)] : [])
+            ] + (ctx.user?.admin == true ? [item(.nav_admin, .serviceAdmin), item(.nav_audit, .serviceAudit)] : [])
         }
     }
 }

@@ -119,6 +119,8 @@ public final class WebApp: Responder {
             return try ShopSettingsPages(pages: pages).respond(route, ctx, form)
         case .serviceAudit:
             return try AuditPages(pages: pages).respond(ctx)
+        case .serviceAdmin, .serviceAdminShops, .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState:
+            return try AdminPages(pages: pages).respond(route, ctx, form)
         case .webhooks, .webhook, .webhookAction:
             return try WebhookPages(pages: pages).respond(route, ctx, form)
         case .customerCaseFile(let id, let json), .merchantCaseFile(let id, let json), .serviceCaseFile(let id, let json):

@@ -435,6 +435,9 @@ def test_the_shops_owner_adds_an_api_key_and_a_webhook_and_sees_each_secret_once
     wait_for(admin, "form.audit-filter")
     assert "Webhook deleted" in admin.driver.page_source
     admin.look("service-audit")
+    admin.driver.find_element(By.CSS_SELECTOR, "a[href='/service/admin']").click()
+    wait_for(admin, "#shop-name")
+    admin.look("service-admin")
 
 
 def test_the_case_file_prints_on_a4_with_page_numbers(stack, browsers):

@@ -29,15 +29,15 @@ import Testing
         #expect(try admin.get("/service").text.contains(#"href="/service/admin/audit""#))
         let all = try admin.get("/service/admin/audit")
         #expect(all.status == 200)
-        for text in ["Notification addresses changed", "API key created", "Colleague invited", "owner@shop.example", "127.0.0.1",
+        for text in ["Notification addresses changed", "API key created", "User invited", "owner@shop.example", "127.0.0.1",
                      "cases@shop.example", "new@shop.example", "ERP", "Sklep Testowy"] {
             #expect(all.text.contains(text), "\(text)")
         }
         #expect(all.text.components(separatedBy: "<tr>").count - 2 == 3, "three entries and the header")
         let keysOnly = try admin.get("/service/admin/audit?action=api_key.created")
-        #expect(keysOnly.text.contains("API key created") && !keysOnly.text.contains("Colleague invited</td>"))
+        #expect(keysOnly.text.contains("API key created") && !keysOnly.text.contains("User invited</td>"))
         #expect(try admin.get("/service/admin/audit?actor=nobody%40shop.example").text.contains("Nothing recorded"))
-        #expect(try admin.get("/service/admin/audit?shop=\(world.shopID)").text.contains("Colleague invited"))
+        #expect(try admin.get("/service/admin/audit?shop=\(world.shopID)").text.contains("User invited"))
         // Hostile filters change nothing and break nothing.
         #expect(try admin.get("/service/admin/audit?action=%3Cscript%3E&shop=x%27--&before=abc").status == 200)
 

@@ -60,7 +60,7 @@ import Testing
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
         "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
-        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it", "email": "Not <an> address",
+        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it", "email": "Not <an> address", "shop": "Which <shop>", "currency": "ISO & 4217", "locale": "Pick <one>",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -336,6 +336,20 @@ import Testing
                     : [],
                 olderHref: full ? "/service/admin/audit?before=5&action=x" : nil)
             same("service/audit", layout(audit, locale: full ? .de : .en), Template.serviceAudit)
+            let admin = AdminPage(
+                newKey: full ? NewShopKey(shop: Self.hostile, shopHref: "/service/shops/s", key: "bpk_<k>") : nil,
+                shops: full
+                    ? [AdminShopRow(id: "s\"1", name: Self.hostile, href: "/service/shops/s", currency: "PLN", created: "1.12.2026",
+                                    rotateAction: "/service/admin/shops/s/rotate-key")]
+                    : [],
+                users: [AdminUserRow(id: "u1", email: "a@x.y", role: "Agent · admin", shop: "", state: "Active", deactivated: false, changeable: false),
+                        AdminUserRow(id: "u2\"", email: Self.hostile, role: "Merchant", shop: "Shop <s>", state: "Deactivated 1.12.2026",
+                                     deactivated: true, changeable: true)],
+                shopAction: "/service/admin/shops", userAction: "/service/admin/users", stateAction: "/service/admin/users/state",
+                typedName: full ? "" : "<name>", typedEmails: "a@x.y", typedCurrency: "PLN", typedAmount: "2500.00",
+                locales: [SelectOption(value: "pl", label: "Polski", selected: true)], typedEmail: full ? "" : "<e>", typedShop: "",
+                roles: [SelectOption(value: "merchant", label: "Merchant", selected: true)], errors: full ? .none : Self.errors)
+            same("service/admin", layout(admin, locale: full ? .en : .pl), Template.serviceAdmin)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
                               error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
                               retryAction: full ? "/service/mail/1/retry" : nil)
@@ -388,7 +402,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 32)
+        #expect(named.count == 33)
     }
 }
 

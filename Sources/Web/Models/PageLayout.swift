@@ -71,6 +71,9 @@ struct FieldErrors {
     var events: String?
     var emails: String?
     var email: String?
+    var shop: String?
+    var currency: String?
+    var locale: String?
     var name: String?
 
     static let none = FieldErrors()
@@ -84,6 +87,9 @@ struct FieldErrors {
         events = byField["events"]
         emails = byField["emails"]
         email = byField["email"]
+        shop = byField["shop"]
+        currency = byField["currency"]
+        locale = byField["locale"]
         name = byField["name"]
         received = byField["received"]
         tracking = byField["tracking"]

@@ -284,3 +284,49 @@ struct AuditRow {
     /// What else the entry holds (the events, the addresses); nil when nothing.
     let details: String?
 }
+
+/// `Templates/service/admin.mustache`: shops and staff for admin agents.
+struct AdminPage {
+    /// A shop's API key, just made or rotated: shown this once.
+    let newKey: NewShopKey?
+    let shops: [AdminShopRow]
+    let users: [AdminUserRow]
+    let shopAction: String
+    let userAction: String
+    let stateAction: String
+    let typedName: String
+    let typedEmails: String
+    let typedCurrency: String
+    let typedAmount: String
+    let locales: [SelectOption]
+    let typedEmail: String
+    let typedShop: String
+    let roles: [SelectOption]
+    let errors: FieldErrors
+}
+
+struct NewShopKey {
+    let shop: String
+    let shopHref: String
+    let key: String
+}
+
+struct AdminShopRow {
+    let id: String
+    let name: String
+    let href: String
+    let currency: String
+    let created: String
+    let rotateAction: String
+}
+
+struct AdminUserRow {
+    let id: String
+    let email: String
+    let role: String
+    let shop: String
+    let state: String
+    let deactivated: Bool
+    /// False for the admin's own account.
+    let changeable: Bool
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Mail
+import Protection
+import Rendering
+import Store
+
+/// What admin agents do at `/service/admin` instead of `bp admin` on the server: shops
+/// (created with their first API key shown once; a key rotated, the old ones stopping at
+/// once) and staff (invited by email, deactivated, reactivated). Each is audited.
+extension App {
+    /// An invitation: the account without a password and an email whose link sets it
+    /// (7 days). An address that has an account in that role, active or not, is refused.
+    public func invite(email rawEmail: String, role: UserRecord.UserRole, shopID: String?, by actor: AuditActor) throws {
+        guard let email = EmailAddress.normalize(rawEmail) else { throw FormRejection.field("email", "error_email_invalid") }
+        let now = now()
+        try database.write { db in
+            var shop: ShopRecord?
+            if role == .merchant {
+                guard let id = shopID, let found = try ShopRecord.find(db, id: id) else {
+                    throw FormRejection.field("shop", "error_shop_unknown")
+                }
+                shop = found
+            }
+            guard try !UserRecord.exists(db, role: role, email: email) else { throw FormRejection.field("email", "error_colleague_exists") }
+            let locale = shop?.locale ?? .en
+            let user = UserRecord(
+                id: Secrets.newID(), role: role, shopID: shop?.id, email: email, passwordHash: "", locale: locale, createdAt: now,
+                owner: false, admin: false)
+            try user.insert(db)
+            let token = try PasswordResets.create(db, userID: user.id, now: now, lifetime: PasswordResets.invitationLifetime)
+            let t = catalogs[locale]
+            let team = shop?.name ?? t("invitation_service_team")
+            let content = MailContent(
+                subject: t.format("mail_invitation_subject", ["shop": team]), heading: t("mail_invitation_heading"),
+                paragraphs: [
+                    t.format(
+                        role == .merchant ? "mail_invitation_body" : "mail_invitation_body_agent", ["shop": team, "owner": actor.email]),
+                    t("mail_invitation_expiry"),
+                ],
+                action: .init(label: t("mail_invitation_button"), url: config.url(SiteRoute.passwordReset(token: token).path)))
+            try Outbox.enqueue(
+                db, composer.mail(content, kind: "invitation", to: email, locale: locale, caseID: nil), now: now,
+                messageDomain: config.mailDomain)
+            try AuditLog.record(db, actor, .colleagueInvited, shopID: shop?.id, target: email, details: role.rawValue, now: now)
+        }
+    }
+
+    /// Deactivates or reactivates any staff account but one's own.
+    public func setUserActive(id: String, active: Bool, by actor: AuditActor) throws {
+        guard id != actor.userID else { throw NotFound() }
+        let now = now()
+        try database.write { db in
+            guard let user = try UserRecord.find(db, id: id) else { throw NotFound() }
+            let changed =
+                active ? try UserRecord.reactivate(db, id: id) : try UserRecord.deactivate(db, id: id, shopID: nil, now: now)
+            guard changed else { throw NotFound() }
+            try AuditLog.record(
+                db, actor, active ? .userReactivated : .colleagueDeactivated, shopID: user.shopID, target: user.email, now: now)
+        }
+    }
+
+    /// A shop from the admin's form; the CLI's checks, worded for the form's fields.
+    public func createShop(
+        name: String, emails: String, currency: String, coverageLimit: String, locale: String, by actor: AuditActor
+    ) throws -> CreatedShop {
+        let addresses = EmailAddress.listItems(emails)
+        do {
+            let shop = try createShop(
+                name: name.trimmingCharacters(in: .whitespaces), emails: addresses, currency: currency.trimmingCharacters(in: .whitespaces),
+                coverageLimit: coverageLimit.trimmingCharacters(in: .whitespaces), locale: locale)
+            try database.write { db in try AuditLog.record(db, actor, .shopCreated, shopID: shop.id, target: name, now: now()) }
+            return shop
+        } catch let invalid as InvalidInput {
+            switch invalid.field {
+            case "email":
+                throw FormRejection.field(
+                    "emails", addresses.isEmpty ? "error_emails_required" : "error_emails_invalid",
+                    ["address": String(invalid.description.prefix(120))])
+            case "currency": throw FormRejection.field("currency", "error_currency_code")
+            case "coverage_limit": throw FormRejection.field("amount", "error_coverage_limit")
+            case "locale": throw FormRejection.field("locale", "error_locale")
+            default: throw FormRejection.field("name", "error_shop_name")
+            }
+        }
+    }
+
+    /// A new API key for the shop; every key it had stops at once. Returned once.
+    public func rotateShopKey(shopID: String, by actor: AuditActor) throws -> String {
+        let key = "bpk_" + Secrets.newToken()
+        let now = now()
+        try database.write { db in
+            guard try ShopRecord.find(db, id: shopID) != nil else { throw NotFound() }
+            for old in try APIKeys.all(db, shopID: shopID) where old.revokedAt == nil {
+                _ = try APIKeys.revoke(db, id: old.id, shopID: shopID, now: now)
+            }
+            try APIKeys.insert(db, shopID: shopID, name: "Rotated key", keyHash: Secrets.hash(key), by: actor.userID ?? "", now: now)
+            try AuditLog.record(db, actor, .apiKeyRotated, shopID: shopID, target: shopID, now: now)
+        }
+        return key
+    }
+
+    public func staff(limit: Int = 500) throws -> [UserRecord] {
+        try database.read { db in try UserRecord.all(db, limit: limit) }
+    }
+
+    public func shops(limit: Int = 500) throws -> [ShopRecord] {
+        try database.read { db in
+            try ShopRecord.fetchAll(db, sql: "SELECT * FROM shops ORDER BY created_at DESC LIMIT ?", arguments: [limit])
+        }
+    }
+}

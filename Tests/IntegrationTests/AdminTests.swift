@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// `/service/admin` through nginx: an admin creates a shop (its API key shown once and
+/// working), rotates its key (the old one refused at once), invites a merchant of it and
+/// an agent (each sets a password from the emailed link), deactivates and reactivates an
+/// account; bad input answered beside its field; nobody but admins finds the page.
+@Suite struct AdminTests {
+    @Test func anAdminManagesShopsAndStaffInTheBrowser() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        #expect(try world.agent().get("/service/admin").status == 404)
+        #expect(try world.merchant().get("/service/admin").status == 404)
+        _ = try stack.run(["admin", "create-user", "--role", "agent", "--email", "admin@operator.example", "--admin"],
+                          stdin: world.password + "\n")
+        let admin = try world.staff("/service/login", "admin@operator.example")
+        #expect(try admin.get("/service").text.contains(#"href="/service/admin""#))
+        let page = try admin.get("/service/admin")
+        #expect(page.status == 200)
+        #expect(page.text.contains("Sklep Testowy") && page.text.contains(world.merchantEmail))
+
+        // A shop: bad fields first, each beside its input, nothing created.
+        for (fields, message) in [
+            ([("name", ""), ("emails", "a@shop.example"), ("currency", "PLN"), ("amount", "2500.00")], "Enter a name"),
+            ([("name", "New"), ("emails", "not-an-address"), ("currency", "PLN"), ("amount", "2500.00")], "is not an email address"),
+            ([("name", "New"), ("emails", "a@shop.example"), ("currency", "XX"), ("amount", "2500.00")], "ISO 4217"),
+            ([("name", "New"), ("emails", "a@shop.example"), ("currency", "PLN"), ("amount", "-5")], "positive amount"),
+        ] {
+            try admin.get("/service/admin")
+            let refused = try admin.post("/service/admin/shops", fields + [("locale", "pl")])
+            #expect(refused.status == 422, "\(fields)")
+            #expect(refused.text.contains(message), "\(fields)")
+            #expect(!refused.text.contains("bpk_"))
+        }
+        try admin.get("/service/admin")
+        let created = try admin.post(
+            "/service/admin/shops",
+            [("name", "Nowy <Sklep>"), ("emails", "zamowienia@nowy.example"), ("currency", "EUR"), ("amount", "1000"), ("locale", "de")])
+        #expect(created.status == 200)
+        #expect(created.header("Cache-Control") == "no-store")
+        let key = try #require(Browser.firstMatch("(bpk_[a-z2-7]{52})", in: created.text))
+        let shopID = try #require(Browser.firstMatch(#"/service/admin/shops/([a-z2-7]{26})/rotate-key"#, in: created.text))
+        #expect(try world.api("GET", "/api/v1/cases", key: key).status == 200)
+        #expect(!(try admin.get("/service/admin").text.contains(key)), "shown once")
+        // Rotated: the old key stops at once.
+        let rotated = try admin.post("/service/admin/shops/\(shopID)/rotate-key", [])
+        let newKey = try #require(Browser.firstMatch("(bpk_[a-z2-7]{52})", in: rotated.text))
+        #expect(newKey != key)
+        #expect(try world.api("GET", "/api/v1/cases", key: key).status == 401)
+        #expect(try world.api("GET", "/api/v1/cases", key: newKey).status == 200)
+
+        // Staff: a merchant of the new shop and an agent, invited; bad input first.
+        for (fields, message) in [
+            ([("email", "x"), ("role", "merchant"), ("shop", shopID)], "Enter an email address"),
+            ([("email", "m@nowy.example"), ("role", "merchant"), ("shop", "")], "existing shop"),
+            ([("email", world.merchantEmail), ("role", "merchant"), ("shop", world.shopID)], "already has an account"),
+        ] {
+            try admin.get("/service/admin")
+            let refused = try admin.post("/service/admin/users", fields)
+            #expect(refused.status == 422, "\(fields)")
+            #expect(refused.text.contains(message), "\(fields)")
+        }
+        try admin.get("/service/admin")
+        #expect(try admin.post("/service/admin/users", [("email", "m@nowy.example"), ("role", "merchant"), ("shop", shopID)]).status == 303)
+        #expect(try admin.post("/service/admin/users", [("email", "agent2@operator.example"), ("role", "agent"), ("shop", "")]).status == 303)
+        try stack.deliverMail()
+        let merchantMail = try #require(stack.mailbox.to("m@nowy.example").last)
+        #expect(merchantMail.subject.contains("Nowy <Sklep>"))
+        let agentMail = try #require(stack.mailbox.to("agent2@operator.example").last)
+        let visitor = Browser(port: stack.port)
+        let link = try #require(agentMail.firstLinkPath)
+        #expect(try visitor.get(link).status == 200)
+        #expect(try visitor.post(link, [("new_password", "violet anchor migrates slowly")]).status == 303)
+        let agent2 = try world.staff("/service/login", "agent2@operator.example", password: "violet anchor migrates slowly")
+        #expect(try agent2.get("/service/queue").status == 200)
+
+        // Deactivated: signed out at once; reactivated: signs in again with the same password.
+        let list = try admin.get("/service/admin")
+        let row = try #require(list.text.components(separatedBy: "<tr>").first { $0.contains("agent2@operator.example") })
+        let agentID = try #require(Browser.firstMatch(#"name="user" value="([a-z2-7]{26})""#, in: row))
+        #expect(try admin.post("/service/admin/users/state", [("user", agentID), ("active", "0")]).status == 303)
+        #expect(try agent2.get("/service/queue").status == 303)
+        try admin.get("/service/admin")
+        #expect(try admin.post("/service/admin/users/state", [("user", agentID), ("active", "1")]).status == 303)
+        #expect(try world.staff("/service/login", "agent2@operator.example", password: "violet anchor migrates slowly")
+            .get("/service/queue").status == 200)
+        // Twice, or an unknown account: 404. The admin's own account has no button.
+        try admin.get("/service/admin")
+        #expect(try admin.post("/service/admin/users/state", [("user", agentID), ("active", "1")]).status == 404)
+        #expect(!(try admin.get("/service/admin").text.components(separatedBy: "<tr>").first { $0.contains("admin@operator.example") }?
+            .contains("name=\"user\"") ?? true))
+        // Every step is in the audit log.
+        let audit = try admin.get("/service/admin/audit")
+        for text in ["Shop created", "API keys rotated", "User invited", "User deactivated", "User reactivated"] {
+            #expect(audit.text.contains(text), "\(text)")
+        }
+    }
+}
