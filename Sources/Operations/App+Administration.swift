@@ -11,7 +11,12 @@ import Store
 extension App {
     /// An invitation: the account without a password and an email whose link sets it
     /// (7 days). An address that has an account in that role, active or not, is refused.
-    public func invite(email rawEmail: String, role: UserRecord.UserRole, shopID: String?, by actor: AuditActor) throws {
+    /// `owner` makes a merchant the shop's owner (its first one, from an admin); `admin`
+    /// an agent an admin. Either flag on the other role is ignored.
+    public func invite(
+        email rawEmail: String, role: UserRecord.UserRole, shopID: String?, owner: Bool = false, admin: Bool = false,
+        by actor: AuditActor
+    ) throws {
         guard let email = EmailAddress.normalize(rawEmail) else { throw FormRejection.field("email", "error_email_invalid") }
         let now = now()
         try database.write { db in
@@ -26,7 +31,7 @@ extension App {
             let locale = shop?.locale ?? .en
             let user = UserRecord(
                 id: Secrets.newID(), role: role, shopID: shop?.id, email: email, passwordHash: "", locale: locale, createdAt: now,
-                owner: false, admin: false)
+                owner: role == .merchant && owner, admin: role == .agent && admin)
             try user.insert(db)
             let token = try PasswordResets.create(db, userID: user.id, now: now, lifetime: PasswordResets.invitationLifetime)
             let t = catalogs[locale]
@@ -42,7 +47,10 @@ extension App {
             try Outbox.enqueue(
                 db, composer.mail(content, kind: "invitation", to: email, locale: locale, caseID: nil), now: now,
                 messageDomain: config.mailDomain)
-            try AuditLog.record(db, actor, .colleagueInvited, shopID: shop?.id, target: email, details: role.rawValue, now: now)
+            let flags = [user.owner ? "owner" : nil, user.admin ? "admin" : nil].compactMap { $0 }
+            try AuditLog.record(
+                db, actor, .colleagueInvited, shopID: shop?.id, target: email, details: ([role.rawValue] + flags).joined(separator: ", "),
+                now: now)
         }
     }
 

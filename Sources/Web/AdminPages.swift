@@ -38,7 +38,7 @@ struct AdminPages {
                 let shop = form.text("shop").trimmingCharacters(in: .whitespaces)
                 try app.invite(
                     email: String(form.text("email").prefix(300)), role: role, shopID: shop.isEmpty ? nil : String(shop.prefix(64)),
-                    by: ctx.auditActor)
+                    owner: form.value("owner") == "1", admin: form.value("admin") == "1", by: ctx.auditActor)
                 return seeOther(SiteRoute.serviceAdmin.path + "?done=colleague_invited", ctx)
             } catch let rejection as FormRejection {
                 return try page(ctx, rejection: rejection, typed: form)

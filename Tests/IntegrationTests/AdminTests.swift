@@ -62,7 +62,9 @@ import Testing
             #expect(refused.text.contains(message), "\(fields)")
         }
         try admin.get("/service/admin")
-        #expect(try admin.post("/service/admin/users", [("email", "m@nowy.example"), ("role", "merchant"), ("shop", shopID)]).status == 303)
+        #expect(
+            try admin.post("/service/admin/users", [("email", "m@nowy.example"), ("role", "merchant"), ("shop", shopID), ("owner", "1")])
+                .status == 303)
         #expect(try admin.post("/service/admin/users", [("email", "agent2@operator.example"), ("role", "agent"), ("shop", "")]).status == 303)
         try stack.deliverMail()
         let merchantMail = try #require(stack.mailbox.to("m@nowy.example").last)
@@ -74,6 +76,16 @@ import Testing
         #expect(try visitor.post(link, [("new_password", "violet anchor migrates slowly")]).status == 303)
         let agent2 = try world.staff("/service/login", "agent2@operator.example", password: "violet anchor migrates slowly")
         #expect(try agent2.get("/service/queue").status == 200)
+        #expect(try agent2.get("/service/admin").status == 404, "invited without the admin flag")
+        // The shop's first merchant accepts, owns the shop and invites a colleague.
+        let ownerLink = try #require(merchantMail.firstLinkPath)
+        try visitor.get(ownerLink)
+        #expect(try visitor.post(ownerLink, [("new_password", "amber harbour listens quietly")]).status == 303)
+        let firstMerchant = try world.staff("/merchant/login", "m@nowy.example", password: "amber harbour listens quietly")
+        try firstMerchant.get("/merchant/settings")
+        #expect(try firstMerchant.post("/merchant/settings/colleagues", [("email", "colleague@nowy.example")]).status == 303)
+        try stack.deliverMail()
+        #expect(!stack.mailbox.to("colleague@nowy.example").isEmpty)
 
         // Deactivated: signed out at once; reactivated: signs in again with the same password.
         let list = try admin.get("/service/admin")
@@ -92,7 +104,8 @@ import Testing
             .contains("name=\"user\"") ?? true))
         // Every step is in the audit log.
         let audit = try admin.get("/service/admin/audit")
-        for text in ["Shop created", "API keys rotated", "User invited", "User deactivated", "User reactivated"] {
+        for text in ["Shop created", "API keys rotated", "User invited", "User deactivated", "User reactivated", "colleague@nowy.example",
+                     "m@nowy.example", "merchant, owner", "Password set from an emailed link"] {
             #expect(audit.text.contains(text), "\(text)")
         }
     }
