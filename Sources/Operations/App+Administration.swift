@@ -118,3 +118,48 @@ extension App {
         }
     }
 }
+
+extension App {
+    /// An admin's edit of a shop: name, notification addresses, coverage limit, language.
+    /// The currency stays: every amount of the shop is in it.
+    public func editShop(
+        id: String, name rawName: String, emails: String, coverageLimit: String, locale: String, by actor: AuditActor
+    ) throws {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var fields: [String: Message] = [:]
+        if name.isEmpty || name.count > 200 { fields["name"] = Message("error_shop_name") }
+        var addresses: [String] = []
+        for raw in EmailAddress.listItems(emails) {
+            guard let email = EmailAddress.normalize(raw) else {
+                fields["emails"] = Message("error_emails_invalid", ["address": String(raw.prefix(80))])
+                break
+            }
+            if !addresses.contains(email) { addresses.append(email) }
+        }
+        if fields["emails"] == nil, addresses.isEmpty { fields["emails"] = Message("error_emails_required") }
+        if addresses.count > Self.maxNotificationEmails {
+            fields["emails"] = Message("error_emails_too_many", ["max": String(Self.maxNotificationEmails)])
+        }
+        let language = AppLocale(rawValue: locale)
+        if language == nil { fields["locale"] = Message("error_locale") }
+        try database.write { db in
+            guard var shop = try ShopRecord.find(db, id: id) else { throw NotFound() }
+            let limit = AmountText.parse(coverageLimit, minorDigits: shop.currency.minorDigits)
+            guard case .success(let minor) = limit else {
+                fields["amount"] = Message("error_coverage_limit")
+                throw FormRejection(fields: fields)
+            }
+            guard fields.isEmpty, let language else { throw FormRejection(fields: fields) }
+            shop.name = name
+            shop.notificationEmails = addresses
+            shop.coverageLimit = Money(minor: minor, currency: shop.currency)
+            shop.locale = language
+            try shop.update(db)
+            try AuditLog.record(
+                db, actor, .shopEdited, shopID: id, target: name,
+                details:
+                    "\(addresses.joined(separator: ", ")); \(shop.coverageLimit.plainDecimal) \(shop.currency.code); \(language.rawValue)",
+                now: now())
+        }
+    }
+}

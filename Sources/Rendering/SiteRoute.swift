@@ -63,6 +63,8 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceAdmin
     case serviceAdminShops
     case serviceAdminShopKey(String)
+    /// An admin's edit form of a shop.
+    case serviceAdminShop(String)
     case serviceAdminUsers
     case serviceAdminUserState
     case serviceMailRetry(String)
@@ -191,6 +193,9 @@ public enum SiteRoute: Equatable, Sendable {
             case (3, "admin") where at(2) == "shops": self = .serviceAdminShops
             case (3, "admin") where at(2) == "users": self = .serviceAdminUsers
             case (4, "admin") where at(2) == "users" && at(3) == "state": self = .serviceAdminUserState
+            case (4, "admin") where at(2) == "shops":
+                guard let i = id(at(3)) else { return nil }
+                self = .serviceAdminShop(i)
             case (5, "admin") where at(2) == "shops" && at(4) == "rotate-key":
                 guard let i = id(at(3)) else { return nil }
                 self = .serviceAdminShopKey(i)
@@ -296,6 +301,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceAdmin: "/service/admin"
         case .serviceAdminShops: "/service/admin/shops"
         case .serviceAdminShopKey(let i): "/service/admin/shops/\(i)/rotate-key"
+        case .serviceAdminShop(let i): "/service/admin/shops/\(i)"
         case .serviceAdminUsers: "/service/admin/users"
         case .serviceAdminUserState: "/service/admin/users/state"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
@@ -329,7 +335,7 @@ public enum SiteRoute: Equatable, Sendable {
     public var methods: Set<String> {
         switch self {
         case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections, .merchantForgotPassword,
-            .serviceForgotPassword, .passwordReset, .webhooks:
+            .serviceForgotPassword, .passwordReset, .webhooks, .serviceAdminShop:
             ["GET", "HEAD", "POST"]
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,

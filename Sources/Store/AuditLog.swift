@@ -30,6 +30,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case passwordReset = "user.password_reset"
     case userReactivated = "user.reactivated"
     case shopCreated = "shop.created"
+    case shopEdited = "shop.edited"
     case apiKeyRotated = "api_key.rotated"
 }
 

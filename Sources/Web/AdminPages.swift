@@ -43,12 +43,41 @@ struct AdminPages {
             } catch let rejection as FormRejection {
                 return try page(ctx, rejection: rejection, typed: form)
             }
+        case (.serviceAdminShop(let id), nil): return try shopForm(id, ctx)
+        case (.serviceAdminShop(let id), let form?):
+            do {
+                try app.editShop(
+                    id: id, name: String(form.text("name").prefix(300)), emails: String(form.text("emails").prefix(4000)),
+                    coverageLimit: String(form.text("amount").prefix(40)), locale: String(form.text("locale").prefix(10)),
+                    by: ctx.auditActor)
+                return seeOther(SiteRoute.serviceAdminShop(id).path + "?done=settings_saved", ctx)
+            } catch let rejection as FormRejection {
+                return try shopForm(id, ctx, rejection: rejection, typed: form)
+            }
         case (.serviceAdminUserState, let form?):
             let active = form.text("active") == "1"
             try app.setUserActive(id: String(form.text("user").prefix(64)), active: active, by: ctx.auditActor)
             return seeOther(SiteRoute.serviceAdmin.path + "?done=" + (active ? "user_reactivated" : "colleague_deactivated"), ctx)
         default: return pages.error(404, ctx)
         }
+    }
+
+    private func shopForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
+        -> HTTPResponse
+    {
+        let t = pages.catalog(ctx)
+        guard let shop = try app.database.read({ db in try ShopRecord.find(db, id: id) }) else { throw NotFound() }
+        let locale = typed?.text("locale") ?? shop.locale.rawValue
+        let model = AdminShopPage(
+            shop: shop.name, shopHref: SiteRoute.serviceShop(id).path, action: SiteRoute.serviceAdminShop(id).path,
+            name: typed?.text("name") ?? shop.name, emails: typed?.text("emails") ?? shop.notificationEmails.joined(separator: "\n"),
+            currency: shop.currency.code, amount: typed?.text("amount") ?? shop.coverageLimit.plainDecimal,
+            locales: AppLocale.allCases.map {
+                SelectOption(value: $0.rawValue, label: t("language_" + $0.rawValue), selected: $0.rawValue == locale)
+            },
+            errors: pages.fieldErrors(rejection, t))
+        return pages.render(
+            Page(template: Template.serviceAdminShop, title: shop.name, model: model, status: rejection?.status ?? 200), ctx)
     }
 
     private func page(
@@ -65,7 +94,8 @@ struct AdminPages {
             },
             shops: shops.map { shop in
                 AdminShopRow(
-                    id: shop.id, name: shop.name, href: SiteRoute.serviceShop(shop.id).path, currency: shop.currency.code,
+                    id: shop.id, name: shop.name, href: SiteRoute.serviceShop(shop.id).path,
+                    editHref: SiteRoute.serviceAdminShop(shop.id).path, currency: shop.currency.code,
                     created: f.date(shop.createdAt), rotateAction: SiteRoute.serviceAdminShopKey(shop.id).path)
             },
             users: staff.map { user in

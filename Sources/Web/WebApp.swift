@@ -119,7 +119,7 @@ public final class WebApp: Responder {
             return try ShopSettingsPages(pages: pages).respond(route, ctx, form)
         case .serviceAudit:
             return try AuditPages(pages: pages).respond(ctx)
-        case .serviceAdmin, .serviceAdminShops, .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState:
+        case .serviceAdmin, .serviceAdminShops, .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState, .serviceAdminShop:
             return try AdminPages(pages: pages).respond(route, ctx, form)
         case .webhooks, .webhook, .webhookAction:
             return try WebhookPages(pages: pages).respond(route, ctx, form)

@@ -50,6 +50,31 @@ import Testing
         #expect(try world.api("GET", "/api/v1/cases", key: key).status == 401)
         #expect(try world.api("GET", "/api/v1/cases", key: newKey).status == 200)
 
+        // Edited: bad fields beside their inputs and nothing changed, then saved.
+        let form = try admin.get("/service/admin/shops/\(shopID)")
+        #expect(form.status == 200 && form.text.contains("zamowienia@nowy.example") && form.text.contains("1000.00"))
+        for (fields, message) in [
+            ([("name", ""), ("emails", "a@nowy.example"), ("amount", "1000"), ("locale", "de")], "Enter a name"),
+            ([("name", "N"), ("emails", "a@nowy.example, nope"), ("amount", "1000"), ("locale", "de")], "is not an email address"),
+            ([("name", "N"), ("emails", "a@nowy.example"), ("amount", "1000,123"), ("locale", "de")], "positive amount"),
+            ([("name", "N"), ("emails", "a@nowy.example"), ("amount", "1000"), ("locale", "xx")], "Choose a language"),
+        ] {
+            try admin.get("/service/admin/shops/\(shopID)")
+            let refused = try admin.post("/service/admin/shops/\(shopID)", fields)
+            #expect(refused.status == 422, "\(fields)")
+            #expect(refused.text.contains(message), "\(fields)")
+        }
+        #expect(try admin.get("/service/shops/\(shopID)").text.contains("Nowy &lt;Sklep&gt;"), "nothing changed")
+        try admin.get("/service/admin/shops/\(shopID)")
+        let saved = try admin.post(
+            "/service/admin/shops/\(shopID)",
+            [("name", "Nowy Sklep GmbH"), ("emails", "orders@nowy.example\ncc@nowy.example"), ("amount", "1500,50"), ("locale", "en")])
+        #expect(saved.status == 303)
+        let shopPage = try admin.get("/service/shops/\(shopID)")
+        #expect(shopPage.text.contains("Nowy Sklep GmbH") && shopPage.text.contains("cc@nowy.example") && shopPage.text.contains("1,500.50"))
+        #expect(try admin.get("/service/admin/shops/\(String(repeating: "a", count: 26))").status == 404)
+        #expect(try world.agent().get("/service/admin/shops/\(shopID)").status == 404)
+
         // Staff: a merchant of the new shop and an agent, invited; bad input first.
         for (fields, message) in [
             ([("email", "x"), ("role", "merchant"), ("shop", shopID)], "Enter an email address"),
@@ -68,7 +93,7 @@ import Testing
         #expect(try admin.post("/service/admin/users", [("email", "agent2@operator.example"), ("role", "agent"), ("shop", "")]).status == 303)
         try stack.deliverMail()
         let merchantMail = try #require(stack.mailbox.to("m@nowy.example").last)
-        #expect(merchantMail.subject.contains("Nowy <Sklep>"))
+        #expect(merchantMail.subject.contains("Nowy Sklep GmbH"), "the shop as edited")
         let agentMail = try #require(stack.mailbox.to("agent2@operator.example").last)
         let visitor = Browser(port: stack.port)
         let link = try #require(agentMail.firstLinkPath)
@@ -104,7 +129,7 @@ import Testing
             .contains("name=\"user\"") ?? true))
         // Every step is in the audit log.
         let audit = try admin.get("/service/admin/audit")
-        for text in ["Shop created", "API keys rotated", "User invited", "User deactivated", "User reactivated", "colleague@nowy.example",
+        for text in ["Shop created", "Shop edited", "API keys rotated", "User invited", "User deactivated", "User reactivated", "colleague@nowy.example",
                      "m@nowy.example", "merchant, owner", "Password set from an emailed link"] {
             #expect(audit.text.contains(text), "\(text)")
         }

@@ -339,7 +339,8 @@ import Testing
             let admin = AdminPage(
                 newKey: full ? NewShopKey(shop: Self.hostile, shopHref: "/service/shops/s", key: "bpk_<k>") : nil,
                 shops: full
-                    ? [AdminShopRow(id: "s\"1", name: Self.hostile, href: "/service/shops/s", currency: "PLN", created: "1.12.2026",
+                    ? [AdminShopRow(id: "s\"1", name: Self.hostile, href: "/service/shops/s", editHref: "/service/admin/shops/s?<x>",
+                                    currency: "PLN", created: "1.12.2026",
                                     rotateAction: "/service/admin/shops/s/rotate-key")]
                     : [],
                 users: [AdminUserRow(id: "u1", email: "a@x.y", role: "Agent · admin", shop: "", state: "Active", deactivated: false, changeable: false),
@@ -350,6 +351,11 @@ import Testing
                 locales: [SelectOption(value: "pl", label: "Polski", selected: true)], typedEmail: full ? "" : "<e>", typedShop: "",
                 roles: [SelectOption(value: "merchant", label: "Merchant", selected: true)], errors: full ? .none : Self.errors)
             same("service/admin", layout(admin, locale: full ? .en : .pl), Template.serviceAdmin)
+            let editShop = AdminShopPage(
+                shop: Self.hostile, shopHref: "/service/shops/s", action: "/service/admin/shops/s", name: full ? "Shop" : "<typed>",
+                emails: "a@x.y\nb@x.y", currency: "PLN", amount: full ? "2500.00" : "-5 <x>",
+                locales: [SelectOption(value: "de", label: "Deutsch", selected: full)], errors: full ? .none : Self.errors)
+            same("service/admin_shop", layout(editShop), Template.serviceAdminShop)
             let row = MailRow(to: "a@x.y", subject: Self.hostile, state: "failed", stateLabel: "Failed", attempts: 3, next: "",
                               error: "exit 1 <stderr>", sent: "", href: "/service/mail/1?x=<y>",
                               retryAction: full ? "/service/mail/1/retry" : nil)
@@ -402,7 +408,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 33)
+        #expect(named.count == 34)
     }
 }
 

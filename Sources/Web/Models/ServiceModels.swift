@@ -315,6 +315,7 @@ struct AdminShopRow {
     let id: String
     let name: String
     let href: String
+    let editHref: String
     let currency: String
     let created: String
     let rotateAction: String
@@ -329,4 +330,18 @@ struct AdminUserRow {
     let deactivated: Bool
     /// False for the admin's own account.
     let changeable: Bool
+}
+
+/// `Templates/service/admin_shop.mustache`: an admin edits a shop.
+struct AdminShopPage {
+    let shop: String
+    let shopHref: String
+    let action: String
+    let name: String
+    let emails: String
+    /// Shown, not editable: the shop's amounts are in it.
+    let currency: String
+    let amount: String
+    let locales: [SelectOption]
+    let errors: FieldErrors
 }
