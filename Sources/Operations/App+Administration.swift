@@ -129,16 +129,9 @@ extension App {
         var fields: [String: Message] = [:]
         if name.isEmpty || name.count > 200 { fields["name"] = Message("error_shop_name") }
         var addresses: [String] = []
-        for raw in EmailAddress.listItems(emails) {
-            guard let email = EmailAddress.normalize(raw) else {
-                fields["emails"] = Message("error_emails_invalid", ["address": String(raw.prefix(80))])
-                break
-            }
-            if !addresses.contains(email) { addresses.append(email) }
-        }
-        if fields["emails"] == nil, addresses.isEmpty { fields["emails"] = Message("error_emails_required") }
-        if addresses.count > Self.maxNotificationEmails {
-            fields["emails"] = Message("error_emails_too_many", ["max": String(Self.maxNotificationEmails)])
+        switch Self.notificationAddresses(emails) {
+        case .success(let list): addresses = list
+        case .failure(let refusal): fields["emails"] = refusal.message
         }
         let language = AppLocale(rawValue: locale)
         if language == nil { fields["locale"] = Message("error_locale") }

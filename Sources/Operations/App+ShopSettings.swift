@@ -13,17 +13,10 @@ extension App {
 
     /// Reads the addresses as typed (commas, semicolons, spaces or lines between them).
     public func setNotificationEmails(shopID: String, text: String, by actor: AuditActor) throws -> [String] {
-        let parts = EmailAddress.listItems(text)
-        var addresses: [String] = []
-        for raw in parts {
-            guard let email = EmailAddress.normalize(raw) else {
-                throw FormRejection(fields: ["emails": Message("error_emails_invalid", ["address": String(raw.prefix(80))])])
-            }
-            if !addresses.contains(email) { addresses.append(email) }
-        }
-        if addresses.isEmpty { throw FormRejection.field("emails", "error_emails_required") }
-        if addresses.count > Self.maxNotificationEmails {
-            throw FormRejection(fields: ["emails": Message("error_emails_too_many", ["max": String(Self.maxNotificationEmails)])])
+        let addresses: [String]
+        switch Self.notificationAddresses(text) {
+        case .success(let list): addresses = list
+        case .failure(let refusal): throw FormRejection(fields: ["emails": refusal.message])
         }
         try database.write { db in
             guard try ShopRecord.find(db, id: shopID) != nil else { throw NotFound() }
@@ -33,6 +26,26 @@ extension App {
                 now: now())
         }
         return addresses
+    }
+
+    struct AddressesRefused: Error {
+        let message: Message
+    }
+
+    /// A shop's notification addresses as typed: each an address, 1 to 10 of them, each once.
+    static func notificationAddresses(_ text: String) -> Result<[String], AddressesRefused> {
+        var addresses: [String] = []
+        for raw in EmailAddress.listItems(text) {
+            guard let email = EmailAddress.normalize(raw) else {
+                return .failure(AddressesRefused(message: Message("error_emails_invalid", ["address": String(raw.prefix(80))])))
+            }
+            if !addresses.contains(email) { addresses.append(email) }
+        }
+        if addresses.isEmpty { return .failure(AddressesRefused(message: Message("error_emails_required"))) }
+        if addresses.count > maxNotificationEmails {
+            return .failure(AddressesRefused(message: Message("error_emails_too_many", ["max": String(maxNotificationEmails)])))
+        }
+        return .success(addresses)
     }
 
     public func apiKeys(shopID: String) throws -> [APIKeyRecord] {
