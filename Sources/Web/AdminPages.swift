@@ -13,10 +13,7 @@ struct AdminPages {
     var app: App { pages.app }
 
     func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
-        switch pages.requireAgent(ctx) {
-        case .allowed: guard ctx.user?.admin == true else { return pages.error(404, ctx) }
-        case .answered(let response): return response
-        }
+        if case .answered(let response) = pages.requireAdmin(ctx) { return response }
         switch (route, form) {
         case (.serviceAdmin, nil): return try page(ctx)
         case (.serviceAdminShops, let form?):

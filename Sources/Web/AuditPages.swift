@@ -14,10 +14,7 @@ struct AuditPages {
     static let pageSize = 100
 
     func respond(_ ctx: RequestContext) throws -> HTTPResponse {
-        switch pages.requireAgent(ctx) {
-        case .allowed: guard ctx.user?.admin == true else { return pages.error(404, ctx) }
-        case .answered(let response): return response
-        }
+        if case .answered(let response) = pages.requireAdmin(ctx) { return response }
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let action = ctx.queryValue("action").flatMap(AuditAction.init(rawValue:))

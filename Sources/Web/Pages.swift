@@ -91,6 +91,22 @@ struct Pages {
         }
     }
 
+    /// A merchant who owns their shop (its settings, keys, colleagues, webhooks): the shop's id.
+    func requireOwner(_ ctx: RequestContext) -> Gate<String> {
+        switch requireMerchant(ctx) {
+        case .allowed(let merchant): ctx.user?.owner == true ? .allowed(merchant.shopID) : .answered(error(404, ctx))
+        case .answered(let response): .answered(response)
+        }
+    }
+
+    /// An agent with the admin flag; to anyone else the page does not exist.
+    func requireAdmin(_ ctx: RequestContext) -> Gate<String> {
+        switch requireAgent(ctx) {
+        case .allowed(let id): ctx.user?.admin == true ? .allowed(id) : .answered(error(404, ctx))
+        case .answered(let response): .answered(response)
+        }
+    }
+
     func requireAgent(_ ctx: RequestContext) -> Gate<String> {
         switch ctx.viewer {
         case .agent(let id): return .allowed(id)

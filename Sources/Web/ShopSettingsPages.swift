@@ -14,10 +14,8 @@ struct ShopSettingsPages {
 
     func respond(_ route: SiteRoute, _ ctx: RequestContext, _ form: FormBody?) throws -> HTTPResponse {
         let shopID: String
-        switch pages.requireMerchant(ctx) {
-        case .allowed(let m):
-            guard ctx.user?.owner == true else { return pages.error(404, ctx) }
-            shopID = m.shopID
+        switch pages.requireOwner(ctx) {
+        case .allowed(let id): shopID = id
         case .answered(let response): return response
         }
         switch (route, form) {

@@ -22,17 +22,13 @@ struct WebhookPages {
         let shopID: String
         switch area {
         case .merchant:
-            switch pages.requireMerchant(ctx) {
-            case .allowed(let m):
-                guard ctx.user?.owner == true else { return pages.error(404, ctx) }
-                shopID = m.shopID
+            switch pages.requireOwner(ctx) {
+            case .allowed(let id): shopID = id
             case .answered(let response): return response
             }
         case .service(let id):
-            switch pages.requireAgent(ctx) {
-            case .allowed:
-                guard ctx.user?.admin == true else { return pages.error(404, ctx) }
-                shopID = id
+            switch pages.requireAdmin(ctx) {
+            case .allowed: shopID = id
             case .answered(let response): return response
             }
         }
