@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # strace and a C compiler for the durability suite; libfaketime to set the server's clock
 # in the deadline tests (business days, the appeal window); Prometheus to scrape /metrics;
 # PHP to check webhook signatures with the README's PHP snippet.
-TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev faketime prometheus php-cli
+TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev faketime prometheus php-cli zbar-tools
 
 .PHONY: all deps build run test bench fuzz format install install-files clean
 

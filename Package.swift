@@ -77,6 +77,10 @@ let package = Package(
                                                   .product(name: "MultipartKit", package: "multipart-kit"),
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Store", "Protection", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Store", "Protection", .product(name: "GRDB", package: "GRDB.swift"),
+            // HMAC-SHA1 for the tests' own TOTP codes, apart from the product's.
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ]
 )

@@ -17,14 +17,7 @@ extension App {
 
     /// `/settings`: the current password, then the new one; every other session ends.
     public func changePassword(user: UserRecord, current: String, new: String, client: String, keepSessionToken: String) throws {
-        let account = "password:\(user.id)"
-        if try database.read({ db in try SignInThrottle.isBlocked(db, account: account, client: client, now: now()) }) {
-            throw FormRejection(general: Message("error_429_sign_in"), status: 429)
-        }
-        guard Passwords.verify(current, against: user.passwordHash) else {
-            try database.write { db in try SignInThrottle.recordFailure(db, account: account, client: client, now: now()) }
-            throw FormRejection.field("current_password", "error_password_current_wrong")
-        }
+        try requireCurrentPassword(user: user, password: current, client: client)
         try requireGoodPassword(new, email: user.email, field: "new_password")
         let hash = try Passwords.hash(new)
         try database.write { db in

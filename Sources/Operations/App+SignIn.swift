@@ -9,6 +9,9 @@ extension App {
     public enum SignInResult: Sendable, Equatable {
         case signedIn(sessionToken: String, user: UserRecord)
         case wrongCredentials
+        /// The password was right and the account has two-step sign-in: the token of the
+        /// waiting sign-in goes to the code form.
+        case secondStepNeeded(challengeToken: String)
         /// Too many failures for this account or this client address lately.
         case throttled
     }
@@ -33,6 +36,10 @@ extension App {
             guard valid, let user else {
                 try SignInThrottle.recordFailure(db, account: account, client: client, now: now())
                 return .wrongCredentials
+            }
+            if try TwoStepRecords.credential(db, userID: user.id)?.enabledAt != nil {
+                return .secondStepNeeded(
+                    challengeToken: try TwoStepRecords.createChallenge(db, userID: user.id, device: device, now: now()))
             }
             let token = try Sessions.create(db, viewer: user.viewer, now: now(), device: device)
             return .signedIn(sessionToken: token, user: user)

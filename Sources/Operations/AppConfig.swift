@@ -2,6 +2,19 @@ import Foundation
 import Protection
 import Store
 
+/// Whose accounts must have two-step sign-in on: agents decide payouts, so by default theirs.
+public enum TwoStepRequirement: String, Sendable {
+    case agents, all, none
+
+    public func applies(to role: UserRecord.UserRole) -> Bool {
+        switch self {
+        case .agents: role == .agent
+        case .all: true
+        case .none: false
+        }
+    }
+}
+
 /// Configuration from environment variables, each with a working default (README lists them).
 public struct AppConfig: Sendable {
     public enum MailTransportKind: String, Sendable { case maildir, sendmail }
@@ -52,6 +65,8 @@ public struct AppConfig: Sendable {
     public var webhookAddresses = WebhookAddressPolicy()
     /// `BP_WEBHOOK_SECRET_OVERLAP_HOURS`: how long a rotated webhook secret keeps signing.
     public var webhookSecretOverlap: TimeInterval = 24 * 3600
+    /// `BP_REQUIRE_2FA`: who must set up two-step sign-in before anything else.
+    public var requireTwoStep: TwoStepRequirement = .agents
 
     public init(dataDirectory: String, baseURL: String = "http://127.0.0.1:8080", resourceRoot: String) {
         self.dataDirectory = dataDirectory
@@ -149,6 +164,12 @@ public struct AppConfig: Sendable {
         config.webhookAddresses = WebhookAddressPolicy(
             allowHTTP: env["BP_WEBHOOK_ALLOW_HTTP"] == "1", allowPrivate: env["BP_WEBHOOK_ALLOW_PRIVATE"] == "1")
         if let hours = try int("BP_WEBHOOK_SECRET_OVERLAP_HOURS", 0...720) { config.webhookSecretOverlap = TimeInterval(hours * 3600) }
+        if let value = env["BP_REQUIRE_2FA"], !value.isEmpty {
+            guard let requirement = TwoStepRequirement(rawValue: value) else {
+                throw Invalid(description: "BP_REQUIRE_2FA must be agents, all or none, not \"\(value)\"")
+            }
+            config.requireTwoStep = requirement
+        }
         if let token = env["BP_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw Invalid(description: "BP_METRICS_TOKEN must have at least 16 characters") }
             config.metricsToken = token

@@ -79,6 +79,11 @@ public enum SiteRoute: Equatable, Sendable {
     case settings
     /// Ends one of the staff member's other sessions, or all of them.
     case settingsSessions
+    /// Two-step sign-in: set up, recovery codes, turn off.
+    case settingsTwoStep
+    /// The second step of a staff sign-in (the code), after the password.
+    case merchantLoginCode
+    case serviceLoginCode
     /// "Forgot your password?" for merchants and for agents, and the emailed link.
     case merchantForgotPassword
     case serviceForgotPassword
@@ -117,6 +122,7 @@ public enum SiteRoute: Equatable, Sendable {
         case (1, "account"): self = .account
         case (1, "settings"): self = .settings
         case (2, "settings") where at(1) == "sessions": self = .settingsSessions
+        case (2, "settings") where at(1) == "two-step": self = .settingsTwoStep
         case (3, "password") where at(1) == "reset":
             guard SiteRoute.isToken(at(2)) else { return nil }
             self = .passwordReset(token: at(2))
@@ -148,6 +154,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch (n, at(1)) {
             case (1, _), (2, "cases"): self = .merchantCases
             case (2, "login"): self = .merchantLogin
+            case (3, "login") where at(2) == "code": self = .merchantLoginCode
             case (2, "forgot-password"): self = .merchantForgotPassword
             case (2, "search"): self = .merchantSearch
             case (2, "export"): self = .merchantExport
@@ -183,6 +190,7 @@ public enum SiteRoute: Equatable, Sendable {
             switch (n, at(1)) {
             case (1, _): self = .serviceDashboard
             case (2, "login"): self = .serviceLogin
+            case (3, "login") where at(2) == "code": self = .serviceLoginCode
             case (2, "forgot-password"): self = .serviceForgotPassword
             case (2, "queue"): self = .serviceQueue
             case (2, "search"): self = .serviceSearch
@@ -264,6 +272,9 @@ public enum SiteRoute: Equatable, Sendable {
         case .account: "/account"
         case .settings: "/settings"
         case .settingsSessions: "/settings/sessions"
+        case .settingsTwoStep: "/settings/two-step"
+        case .merchantLoginCode: "/merchant/login/code"
+        case .serviceLoginCode: "/service/login/code"
         case .merchantForgotPassword: "/merchant/forgot-password"
         case .serviceForgotPassword: "/service/forgot-password"
         case .passwordReset(let token): "/password/reset/\(token)"
@@ -335,7 +346,7 @@ public enum SiteRoute: Equatable, Sendable {
     public var methods: Set<String> {
         switch self {
         case .login, .merchantLogin, .serviceLogin, .merchantReply, .settings, .apiProtections, .merchantForgotPassword,
-            .serviceForgotPassword, .passwordReset, .webhooks, .serviceAdminShop:
+            .serviceForgotPassword, .passwordReset, .webhooks, .serviceAdminShop, .settingsTwoStep, .merchantLoginCode, .serviceLoginCode:
             ["GET", "HEAD", "POST"]
         case .logout, .language, .settingsSessions, .protectionFeedback, .customerAnswer, .customerMessages, .merchantMessages,
             .serviceNote, .serviceMessage, .serviceRequestDocuments, .serviceAssign, .serviceDecision,

@@ -32,6 +32,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case shopCreated = "shop.created"
     case shopEdited = "shop.edited"
     case apiKeyRotated = "api_key.rotated"
+    case twoStepEnabled = "user.two_step_enabled"
+    case twoStepDisabled = "user.two_step_disabled"
+    case twoStepReset = "user.two_step_reset"
+    case recoveryCodesRenewed = "user.recovery_codes_renewed"
+    case recoveryCodeUsed = "user.recovery_code_used"
 }
 
 /// One line of the audit log, as the admins' page shows it.

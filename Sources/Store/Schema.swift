@@ -22,10 +22,40 @@ enum Schema {
         migrator.registerMigration("v14-api-keys", migrate: v14)
         migrator.registerMigration("v15-deactivated-users", migrate: v15)
         migrator.registerMigration("v16-audit-log", migrate: v16)
+        migrator.registerMigration("v17-two-step-sign-in", migrate: v17)
         return migrator
     }
 
-    /// The worker records how long its last pass took, for `/metrics`.
+    /// Two-step sign-in: a user's TOTP secret (sealed with the installation key, so a copy
+    /// of the database alone cannot make codes), the last step a code was accepted for (a
+    /// code counts once), their recovery codes (hashed) and the sign-ins waiting for the
+    /// second step after a right password.
+    private static func v17(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE totp_credentials (
+                    user_id TEXT PRIMARY KEY REFERENCES users(id),
+                    sealed_secret BLOB NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    enabled_at DATETIME,
+                    last_step INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    code_hash TEXT NOT NULL,
+                    used_at DATETIME,
+                    PRIMARY KEY (user_id, code_hash)
+                ) WITHOUT ROWID;
+                CREATE TABLE sign_in_challenges (
+                    id_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users(id),
+                    device TEXT,
+                    expires_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX sign_in_challenges_user ON sign_in_challenges(user_id);
+                """)
+    }
+
     /// The audit log of administrative actions (who, what, when, from where), append-only
     /// like the case events; its indexes serve the admins' filters newest first.
     private static func v16(_ db: Database) throws {
@@ -134,6 +164,7 @@ enum Schema {
                 """)
     }
 
+    /// The worker records how long its last pass took, for `/metrics`.
     private static func v12(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE worker_passes ADD COLUMN duration_seconds REAL")
     }

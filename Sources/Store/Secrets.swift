@@ -41,7 +41,8 @@ public enum Secrets {
         text.utf8.count == length && text.utf8.allSatisfy { (97...122).contains($0) || (50...55).contains($0) }
     }
 
-    static func base32(_ bytes: [UInt8]) -> String {
+    /// RFC 4648 base32 in lower case, without padding.
+    public static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
         var out = [UInt8]()
         var buffer = 0

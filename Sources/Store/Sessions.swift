@@ -37,7 +37,8 @@ public enum Sessions {
 
     static let viewerSQL = """
         SELECT s.role, s.customer_email, s.expires_at, u.id AS u_id, u.role AS u_role, u.shop_id, u.email,
-               u.password_hash, u.locale, u.created_at, s.last_seen_at, u.owner, u.admin
+               u.password_hash, u.locale, u.created_at, s.last_seen_at, u.owner, u.admin,
+               EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL)
         FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.deactivated_at IS NULL
         WHERE s.id_hash = ?
         """
@@ -56,10 +57,11 @@ public enum Sessions {
             return (.customer(email: email), nil, row.date(10))
         case .merchant, .agent:
             guard let id: String = row[3] else { return nil }
-            let user = UserRecord(
+            var user = UserRecord(
                 id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
                 shopID: row[5], email: row[6], passwordHash: row[7],
                 locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9), owner: row[11], admin: row[12])
+            user.twoStepOn = row[13]
             return (user.viewer, user, row.date(10))
         case nil:
             return nil

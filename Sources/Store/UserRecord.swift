@@ -19,6 +19,8 @@ public struct UserRecord: Sendable, Equatable {
     public var admin: Bool
     /// Set when an owner or admin deactivated the account: it signs in no more.
     public var deactivatedAt: Date? = nil
+    /// Two-step sign-in is on (read with the session, for `BP_REQUIRE_2FA`).
+    public var twoStepOn = false
 
     public init(
         id: String, role: UserRole, shopID: String?, email: String, passwordHash: String, locale: AppLocale, createdAt: Date,
@@ -53,6 +55,7 @@ extension UserRecord: FetchableRecord, PersistableRecord {
             locale: AppLocale(rawValue: row["locale"]) ?? .en, createdAt: row.requiredDate("created_at"),
             owner: row["owner"] ?? false, admin: row["admin"] ?? false)
         deactivatedAt = row.date("deactivated_at")
+        twoStepOn = row["two_step_on"] ?? false
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -114,7 +117,13 @@ extension UserRecord {
 
     /// Every staff account, agents first, then by address (the admins' list).
     public static func all(_ db: Database, limit: Int) throws -> [UserRecord] {
-        try UserRecord.fetchAll(db, sql: "SELECT * FROM users ORDER BY role, email LIMIT ?", arguments: [limit])
+        try UserRecord.fetchAll(
+            db,
+            sql: """
+                SELECT users.*, EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id AND t.enabled_at IS NOT NULL)
+                    AS two_step_on
+                FROM users ORDER BY role, email LIMIT ?
+                """, arguments: [limit])
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

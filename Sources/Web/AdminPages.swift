@@ -51,6 +51,9 @@ struct AdminPages {
             } catch let rejection as FormRejection {
                 return try shopForm(id, ctx, rejection: rejection, typed: form)
             }
+        case (.serviceAdminUserState, let form?) where form.value("two_step") == "reset":
+            try app.resetTwoStep(userID: String(form.text("user").prefix(64)), by: ctx.auditActor)
+            return seeOther(SiteRoute.serviceAdmin.path + "?done=two_step_reset", ctx)
         case (.serviceAdminUserState, let form?):
             let active = form.text("active") == "1"
             try app.setUserActive(id: String(form.text("user").prefix(64)), active: active, by: ctx.auditActor)
@@ -102,8 +105,9 @@ struct AdminPages {
                         + (user.admin ? " · admin" : ""),
                     shop: user.shopID.flatMap { names[$0] } ?? "",
                     state: user.deactivatedAt.map { t("colleague_deactivated") + " " + f.date($0) }
-                        ?? (user.passwordHash.isEmpty ? t("colleague_invited") : t("colleague_active")),
-                    deactivated: user.deactivatedAt != nil, changeable: user.id != ctx.user?.id)
+                        ?? (user.passwordHash.isEmpty ? t("colleague_invited") : t("colleague_active"))
+                            + (user.twoStepOn ? " · " + t(.two_step_on) : ""),
+                    deactivated: user.deactivatedAt != nil, changeable: user.id != ctx.user?.id, twoStepOn: user.twoStepOn)
             },
             shopAction: SiteRoute.serviceAdminShops.path, userAction: SiteRoute.serviceAdminUsers.path,
             stateAction: SiteRoute.serviceAdminUserState.path,

@@ -86,6 +86,8 @@ struct AuthPages {
             return pages.error(429, ctx, message: Message("error_429_sign_in"))
         case .wrongCredentials:
             return staffLoginForm(ctx, role: role, email: email, error: t("error_credentials"), status: 401, next: next)
+        case .secondStepNeeded(let challenge):
+            return TwoStepPages.beginSecondStep(ctx, token: challenge, role: role, next: next, secure: app.config.isSecure)
         case .signedIn(let token, _):
             ctx.startSession(token: token, secure: app.config.isSecure)
             let home: SiteRoute = role == .merchant ? .merchantCases : .serviceDashboard
@@ -175,7 +177,8 @@ struct AuthPages {
             },
             sessions: sessions, sessionsAction: SiteRoute.settingsSessions.path, passwordAction: SiteRoute.settings.path,
             errors: pages.fieldErrors(rejection, t), generalError: pages.words(rejection?.general, t), minimum: Passwords.minimumLength,
-            shopSettingsHref: user.role == .merchant && user.owner ? SiteRoute.merchantSettings.path : nil)
+            shopSettingsHref: user.role == .merchant && user.owner ? SiteRoute.merchantSettings.path : nil,
+            twoStepStatus: t(user.twoStepOn ? .two_step_on : .two_step_off), twoStepHref: SiteRoute.settingsTwoStep.path)
         return pages.render(
             Page(template: Template.settings, title: t(.settings_title), model: model, status: rejection?.status ?? 200), ctx)
     }

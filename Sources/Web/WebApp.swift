@@ -66,6 +66,10 @@ public final class WebApp: Responder {
         }
         if case .health = route { return try HealthCheck(app: app).respond() }
         try ctx.authenticate(app: app)
+        // An account the operator requires two-step sign-in of sets it up before anything else.
+        if let user = ctx.user, app.mustSetUpTwoStep(user), !Self.opensBeforeTwoStep(route) {
+            return seeOther(SiteRoute.settingsTwoStep.path, ctx)
+        }
         if request.method == "POST" {
             let form = try readForm(request, ctx)
             defer { form.cleanUp() }
@@ -75,6 +79,14 @@ public final class WebApp: Responder {
             return try dispatch(route, ctx, form)
         }
         return try dispatch(route, ctx, nil)
+    }
+
+    /// What a signed-in user who still has to set up two-step sign-in may reach.
+    static func opensBeforeTwoStep(_ route: SiteRoute) -> Bool {
+        switch route {
+        case .settingsTwoStep, .logout, .language, .home, .apiDocs: true
+        default: false
+        }
     }
 
     private func readForm(_ request: HTTPRequest, _ ctx: RequestContext) throws -> FormBody {
@@ -99,6 +111,8 @@ public final class WebApp: Responder {
                 title: apiReference.title, description: apiReference.description, specHref: "/api/v1/openapi.json",
                 operations: apiReference.operations, webhooks: apiReference.webhooks)
             return pages.render(Page(template: Template.apiDocs, title: t(.api_docs_title), model: model), ctx)
+        case .settingsTwoStep, .merchantLoginCode, .serviceLoginCode:
+            return try TwoStepPages(pages: pages).respond(route, ctx, form)
         case .login, .loginLink, .logout, .merchantLogin, .serviceLogin, .language, .settings, .settingsSessions,
             .merchantForgotPassword, .serviceForgotPassword, .passwordReset:
             return try AuthPages(pages: pages).respond(route, ctx, form)

@@ -7,7 +7,7 @@ import Store
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create shops and users.",
-        subcommands: [CreateShop.self, CreateUser.self])
+        subcommands: [CreateShop.self, CreateUser.self, ResetTwoStep.self])
 }
 
 struct CreateShop: ParsableCommand {
@@ -62,5 +62,31 @@ struct CreateUser: ParsableCommand {
         } catch let invalid as InvalidInput {
             Setup.fail(invalid.description, code: 2)
         }
+    }
+}
+
+/// For the one person the browser cannot help: the last admin who lost both phone and
+/// recovery codes (anyone else's is reset from `/service/admin`).
+struct ResetTwoStep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-two-step",
+        abstract: "Turn off a staff member's two-step sign-in and end their sessions; prints {\"id\"}.")
+
+    @Option(help: "merchant or agent.") var role: String
+    @Option(help: "Their sign-in email.") var email: String
+
+    func run() throws {
+        guard let role = UserRecord.UserRole(rawValue: role) else { Setup.fail("--role must be merchant or agent", code: 2) }
+        let app = try Setup.app()
+        let normalized = EmailAddress.normalize(email) ?? email.lowercased()
+        guard let user = try app.database.read({ db in try UserRecord.find(db, role: role, email: normalized) }) else {
+            Setup.fail("no active \(role.rawValue) with the address \(email)", code: 1)
+        }
+        do {
+            try app.resetTwoStep(userID: user.id, by: AuditActor(userID: nil, email: "bp admin", client: "cli"))
+        } catch is NotFound {
+            Setup.fail("\(email) has no two-step sign-in to reset", code: 1)
+        }
+        Setup.printJSON(["id": user.id])
     }
 }

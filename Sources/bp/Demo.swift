@@ -10,6 +10,12 @@ struct Demo: ParsableCommand {
         let app = try Setup.app()
         let logins = try App.seedDemo(config: app.config)
         let base = app.config.baseURL
+        let twoStepNote =
+            switch app.config.requireTwoStep {
+            case .none: "; anyone may turn it on under Settings."
+            case .agents: "; agents set it up at their first sign-in (BP_REQUIRE_2FA=agents)."
+            case .all: "; everyone sets it up at their first sign-in (BP_REQUIRE_2FA=all)."
+            }
         if logins.alreadySeeded { print("The demo data is already there.") } else { print("Demo data seeded.") }
         print(
             """
@@ -22,6 +28,7 @@ struct Demo: ParsableCommand {
               Agent:     \(base)/service/login   \(logins.agentEmail) / \(App.demoPassword)
                          (an admin: every shop's webhooks, from the shop's page)
                          (a second agent, for approvals and appeals: \(App.demoSecondAgentEmail))
+              Two-step sign-in is off for these accounts\(twoStepNote)
             """)
         if let key = logins.apiKey {
             print("  Shop API:  curl -H 'Authorization: Bearer \(key)' \(base)/api/v1/cases")

@@ -37,7 +37,8 @@ class Stack:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, BP_DATA_DIR=self.data, BP_PORT=str(self.port), BP_BASE_URL=self.base,
-                        BP_ROOT=ROOT, BP_THREADS="4", BP_LOG_LEVEL="warning")
+                        BP_ROOT=ROOT, BP_THREADS="4", BP_LOG_LEVEL="warning",
+                        BP_REQUIRE_2FA="none")
         self.bp("migrate")
         conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), str(self.port), self.data, ROOT],
                               check=True, capture_output=True, text=True).stdout.strip()

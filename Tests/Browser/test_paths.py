@@ -500,3 +500,73 @@ def test_a_forgotten_password_is_set_again_from_the_emailed_link(stack, browsers
     shop.driver.find_element(By.ID, "new-password").send_keys(PASSWORD)
     submit(shop.driver.find_element(By.CSS_SELECTOR, "#current-password").find_element(By.XPATH, "ancestor::form"))
     assert "done=password_changed" in shop.driver.current_url
+
+
+def totp(secret, step):
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits), written here apart from the product's."""
+    import hashlib
+    import hmac
+    import struct
+    mac = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+def test_an_agent_sets_up_two_step_sign_in_from_the_qr_code_and_a_code_counts_once(stack, browsers):
+    import base64
+    import subprocess
+    import time
+    import urllib.parse
+    email = "two-step@operator.example"
+    stack.bp("admin", "create-user", "--role", "agent", "--email", email, stdin=PASSWORD + "\n")
+    agent = browsers()
+    sign_in_staff(stack, agent, "/service/login", email)
+    agent.get(stack, "/settings")
+    agent.driver.find_element(By.CSS_SELECTOR, "a[href='/settings/two-step']").click()
+    wait_for(agent, "main form")
+    agent.look("two-step-off")
+    submit(agent.driver.find_element(By.CSS_SELECTOR, "main form"))
+    qr = wait_for(agent, "svg.qr")
+    agent.look("two-step-setup")
+    # What a phone's camera reads: the QR code as drawn, decoded by zbar.
+    picture = os.path.join(UPLOADS, "qr.png")
+    with open(picture, "wb") as file:
+        file.write(qr.screenshot_as_png)
+    read = subprocess.run(["zbarimg", "--quiet", "--raw", picture], capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr
+    uri = urllib.parse.urlparse(read.stdout.strip())
+    assert uri.scheme == "otpauth" and uri.netloc == "totp"
+    query = urllib.parse.parse_qs(uri.query)
+    assert urllib.parse.unquote(uri.path).endswith(":" + email)
+    assert query["digits"] == ["6"] and query["period"] == ["30"] and query["algorithm"] == ["SHA1"]
+    shown = agent.driver.find_element(By.ID, "totp-secret").text.replace(" ", "")
+    assert query["secret"] == [shown], "the QR code and the text carry the same secret"
+    secret = base64.b32decode(shown + "=" * (-len(shown) % 8))
+    step = int(time.time() // 30)
+    agent.driver.find_element(By.ID, "code").send_keys(totp(secret, step))
+    submit(agent.driver.find_element(By.ID, "code").find_element(By.XPATH, "ancestor::form"))
+    wait_for(agent, "#recovery-codes")
+    assert len(agent.driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li code")) == 10
+    agent.look("two-step-recovery-codes")
+
+    # Signing in again: the password, then the next code.
+    again = browsers()
+    sign_in_staff(stack, again, "/service/login", email)
+    wait_for(again, "#code")
+    assert again.driver.current_url.endswith("/service/login/code")
+    again.look("sign-in-code")
+    code = totp(secret, step + 1)
+    again.driver.find_element(By.ID, "code").send_keys(code)
+    submit(again.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(again, ".site-nav")
+    assert again.driver.current_url.endswith("/service")
+    # The same code on another sign-in is refused.
+    replay = browsers()
+    sign_in_staff(stack, replay, "/service/login", email)
+    wait_for(replay, "#code")
+    replay.driver.find_element(By.ID, "code").send_keys(code)
+    submit(replay.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(replay, "#code-error")
+    assert "already used" in replay.driver.find_element(By.ID, "code-error").text
+    assert replay.driver.current_url.endswith("/service/login/code")
+    replay.look("sign-in-code-used")

@@ -60,7 +60,7 @@ import Testing
         "amount": "Amount <too> big", "answer": "Choose", "confirm": "Type the name", "documents": "Too large", "from": "Who?",
         "message": "Say why", "option": "Pick one", "outcome": "Decide", "refund": "Yes or no", "text": "Write", "to": "To whom",
         "current_password": "Not <it>", "new_password": "Too common &", "carrier": "Which <carrier>?", "tracking": "Bad & long",
-        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it", "email": "Not <an> address", "shop": "Which <shop>", "currency": "ISO & 4217", "locale": "Pick <one>",
+        "received": "Arrived?", "url": "Not <https>", "events": "Choose & one", "emails": "Bad <address>", "name": "Name & it", "email": "Not <an> address", "shop": "Which <shop>", "currency": "ISO & 4217", "locale": "Pick <one>", "code": "Wrong <code>",
     ])
 
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
@@ -128,7 +128,8 @@ import Testing
                 LanguageOption(code: "en", label: "English", selected: true), LanguageOption(code: "pl", label: "Polski", selected: false),
             ], sessions: sessions, sessionsAction: "/settings/sessions", passwordAction: "/settings",
                errors: sessions.isEmpty ? .none : Self.errors, generalError: sessions.isEmpty ? nil : "Too many <tries>", minimum: 12,
-               shopSettingsHref: sessions.isEmpty ? nil : "/merchant/settings?<x>")),
+               shopSettingsHref: sessions.isEmpty ? nil : "/merchant/settings?<x>", twoStepStatus: "On <b>",
+               twoStepHref: "/settings/two-step?<x>")),
                  Template.settings)
         }
         for error in [nil, "Wrong <password>"] {
@@ -147,6 +148,22 @@ import Testing
                                                                  minimum: 12), locale: .de, signedIn: false), Template.authResetPassword)
         }
         same("auth/link_invalid", layout(LinkInvalidPage(login: "/login"), locale: .de), Template.authLinkInvalid)
+        for error in [nil, "Not <right>"] {
+            same("auth/sign_in_code", layout(SignInCodePage(action: "/service/login/code", error: error, next: "/service/queue?a=1&b=<2>",
+                                                            loginHref: "/service/login"), locale: error == nil ? .pl : .en, signedIn: false),
+                 Template.authSignInCode)
+        }
+        let setup = TwoStepSetup(qrSide: 29, qrPath: "M4,4h7v1h-7z", secret: "ABCD EFGH <&>", account: Self.hostile)
+        let on = TwoStepOn(since: "1.12.2026 10:00", codesLeft: "9 <codes> left")
+        let codes = [RecoveryCodeItem(code: "abcde-fghij"), RecoveryCodeItem(code: "<x>&-y")]
+        for (state, mustSetUp) in [(0, true), (1, false), (2, false), (1, true)] {
+            let page = TwoStepPage(
+                action: "/settings/two-step", mustSetUp: mustSetUp, off: state == 0, setup: state == 1 ? setup : nil,
+                on: state == 2 ? on : nil, recoveryCodes: state == 2 ? codes : [], hasRecoveryCodes: state == 2,
+                canTurnOff: !mustSetUp, errors: state == 0 ? .none : Self.errors, generalError: mustSetUp ? "Too <many>" : nil,
+                doneHref: "/settings?<done>")
+            same("two_step", layout(page, locale: AppLocale.allCases[state % 3]), Template.twoStep)
+        }
     }
 
     @Test func customerPages() {
@@ -343,9 +360,10 @@ import Testing
                                     currency: "PLN", created: "1.12.2026",
                                     rotateAction: "/service/admin/shops/s/rotate-key")]
                     : [],
-                users: [AdminUserRow(id: "u1", email: "a@x.y", role: "Agent · admin", shop: "", state: "Active", deactivated: false, changeable: false),
+                users: [AdminUserRow(id: "u1", email: "a@x.y", role: "Agent · admin", shop: "", state: "Active", deactivated: false, changeable: false,
+                                     twoStepOn: true),
                         AdminUserRow(id: "u2\"", email: Self.hostile, role: "Merchant", shop: "Shop <s>", state: "Deactivated 1.12.2026",
-                                     deactivated: true, changeable: true)],
+                                     deactivated: true, changeable: true, twoStepOn: full)],
                 shopAction: "/service/admin/shops", userAction: "/service/admin/users", stateAction: "/service/admin/users/state",
                 typedName: full ? "" : "<name>", typedEmails: "a@x.y", typedCurrency: "PLN", typedAmount: "2500.00",
                 locales: [SelectOption(value: "pl", label: "Polski", selected: true)], typedEmail: full ? "" : "<e>", typedShop: "",
@@ -408,7 +426,7 @@ import Testing
             }
         }
         #expect(named.sorted() == (Web.Template.compiled + Mail.Template.compiled).sorted())
-        #expect(named.count == 34)
+        #expect(named.count == 36)
     }
 }
 

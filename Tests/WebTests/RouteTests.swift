@@ -13,7 +13,7 @@ import Testing
         .serviceAnswerInquiry(id), .serviceShop(id), .serviceInsolvency(id), .serviceMail, .serviceMailRetry("42"), .serviceMailMessage("42"),
         .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
         .merchantSearch, .serviceSearch, .merchantExport, .serviceExport, .apiDocs, .settingsSessions,
-        .merchantForgotPassword, .serviceForgotPassword, .passwordReset(token: token),
+        .merchantForgotPassword, .serviceForgotPassword, .passwordReset(token: token), .settingsTwoStep, .merchantLoginCode, .serviceLoginCode,
         .customerCaseFile(id, json: false), .customerCaseFile(id, json: true), .merchantCaseFile(id, json: false),
         .merchantCaseFile(id, json: true), .serviceCaseFile(id, json: false), .serviceCaseFile(id, json: true),
     ]

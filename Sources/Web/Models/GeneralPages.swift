@@ -28,6 +28,9 @@ struct SettingsPage {
     let minimum: Int
     /// The shop's settings (addresses, API keys, webhooks), for a merchant who owns the shop.
     let shopSettingsHref: String?
+    /// Whether two-step sign-in is on, in words, and where it is managed.
+    let twoStepStatus: String
+    let twoStepHref: String
     var hasOtherSessions: Bool { sessions.contains { !$0.current } }
 }
 

@@ -75,6 +75,7 @@ struct FieldErrors {
     var currency: String?
     var locale: String?
     var name: String?
+    var code: String?
 
     static let none = FieldErrors()
 
@@ -91,6 +92,7 @@ struct FieldErrors {
         currency = byField["currency"]
         locale = byField["locale"]
         name = byField["name"]
+        code = byField["code"]
         received = byField["received"]
         tracking = byField["tracking"]
         confirm = byField["confirm"]

@@ -330,6 +330,8 @@ struct AdminUserRow {
     let deactivated: Bool
     /// False for the admin's own account.
     let changeable: Bool
+    /// An admin can turn it off for someone who lost their phone and recovery codes.
+    let twoStepOn: Bool
 }
 
 /// `Templates/service/admin_shop.mustache`: an admin edits a shop.

@@ -74,6 +74,7 @@ final class Browser: @unchecked Sendable {
             let pair = cookie.split(separator: ";").first ?? ""
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { cookies[String(parts[0])] = String(parts[1]) }
+            if parts.count == 1 { cookies[String(parts[0])] = nil }  // "name=": cleared
         }
         return reply
     }
