@@ -570,3 +570,65 @@ def test_an_agent_sets_up_two_step_sign_in_from_the_qr_code_and_a_code_counts_on
     assert "already used" in replay.driver.find_element(By.ID, "code-error").text
     assert replay.driver.current_url.endswith("/service/login/code")
     replay.look("sign-in-code-used")
+
+
+def test_an_admin_creates_a_shop_whose_first_merchant_accepts_and_invites_a_colleague(stack, browsers):
+    import re
+    import urllib.error
+    import urllib.request
+
+    def api_status(key):
+        request = urllib.request.Request(stack.base + "/api/v1/cases", headers={"Authorization": "Bearer " + key})
+        try:
+            return urllib.request.urlopen(request).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    stack.bp("admin", "create-user", "--role", "agent", "--email", "shops-admin@operator.example", "--admin", stdin=PASSWORD + "\n")
+    admin = browsers()
+    sign_in_staff(stack, admin, "/service/login", "shops-admin@operator.example")
+    admin.get(stack, "/service/admin")
+    wait_for(admin, "#shop-name")
+    admin.driver.find_element(By.ID, "shop-name").send_keys("Sklep Nowy")
+    admin.driver.find_element(By.ID, "shop-emails").send_keys("zamowienia@nowy.example")
+    submit(admin.driver.find_element(By.ID, "shop-name").find_element(By.XPATH, "ancestor::form"))
+    key = wait_for(admin, "code.secret").text
+    assert key.startswith("bpk_") and api_status(key) == 200
+    shop_id = admin.driver.find_element(By.CSS_SELECTOR, "#key-heading a").get_attribute("href").rsplit("/", 1)[1]
+    admin.look("service-admin-new-shop")
+    # Its first merchant, as its owner.
+    admin.driver.find_element(By.ID, "invite-email").send_keys("owner@nowy.example")
+    admin.driver.find_element(By.ID, "invite-shop").send_keys(shop_id)
+    admin.driver.find_element(By.CSS_SELECTOR, "label[for=invite-owner]").click()
+    submit(admin.driver.find_element(By.ID, "invite-email").find_element(By.XPATH, "ancestor::form"))
+    assert "done=colleague_invited" in admin.driver.current_url
+    # The merchant accepts: the emailed link sets the password, then they sign in.
+    stack.deliver_mail()
+    owner = browsers()
+    owner.driver.get(stack.link_in_last_mail("owner@nowy.example", contains="/password/reset/"))
+    wait_for(owner, "#new-password").send_keys("copper meadow lantern ninety")
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "main form"))
+    wait_for(owner, "#password")
+    owner.driver.find_element(By.ID, "email").send_keys("owner@nowy.example")
+    owner.driver.find_element(By.ID, "password").send_keys("copper meadow lantern ninety")
+    submit(owner.driver.find_element(By.CSS_SELECTOR, "main form"))
+    owner.get(stack, "/merchant/settings")
+    wait_for(owner, "#invite-email").send_keys("colleague@nowy.example")
+    submit(owner.driver.find_element(By.ID, "invite-email").find_element(By.XPATH, "ancestor::form"))
+    assert "done=colleague_invited" in owner.driver.current_url
+    assert "colleague@nowy.example" in owner.driver.page_source
+    stack.deliver_mail()
+    assert "/password/reset/" in stack.link_in_last_mail("colleague@nowy.example", contains="/password/reset/")
+    # A new key for the shop: the old one answers 401 at once.
+    admin.get(stack, "/service/admin")
+    row = admin.driver.find_element(By.XPATH, "//tr[td/a[normalize-space()='Sklep Nowy']]")
+    submit(row.find_element(By.CSS_SELECTOR, "form[action$='/rotate-key']"))
+    new_key = wait_for(admin, "code.secret").text
+    assert new_key != key and api_status(key) == 401 and api_status(new_key) == 200
+    # Every step is in the audit log.
+    admin.get(stack, "/service/admin/audit")
+    wait_for(admin, "form.audit-filter")
+    text = admin.driver.find_element(By.CSS_SELECTOR, "main").text
+    for words in ["Shop created", "User invited", "Password set from an emailed link", "API keys rotated"]:
+        assert words in text, words
+    assert len(re.findall("User invited", text)) >= 2
