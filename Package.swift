@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Mail", dependencies: [
             "Protection", "Store", "Rendering",
             .product(name: "Logging", package: "swift-log"),
+            // Replies that arrive by email: MIME bodies (InboundMessage).
+            .product(name: "MultipartKit", package: "multipart-kit"),
         ], plugins: ["CompileTemplates"]),
         .target(name: "Operations", dependencies: [
             "Protection", "Store", "Mail", "Rendering",
@@ -58,7 +60,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["CompileTemplates"]),
-        .target(name: "FuzzHarnesses", dependencies: ["FastCGI", "Protection", "Rendering", "Operations", "Store", "Web"]),
+        .target(name: "FuzzHarnesses", dependencies: ["FastCGI", "Protection", "Rendering", "Operations", "Store", "Web", "Mail"]),
         .executableTarget(name: "BPFuzz", dependencies: ["FuzzHarnesses"]),
         .executableTarget(name: "bp", dependencies: [
             "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations", "Web", "Webhooks",

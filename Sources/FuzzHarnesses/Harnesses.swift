@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import Mail
 import Operations
 import Protection
 import Rendering
@@ -12,7 +13,9 @@ import Web
 /// type does not depend on how its bytes were split, …). `bp-fuzz` runs them under
 /// libFuzzer; the tests replay the committed corpus through them.
 public enum Harnesses {
-    public static let names = ["urlencoded", "multipart", "cookies", "route", "amount", "json", "jsonwriter", "sniffer", "iso8601"]
+    public static let names = [
+        "urlencoded", "multipart", "cookies", "route", "amount", "json", "jsonwriter", "sniffer", "iso8601", "mail", "mailtext",
+    ]
 
     public static func run(_ name: String, _ data: [UInt8]) {
         switch name {
@@ -25,6 +28,8 @@ public enum Harnesses {
         case "jsonwriter": jsonWriter(data)
         case "sniffer": sniffer(data)
         case "iso8601": iso8601(data)
+        case "mail": mail(data)
+        case "mailtext": mailText(data)
         default: fatalError("unknown harness \(name)")
         }
     }
@@ -234,5 +239,37 @@ public enum Harnesses {
         precondition(
             ISO8601.parse(printed).map { Int($0.timeIntervalSince1970) } == Int(date.timeIntervalSince1970.rounded(.down)),
             "ISO 8601 round trip")
+    }
+
+    /// A whole emailed reply as `bp mail-in` reads it: headers, MIME through multipart-kit,
+    /// transfer encodings, charsets, HTML to text, then the cut and the automatic-mail check.
+    static func mail(_ data: [UInt8]) {
+        var limits = InboundMessage.Limits()
+        limits.messageBytes = 1 << 20
+        _ = try? InboundMessage.parseHeaders(data, limits: limits)
+        guard let message = try? InboundMessage.parse(data, limits: limits) else { return }
+        precondition(message.attachments.count <= limits.parts, "part limit")
+        _ = AutomaticMail.kind(of: message)
+        _ = message.subject
+        _ = message.fromAddress
+        mailText(Array(message.text.utf8))
+    }
+
+    /// The text pieces: the quoted history cut (it only ever removes whole lines), RFC
+    /// 2047 words, HTML as text, address lists.
+    static func mailText(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        let kept = ReplyText.newText(text)
+        let lines = Set(
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .split(separator: "\n", omittingEmptySubsequences: false).map {
+                    String($0.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+                })
+        for line in kept.split(separator: "\n", omittingEmptySubsequences: false) {
+            precondition(lines.contains(String(line)), "the cut only removes lines")
+        }
+        _ = EncodedWords.decode(text)
+        _ = Addresses.parse(text)
+        _ = HTMLText.text(of: text)
     }
 }

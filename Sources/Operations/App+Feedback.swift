@@ -17,7 +17,7 @@ extension App {
     /// The customer's answer on the four-option feedback form (SPEC §2).
     public func giveFeedback(
         protectionID: String, viewer: Viewer, option: FeedbackOption, message: String,
-        uploads: [Upload]
+        uploads: [Upload], afterwards: ((_ caseID: String, Database) throws -> Void)? = nil
     ) throws -> FeedbackResult {
         guard message.count <= Self.maximumMessageLength else {
             throw FormRejection.field("message", "error_message_too_long", ["max": String(Self.maximumMessageLength)])
@@ -66,6 +66,7 @@ extension App {
                     shopID: shop.id, customerEmail: email, file: transition.file, updatedAt: now)
                 let context = CaseContext(record: record, protection: protection, shop: shop)
                 try persist(transition, context: context, uploads: uploads, uploader: actor, db: db, now: now, isNew: true)
+                try afterwards?(record.id, db)
                 return .inquirySent(caseID: record.id)
             }
         }

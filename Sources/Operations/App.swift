@@ -24,6 +24,8 @@ public final class App: Sendable {
     public let passwordPolicy: PasswordPolicy
     /// The key that signs case files (`CaseFileSeal`), kept in `signing.key`.
     public let signingKey: Curve25519.Signing.PrivateKey
+    /// The `case+<token>@` addresses replies come back to, when `BP_MAIL_DOMAIN` is set.
+    public let replyAddresses: ReplyAddresses?
     /// What `/metrics` reports (`AppMetrics`, `App.metricsExposition`): one registry per
     /// process, whatever number of `App`s it makes.
     public var metrics: AppMetrics { AppMetrics.process }
@@ -43,7 +45,12 @@ public final class App: Sendable {
         try documents.prepare()
         secret = try Self.loadOrCreateSecret(at: config.secretPath)
         signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Self.loadOrCreateSecret(at: config.signingKeyPath).prefix(32))
+        let secret = self.secret
+        replyAddresses = config.replyDomain.map { ReplyAddresses(secret: secret, domain: $0) }
     }
+
+    /// The Reply-To of an email about this case and party (or protection), if replies route.
+    func replyAddress(_ route: ReplyAddresses.Route) -> String? { replyAddresses?.address(route) }
 
     public func now() -> Date { clock.now() }
 

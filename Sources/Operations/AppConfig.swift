@@ -40,6 +40,10 @@ public struct AppConfig: Sendable {
     public var mailFrom: String
     /// Where replies to our emails go (the operator's support desk), if anywhere.
     public var mailReplyTo: String?
+    /// `BP_MAIL_DOMAIN`: a domain the MTA hands to `bp mail-in`. When set, every email
+    /// about a case or protection carries `Reply-To: case+<token>@` it, and replies land
+    /// on the case.
+    public var replyDomain: String?
     public var workerInterval: TimeInterval
     public var timeZone: TimeZone
     public var uploads: UploadLimits
@@ -145,6 +149,13 @@ public struct AppConfig: Sendable {
         if let seconds = try int("BP_SENDMAIL_TIMEOUT", 1...3600) { config.sendmailTimeout = TimeInterval(seconds) }
         if let from = env["BP_MAIL_FROM"], !from.isEmpty { config.mailFrom = from }
         if let replyTo = env["BP_MAIL_REPLY_TO"], !replyTo.isEmpty { config.mailReplyTo = replyTo }
+        if let domain = env["BP_MAIL_DOMAIN"], !domain.isEmpty {
+            let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.-")
+            guard domain.count <= 200, domain.lowercased().unicodeScalars.allSatisfy(allowed.contains), !domain.hasPrefix("."),
+                domain.contains(".")
+            else { throw Invalid(description: "BP_MAIL_DOMAIN must be a domain name like reply.example.com, not \"\(domain)\"") }
+            config.replyDomain = domain.lowercased()
+        }
         if let zone = env["BP_TIMEZONE"], !zone.isEmpty {
             guard let tz = TimeZone(identifier: zone) else { throw Invalid(description: "BP_TIMEZONE \"\(zone)\" is not a time zone") }
             config.timeZone = tz

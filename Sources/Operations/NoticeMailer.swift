@@ -101,9 +101,14 @@ struct NoticeMailer {
         } else {
             throw NotFound()
         }
+        // A reply comes back to the case (or protection) and the party it was sent to.
+        let route: ReplyAddresses.Route? =
+            if let caseID = payload.caseID { .caseParty(caseID: caseID, party: payload.to) } else {
+                payload.protectionID.map { .protection(protectionID: $0) }
+            }
         var mail = app.composer.mail(
             content, kind: entry.mail.kind, to: entry.mail.to, locale: locale, caseID: entry.mail.caseID,
-            dedupeKey: entry.mail.dedupeKey)
+            dedupeKey: entry.mail.dedupeKey, replyTo: route.flatMap(app.replyAddress))
         mail.notice = notice
         return mail
     }

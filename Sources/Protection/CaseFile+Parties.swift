@@ -114,6 +114,32 @@ extension CaseFile {
         return Transition(file: self, events: [event], notices: [])
     }
 
+    /// The customer writes again about an inquiry the service team has not answered yet
+    /// (a reply to its email); like the inquiry, the shop never sees it.
+    public func inquiryMessage(message: String, hasDocuments: Bool, by actor: ActorRef, at now: Date) throws(CaseError) -> Transition {
+        guard kind == .inquiry else { throw .wrongKind }
+        guard state == .open else { throw .wrongState(state) }
+        guard message.nonEmpty != nil || hasDocuments else { throw .emptyMessage }
+        let event = EventDraft(
+            kind: .partyMessage, actor: actor, audience: [.customer, .agent], text: message.nonEmpty,
+            data: ["party": Party.customer.rawValue], carriesDocuments: true)
+        return Transition(file: self, events: [event], notices: [])
+    }
+
+    /// A reply by email that needs a choice the email cannot carry (the shop's refund
+    /// answer, the customer's answer) or arrives where no message is taken (a closed
+    /// case): kept on the timeline for the party who wrote it and the service team, and
+    /// nothing else changes.
+    public func keptEmailReply(from party: Party, message: String, hasDocuments: Bool, by actor: ActorRef, at now: Date)
+        throws(CaseError) -> Transition
+    {
+        guard message.nonEmpty != nil || hasDocuments else { throw .emptyMessage }
+        let event = EventDraft(
+            kind: .emailReply, actor: actor, audience: [.party(party), .agent], text: message.nonEmpty,
+            data: ["party": party.rawValue], carriesDocuments: true)
+        return Transition(file: self, events: [event], notices: [])
+    }
+
     mutating func close(_ closure: Closure, at now: Date, by actor: ActorRef, events: inout [EventDraft]) {
         state = .closed
         self.closure = closure

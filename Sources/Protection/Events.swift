@@ -61,6 +61,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case payoutProposed = "payout_proposed"
     case payoutApproved = "payout_approved"
     case payoutReturned = "payout_returned"
+    /// A reply by email that needs a choice an email cannot carry, kept as it was written.
+    case emailReply = "email_reply"
 }
 
 /// An event about to be appended to a case's timeline. Events are never changed

@@ -27,7 +27,7 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Codable {
         case .decision, .payoutApproved: return .caseDecided
         case .closed: return .caseClosed
         case .inquirySent, .merchantReminded, .customerReminded, .note, .documentRequestExpired, .assigned, .inquiryAnswered,
-            .returnSent, .returnReceived, .returnNotReceivedYet, .appealed, .payoutProposed, .payoutReturned:
+            .returnSent, .returnReceived, .returnNotReceivedYet, .appealed, .payoutProposed, .payoutReturned, .emailReply:
             return nil
         }
     }

@@ -70,6 +70,8 @@ public enum SiteRoute: Equatable, Sendable {
     case serviceMailRetry(String)
     /// One email as it was sent (sign-in tokens in its links hidden).
     case serviceMailMessage(String)
+    /// An email reply the queue showed for a look (unverified sender, nowhere to post) is done.
+    case serviceMailReplyDone(String)
     /// A shop's webhook endpoints (list and the form to add one), one endpoint with its
     /// delivery log, and what can be done to it; for the shop's owner under `/merchant`,
     /// for admins under the shop's page in `/service`.
@@ -213,6 +215,9 @@ public enum SiteRoute: Equatable, Sendable {
             case (4, "mail"):
                 guard SiteRoute.isNumber(at(2)), at(3) == "retry" else { return nil }
                 self = .serviceMailRetry(at(2))
+            case (4, "mail-replies"):
+                guard SiteRoute.isNumber(at(2)), at(3) == "done" else { return nil }
+                self = .serviceMailReplyDone(at(2))
             case (3, "cases"):
                 guard let i = id(at(2)) else { return nil }
                 self = .serviceCase(i)
@@ -317,6 +322,7 @@ public enum SiteRoute: Equatable, Sendable {
         case .serviceAdminUserState: "/service/admin/users/state"
         case .serviceMailRetry(let n): "/service/mail/\(n)/retry"
         case .serviceMailMessage(let n): "/service/mail/\(n)"
+        case .serviceMailReplyDone(let n): "/service/mail-replies/\(n)/done"
         case .serviceCase(let i): "/service/cases/\(i)"
         case .serviceCaseFile(let i, let json): "/service/cases/\(i)/file\(json ? ".json" : "")"
         case .serviceNote(let i): "/service/cases/\(i)/note"
@@ -353,7 +359,7 @@ public enum SiteRoute: Equatable, Sendable {
             .serviceAnswerInquiry, .serviceInsolvency, .serviceMailRetry, .customerReturn, .customerAppeal, .merchantReturnReceipt,
             .merchantAppeal, .serviceApprovePayout, .serviceReturnPayout, .webhookAction, .merchantNotificationEmails,
             .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues, .merchantColleagueDeactivate, .serviceAdminShops,
-            .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState:
+            .serviceAdminShopKey, .serviceAdminUsers, .serviceAdminUserState, .serviceMailReplyDone:
             ["POST"]
         default: ["GET", "HEAD"]
         }

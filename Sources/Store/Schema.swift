@@ -23,7 +23,34 @@ enum Schema {
         migrator.registerMigration("v15-deactivated-users", migrate: v15)
         migrator.registerMigration("v16-audit-log", migrate: v16)
         migrator.registerMigration("v17-two-step-sign-in", migrate: v17)
+        migrator.registerMigration("v18-inbound-mail", migrate: v18)
         return migrator
+    }
+
+    /// Replies that came in by email (`bp mail-in`): one row per message, keyed by its
+    /// Message-ID so the same message twice is handled once, with what became of it; the
+    /// ones the service team must look at (unverified senders, nowhere to post) are read
+    /// by the queue. Our answers to replies are counted per address for the loop guard.
+    private static func v18(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE inbound_mail (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_key TEXT NOT NULL UNIQUE,
+                    received_at DATETIME NOT NULL,
+                    sender TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    case_id TEXT,
+                    protection_id TEXT,
+                    party TEXT,
+                    outcome TEXT NOT NULL CHECK (outcome IN
+                        ('posted', 'kept', 'inquiry', 'unverified', 'unroutable', 'auto_reply', 'bounce')),
+                    text TEXT NOT NULL DEFAULT '',
+                    reviewed_at DATETIME
+                );
+                CREATE INDEX inbound_mail_to_review ON inbound_mail(id) WHERE outcome IN ('unverified', 'unroutable') AND reviewed_at IS NULL;
+                CREATE INDEX outbox_reply_answers ON outbox(to_address, created_at) WHERE kind = 'reply_kept';
+                """)
     }
 
     /// Two-step sign-in: a user's TOTP secret (sealed with the installation key, so a copy

@@ -1,6 +1,7 @@
 import Crypto
 import FastCGI
 import Foundation
+import Mail
 import MultipartKit
 import NIOCore
 import Operations

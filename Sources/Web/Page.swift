@@ -61,6 +61,7 @@ struct Renderer {
         "password_changed", "password_reset", "password_link_sent", "return_sent", "return_confirmed", "return_not_yet",
         "appealed", "payout_proposed", "payout_approved", "payout_returned", "webhook_deleted", "webhook_resent", "api_key_revoked",
         "colleague_invited", "colleague_deactivated", "user_reactivated", "two_step_off", "two_step_reset", "sign_in_expired",
+        "mail_reply_done",
     ]
 
     private func navigation(_ ctx: RequestContext, _ t: Catalog) -> [NavItem] {

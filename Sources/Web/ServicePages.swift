@@ -32,6 +32,11 @@ struct ServicePages {
         case (.serviceMail, nil): return try ServiceShopPages(pages: pages).mail(ctx)
         case (.serviceMailRetry(let n), _?): return try ServiceShopPages(pages: pages).retry(n, ctx)
         case (.serviceMailMessage(let n), nil): return try ServiceShopPages(pages: pages).message(n, ctx)
+        case (.serviceMailReplyDone(let n), _?):
+            guard let id = Int64(n), try app.database.write({ db in try InboundMail.markReviewed(db, id: id, now: app.now()) }) else {
+                return pages.error(404, ctx)
+            }
+            return seeOther(SiteRoute.serviceQueue.path + "?done=mail_reply_done", ctx)
         case (let route, let form?): return try action(route, ctx, form, agentID: agentID)
         default: return pages.error(404, ctx)
         }
@@ -111,12 +116,12 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         if approval != nil { conditions.append("c.proposed_by IS NOT NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
-        let (rows, waiting, filteredShop) = try app.database.read { db in
+        let (rows, waiting, filteredShop, replies) = try app.database.read { db in
             let rows = try CaseListing.queuePage(db, conditions: conditions, arguments: arguments)
             let ids = rows.map(\.id)
             let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
             let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
-            return (rows, waiting, filteredShop)
+            return (rows, waiting, filteredShop, page == 1 ? try InboundMail.toReview(db, limit: 20) : [])
         }
         func href(_ changes: [String: String?]) -> String {
             var params: [(String, String)] = []
@@ -158,7 +163,14 @@ struct ServicePages {
             approvalOnly: approval != nil, action: SiteRoute.serviceQueue.path,
             previousHref: page > 1 ? href(["page": String(page - 1)]) : nil,
             nextHref: rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil, page: page,
-            filtered: reason != nil || shopFilter != nil || assignee != nil || approval != nil, clearHref: SiteRoute.serviceQueue.path)
+            filtered: reason != nil || shopFilter != nil || assignee != nil || approval != nil, clearHref: SiteRoute.serviceQueue.path,
+            mailReplies: replies.map { reply in
+                MailReplyItem(
+                    sender: reply.sender, received: f.dateTime(reply.receivedAt), subject: reply.subject,
+                    why: t(reply.outcome == .unverified ? .mail_reply_unverified : .mail_reply_unroutable),
+                    caseHref: reply.caseID.map { SiteRoute.serviceCase($0).path }, caseNumber: reply.caseNumber.map { "#\($0)" },
+                    text: String(reply.text.prefix(600)), doneAction: SiteRoute.serviceMailReplyDone(String(reply.id)).path)
+            })
         return pages.render(Page(template: Template.serviceQueue, title: t(.queue_title), model: model), ctx)
     }
 

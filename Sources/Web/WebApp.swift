@@ -126,7 +126,7 @@ public final class WebApp: Responder {
             .serviceRequestDocuments,
             .serviceAssign, .serviceDecision, .serviceApprovePayout, .serviceReturnPayout, .serviceAnswerInquiry, .serviceShop,
             .serviceInsolvency, .serviceMail,
-            .serviceMailRetry, .serviceMailMessage:
+            .serviceMailRetry, .serviceMailMessage, .serviceMailReplyDone:
             return try ServicePages(pages: pages).respond(route, ctx, form)
         case .merchantSettings, .merchantNotificationEmails, .merchantAPIKeys, .merchantAPIKeyRevoke, .merchantColleagues,
             .merchantColleagueDeactivate:

@@ -13,7 +13,7 @@ struct BP: ParsableCommand {
         abstract: "Buyer Protection: the FastCGI app, its worker and its tools.",
         subcommands: [
             Serve.self, Worker.self, Tick.self, Migrate.self, Admin.self, Demo.self, Seed.self, Backup.self, Restore.self, Check.self,
-            Verify.self, VerifyFile.self, Export.self, ReplicateDocuments.self, RestoreReplica.self,
+            Verify.self, VerifyFile.self, Export.self, ReplicateDocuments.self, RestoreReplica.self, MailIn.self,
         ])
 }
 
@@ -24,6 +24,7 @@ enum Setup {
     static func logging() {
         guard !bootstrapped else { return }
         bootstrapped = true
+        loadEnvironmentFile()
         // A sendmail command that exits without reading its input must not kill the
         // worker with SIGPIPE: the write fails and the delivery is retried instead.
         signal(SIGPIPE, SIG_IGN)
@@ -32,6 +33,27 @@ enum Setup {
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
+        }
+    }
+
+    /// `BP_ENV_FILE=/etc/buyer-protection/bp.env`: the units' settings file, read the way
+    /// systemd's `EnvironmentFile=` reads it (KEY=value a line, `#` comments, the value to
+    /// the end of the line, one pair of surrounding quotes dropped), so a shell command or
+    /// an MTA's pipe runs `bp` with the services' settings. The environment wins over it.
+    static func loadEnvironmentFile() {
+        guard let path = ProcessInfo.processInfo.environment["BP_ENV_FILE"], !path.isEmpty else { return }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read BP_ENV_FILE \(path)") }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), !trimmed.hasPrefix(";"), let equals = trimmed.firstIndex(of: "=") else {
+                continue
+            }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            setenv(key, value, 0)
         }
     }
 
@@ -58,9 +80,13 @@ enum Setup {
         return app
     }
 
-    static func fail(_ message: String, code: Int32 = 1) -> Never {
+    /// The exit code of a command that cannot start; `bp mail-in` makes it 75 (try later)
+    /// so an MTA keeps the message instead of bouncing it.
+    nonisolated(unsafe) static var startFailureCode: Int32 = 1
+
+    static func fail(_ message: String, code: Int32? = nil) -> Never {
         FileHandle.standardError.write(Data("bp: \(message)\n".utf8))
-        exit(code)
+        exit(code ?? startFailureCode)
     }
 
     /// A flat object of strings on one line, keys sorted (scripts read it).

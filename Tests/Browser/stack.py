@@ -38,7 +38,7 @@ class Stack:
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, BP_DATA_DIR=self.data, BP_PORT=str(self.port), BP_BASE_URL=self.base,
                         BP_ROOT=ROOT, BP_THREADS="4", BP_LOG_LEVEL="warning",
-                        BP_REQUIRE_2FA="none")
+                        BP_REQUIRE_2FA="none", BP_MAIL_DOMAIN="reply.browser-tests.example")
         self.bp("migrate")
         conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), str(self.port), self.data, ROOT],
                               check=True, capture_output=True, text=True).stdout.strip()
@@ -78,6 +78,16 @@ class Stack:
                 text = next((p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"), "")
                 found.append((str(email.header.make_header(email.header.decode_header(message["Subject"]))), text))
         return found
+
+    def reply_to_last_mail(self, to):
+        """The Reply-To of the newest email to `to` (a case's reply address)."""
+        folder = os.path.join(self.data, "mail", "new")
+        names = sorted(os.listdir(folder), key=lambda n: os.path.getmtime(os.path.join(folder, n)))
+        for name in reversed(names):
+            message = email.message_from_file(open(os.path.join(folder, name)))
+            if to in (message["To"] or "") and message["Reply-To"]:
+                return message["Reply-To"]
+        raise AssertionError(f"no mail to {to} with a Reply-To")
 
     def link_in_last_mail(self, to, contains="/login/"):
         for _, text in reversed(self.mails(to)):

@@ -632,3 +632,31 @@ def test_an_admin_creates_a_shop_whose_first_merchant_accepts_and_invites_a_coll
     for words in ["Shop created", "User invited", "Password set from an emailed link", "API keys rotated"]:
         assert words in text, words
     assert len(re.findall("User invited", text)) >= 2
+
+
+def test_a_forged_email_reply_waits_on_the_queue_until_an_agent_marks_it_done(stack, browsers):
+    customer = browsers()
+    sign_in_customer(stack, customer, "forged@example.com")
+    open_case(stack, customer, stack.register("MAIL-1", email_address="forged@example.com"))
+    stack.deliver_mail()
+    address = stack.reply_to_last_mail("orders@shop.example")
+    assert address.startswith("case+") and address.endswith("@reply.browser-tests.example")
+    stack.bp("mail-in", stdin=(
+        "From: Someone Else <someone@elsewhere.example>\n"
+        f"To: {address}\n"
+        "Subject: Re: your case\n"
+        "Message-ID: <forged-browser@elsewhere.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Please refund to my other account instead.\n\n"
+        "On Mon, 1 Dec 2026, Buyer Protection wrote:\n> quoted\n"))
+    agent = browsers()
+    sign_in_staff(stack, agent, "/service/login", "agent@operator.example")
+    agent.get(stack, "/service/queue")
+    wait_for(agent, "#mail-replies-heading")
+    section = agent.driver.find_element(By.CSS_SELECTOR, ".mail-replies").text
+    assert "someone@elsewhere.example" in section and "Please refund to my other account instead." in section
+    assert "quoted" not in section
+    agent.look("service-queue-mail-replies")
+    submit(agent.driver.find_element(By.CSS_SELECTOR, ".mail-replies form"))
+    assert "done=mail_reply_done" in agent.driver.current_url
+    assert not agent.driver.find_elements(By.ID, "mail-replies-heading")

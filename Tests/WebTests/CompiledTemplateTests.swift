@@ -261,7 +261,14 @@ import Testing
                                  shopFilter: items.isEmpty ? nil : ShopFilter(name: "Shop <f>", clearHref: "/service/queue", id: "s"),
                                  assignees: options, approvalOnly: !items.isEmpty, action: "/service/queue", previousHref: nil,
                                  nextHref: items.isEmpty ? nil : "/service/queue?page=2", page: 1, filtered: !items.isEmpty,
-                                 clearHref: "/service/queue")
+                                 clearHref: "/service/queue",
+                                 mailReplies: items.isEmpty ? [] : [
+                                    MailReplyItem(sender: "x@<evil>", received: "1.12.2026", subject: Self.hostile, why: "Unverified <reply>",
+                                                  caseHref: "/service/cases/a?<x>", caseNumber: "#1", text: Self.hostile + "\nline two",
+                                                  doneAction: "/service/mail-replies/1/done"),
+                                    MailReplyItem(sender: "y@z", received: "1.12.2026", subject: "", why: "Nowhere", caseHref: nil,
+                                                  caseNumber: nil, text: "", doneAction: "/service/mail-replies/2/done"),
+                                 ])
             same("service/queue", layout(page), Template.serviceQueue)
             let row = ServiceSearchRow(href: "/service/cases/a", number: "#5", shop: Self.hostile, shopHref: "/service/shops/s",
                                        orderNumber: "O-<5>", customer: "c@x.y", value: "5,00 zł", kind: "Inquiry", state: "escalated",
@@ -479,7 +486,9 @@ extension ProtectionPage: ComputedForReference { var computedForReference: [Stri
 extension CustomerCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
 extension MerchantCasesPage: ComputedForReference { var computedForReference: [String: Any] { ["hasCases": hasCases] } }
 extension MerchantCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
-extension QueuePage: ComputedForReference { var computedForReference: [String: Any] { ["hasItems": hasItems] } }
+extension QueuePage: ComputedForReference {
+    var computedForReference: [String: Any] { ["hasItems": hasItems, "hasMailReplies": hasMailReplies] }
+}
 extension ServiceCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
 extension MailPage: ComputedForReference { var computedForReference: [String: Any] { ["hasWaiting": hasWaiting, "hasRecent": hasRecent] } }
 extension DashboardPage: ComputedForReference { var computedForReference: [String: Any] { ["hasShops": hasShops] } }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import MultipartKit
 @testable import Web
+@testable import Mail
+@testable import Operations
 @testable import FastCGI
 
 @Suite struct URLEncodedTests {

@@ -14,6 +14,7 @@ import Testing
         .document(id), .apiProtections, .apiProtection(id), .apiCases, .health,
         .merchantSearch, .serviceSearch, .merchantExport, .serviceExport, .apiDocs, .settingsSessions,
         .merchantForgotPassword, .serviceForgotPassword, .passwordReset(token: token), .settingsTwoStep, .merchantLoginCode, .serviceLoginCode,
+        .serviceMailReplyDone("7"),
         .customerCaseFile(id, json: false), .customerCaseFile(id, json: true), .merchantCaseFile(id, json: false),
         .merchantCaseFile(id, json: true), .serviceCaseFile(id, json: false), .serviceCaseFile(id, json: true),
     ]

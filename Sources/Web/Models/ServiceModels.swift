@@ -13,7 +13,21 @@ struct QueuePage {
     let page: Int
     let filtered: Bool
     let clearHref: String
+    /// Email replies for a look: a sender who is not the case's party, or nowhere to post.
+    let mailReplies: [MailReplyItem]
     var hasItems: Bool { !items.isEmpty }
+    var hasMailReplies: Bool { !mailReplies.isEmpty }
+}
+
+struct MailReplyItem {
+    let sender: String
+    let received: String
+    let subject: String
+    let why: String
+    let caseHref: String?
+    let caseNumber: String?
+    let text: String
+    let doneAction: String
 }
 
 struct QueueItem {

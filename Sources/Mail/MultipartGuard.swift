@@ -13,7 +13,7 @@ import Glibc
 /// It checks every chunk before the parser sees it, so any chunking works; on a byte
 /// the parser would reject with a syntax error it stops checking and lets the parser
 /// refuse the body itself.
-struct MultipartGuard {
+package struct MultipartGuard {
     private enum State {
         case preamble(matched: Int)
         case preHeaders(expectingLF: Bool)
@@ -34,12 +34,12 @@ struct MultipartGuard {
     private let delimiter: [UInt8]
     private var state: State = .preamble(matched: 0)
 
-    init(boundary: String) {
+    package init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
     }
 
     /// False when the chunk holds a byte multipart-kit would trap on.
-    mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var index = 0
         while index < bytes.count {
