@@ -265,7 +265,7 @@ public enum Harnesses {
                 .split(separator: "\n", omittingEmptySubsequences: false).map {
                     String($0.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 })
-        for line in kept.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in kept.split(separator: "\n", omittingEmptySubsequences: false) where !kept.isEmpty {
             precondition(lines.contains(String(line)), "the cut only removes lines")
         }
         _ = EncodedWords.decode(text)

@@ -175,3 +175,11 @@ struct TemplateCompilerCommand {
         }
     }
 }
+
+#if FUZZING
+    /// `make fuzz` builds every target with libFuzzer's runtime, this build tool too (SwiftPM
+    /// passes -Xswiftc flags to build tools), and the runtime's archive asks for this
+    /// symbol. The compiler's own entry point still runs; this is never called.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzerInputUnused(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { 0 }
+#endif
