@@ -53,8 +53,10 @@ extension App {
         let candidates = ([recipient].compactMap { $0 } + ["delivered-to", "x-original-to", "to", "cc"].flatMap(message.headers))
             .flatMap(Addresses.parse)
         guard let route = candidates.lazy.compactMap(replies.route(of:)).first else { return .unknownAddress }
-        let key = message.messageID ?? "sha256:" + Secrets.hex(SHA256.hash(data: raw))
         let sender = message.fromAddress ?? ""
+        // With the sender in it, a forger's copy of someone's Message-ID cannot make their
+        // real reply look like one already handled.
+        let key = message.messageID.map { $0 + " " + sender } ?? "sha256:" + Secrets.hex(SHA256.hash(data: raw))
         let subject = String(message.subject.prefix(300))
         if try database.read({ db in try InboundMail.seen(db, key: key) }) { return .duplicate }
         if let automatic = AutomaticMail.kind(of: message) {
