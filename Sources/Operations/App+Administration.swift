@@ -108,13 +108,28 @@ extension App {
         return key
     }
 
-    public func staff(limit: Int = 500) throws -> [UserRecord] {
-        try database.read { db in try UserRecord.all(db, limit: limit) }
+    /// Every staff account, agents first, then by address, a page at a time.
+    public func staff(limit: Int, offset: Int = 0) throws -> [UserRecord] {
+        try database.read { db in try UserRecord.all(db, limit: limit, offset: offset) }
     }
 
-    public func shops(limit: Int = 500) throws -> [ShopRecord] {
+    /// Shops, the newest first, a page at a time.
+    public func shops(limit: Int, offset: Int = 0) throws -> [ShopRecord] {
         try database.read { db in
-            try ShopRecord.fetchAll(db, sql: "SELECT * FROM shops ORDER BY created_at DESC LIMIT ?", arguments: [limit])
+            try ShopRecord.fetchAll(
+                db, sql: "SELECT * FROM shops ORDER BY created_at DESC, id LIMIT ? OFFSET ?", arguments: [limit, offset])
+        }
+    }
+
+    /// The names of these shops (a page of staff names theirs).
+    public func shopNames(_ ids: Set<String>) throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try database.read { db in
+            Dictionary(
+                try Row.fetchAll(
+                    db, sql: "SELECT id, name FROM shops WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))",
+                    arguments: StatementArguments(Array(ids))
+                ).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
         }
     }
 }

@@ -116,14 +116,14 @@ extension UserRecord {
     }
 
     /// Every staff account, agents first, then by address (the admins' list).
-    public static func all(_ db: Database, limit: Int) throws -> [UserRecord] {
+    public static func all(_ db: Database, limit: Int, offset: Int = 0) throws -> [UserRecord] {
         try UserRecord.fetchAll(
             db,
             sql: """
                 SELECT users.*, EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id AND t.enabled_at IS NOT NULL)
                     AS two_step_on
-                FROM users ORDER BY role, email LIMIT ?
-                """, arguments: [limit])
+                FROM users ORDER BY role, email LIMIT ? OFFSET ?
+                """, arguments: [limit, offset])
     }
 
     public static func setLocale(_ db: Database, userID: String, locale: AppLocale) throws {

@@ -85,9 +85,19 @@ struct AdminPages {
     ) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
-        let shops = try app.shops()
-        let names = Dictionary(shops.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let staff = try app.staff()
+        let shopsPage = Self.pageNumber(ctx.queryValue("shops"))
+        let staffPage = Self.pageNumber(ctx.queryValue("staff"))
+        let shopsRead = try app.shops(limit: Self.pageSize + 1, offset: (shopsPage - 1) * Self.pageSize)
+        let staffRead = try app.staff(limit: Self.pageSize + 1, offset: (staffPage - 1) * Self.pageSize)
+        let shops = shopsRead.prefix(Self.pageSize)
+        let staff = staffRead.prefix(Self.pageSize)
+        let names = try app.shopNames(Set(staff.compactMap(\.shopID) + [newKey?.shopID].compactMap { $0 }))
+        func href(shops: Int, staff: Int) -> String {
+            var query: [String] = []
+            if shops > 1 { query.append("shops=\(shops)") }
+            if staff > 1 { query.append("staff=\(staff)") }
+            return SiteRoute.serviceAdmin.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        }
         let model = AdminPage(
             newKey: newKey.map {
                 NewShopKey(shop: names[$0.shopID] ?? $0.shopID, shopHref: SiteRoute.serviceShop($0.shopID).path, key: $0.key)
@@ -98,6 +108,9 @@ struct AdminPages {
                     editHref: SiteRoute.serviceAdminShop(shop.id).path, currency: shop.currency.code,
                     created: f.date(shop.createdAt), rotateAction: SiteRoute.serviceAdminShopKey(shop.id).path)
             },
+            shopsPager: Pager(
+                page: shopsPage, previousHref: shopsPage > 1 ? href(shops: shopsPage - 1, staff: staffPage) + "#shops-heading" : nil,
+                nextHref: shopsRead.count > Self.pageSize ? href(shops: shopsPage + 1, staff: staffPage) + "#shops-heading" : nil),
             users: staff.map { user in
                 AdminUserRow(
                     id: user.id, email: user.email,
@@ -109,6 +122,9 @@ struct AdminPages {
                             + (user.twoStepOn ? " · " + t(.two_step_on) : ""),
                     deactivated: user.deactivatedAt != nil, changeable: user.id != ctx.user?.id, twoStepOn: user.twoStepOn)
             },
+            usersPager: Pager(
+                page: staffPage, previousHref: staffPage > 1 ? href(shops: shopsPage, staff: staffPage - 1) + "#users-heading" : nil,
+                nextHref: staffRead.count > Self.pageSize ? href(shops: shopsPage, staff: staffPage + 1) + "#users-heading" : nil),
             shopAction: SiteRoute.serviceAdminShops.path, userAction: SiteRoute.serviceAdminUsers.path,
             stateAction: SiteRoute.serviceAdminUserState.path,
             typedName: typed?.text("name") ?? "", typedEmails: typed?.text("emails") ?? "", typedCurrency: typed?.text("currency") ?? "PLN",
@@ -127,5 +143,15 @@ struct AdminPages {
             Page(template: Template.serviceAdmin, title: t(.admin_title), model: model, status: rejection?.status ?? 200), ctx)
         response.setHeader("Cache-Control", "no-store")
         return response
+    }
+}
+
+extension AdminPages {
+    /// Shops and staff a hundred at a time: `bp seed` makes a thousand shops.
+    static let pageSize = 100
+
+    static func pageNumber(_ raw: String?) -> Int {
+        guard let raw, let n = Int(raw), (1...100_000).contains(n) else { return 1 }
+        return n
     }
 }

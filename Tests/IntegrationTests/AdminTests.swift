@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `/service/admin` through nginx: an admin creates a shop (its API key shown once and
@@ -133,5 +134,49 @@ import Testing
                      "m@nowy.example", "merchant, owner", "Password set from an emailed link"] {
             #expect(audit.text.contains(text), "\(text)")
         }
+    }
+
+    /// A hundred shops and staff a page; `bp seed` makes a thousand shops.
+    @Test func shopsAndStaffArePagedAHundredAtATime() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let world = try World(stack: stack)
+        _ = try stack.run(["admin", "create-user", "--role", "agent", "--email", "admin@operator.example", "--admin"],
+                          stdin: world.password + "\n")
+        let database = try DatabaseQueue(path: stack.data + "/bp.sqlite")
+        try database.write { db in
+            for n in 1...120 {
+                let created = String(format: "2020-01-01 00:%02d:%02d.000", n / 60, n % 60)
+                try db.execute(
+                    sql: """
+                        INSERT INTO shops (id, name, notification_emails, currency, coverage_limit_minor, locale, api_key_hash, created_at)
+                        VALUES (?, ?, 'x@shop.example', 'PLN', 100, 'pl', ?, ?)
+                        """, arguments: [String(format: "paged%021d", n), String(format: "Paged shop %03d", n), "hash\(n)", created])
+                try db.execute(
+                    sql: """
+                        INSERT INTO users (id, role, shop_id, email, password_hash, locale, created_at, owner, admin)
+                        VALUES (?, 'merchant', ?, ?, '', 'en', ?, 0, 0)
+                        """, arguments: [String(format: "user%022d", n), String(format: "paged%021d", n), String(format: "m%03d@paged.example", n), created])
+            }
+        }
+        let admin = try world.staff("/service/login", "admin@operator.example")
+        let first = try admin.get("/service/admin")
+        // Shops, the newest first: the world's own shop, then 120 down to 22 on page 1.
+        // (A shop in the shops table is a link; in the staff table, a merchant's shop is text.)
+        #expect(first.text.contains(">Sklep Testowy</a>") && first.text.contains(">Paged shop 120</a>"))
+        #expect(first.text.contains(">Paged shop 022</a>") && !first.text.contains(">Paged shop 021</a>"))
+        #expect(first.text.contains(#"href="/service/admin?shops=2#shops-heading""#))
+        #expect(first.text.contains(#"href="/service/admin?staff=2#users-heading""#))
+        let shops2 = try admin.get("/service/admin?shops=2")
+        #expect(shops2.text.contains(">Paged shop 021</a>") && shops2.text.contains(">Paged shop 001</a>"))
+        #expect(!shops2.text.contains(">Paged shop 022</a>"))
+        #expect(shops2.text.contains(#"href="/service/admin#shops-heading""#))
+        #expect(!shops2.text.contains("?shops=3"))
+        // Staff on their own page, with their shops' names though those shops are elsewhere.
+        let staff2 = try admin.get("/service/admin?shops=2&staff=2")
+        #expect(staff2.text.contains("m120@paged.example"))
+        #expect(staff2.text.contains(">Paged shop 120</td>"), "a merchant's shop is named though not on this page of shops")
+        #expect(!staff2.text.contains(">Paged shop 120</a>"))
+        #expect(try admin.get("/service/admin?shops=abc&staff=-1").status == 200)
     }
 }

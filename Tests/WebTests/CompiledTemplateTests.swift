@@ -367,10 +367,13 @@ import Testing
                                     currency: "PLN", created: "1.12.2026",
                                     rotateAction: "/service/admin/shops/s/rotate-key")]
                     : [],
+                shopsPager: Pager(page: full ? 2 : 1, previousHref: full ? "/service/admin?staff=2&<x>" : nil,
+                                  nextHref: full ? "/service/admin?shops=3#shops-heading" : nil),
                 users: [AdminUserRow(id: "u1", email: "a@x.y", role: "Agent · admin", shop: "", state: "Active", deactivated: false, changeable: false,
                                      twoStepOn: true),
                         AdminUserRow(id: "u2\"", email: Self.hostile, role: "Merchant", shop: "Shop <s>", state: "Deactivated 1.12.2026",
                                      deactivated: true, changeable: true, twoStepOn: full)],
+                usersPager: Pager(page: 1, previousHref: nil, nextHref: full ? "/service/admin?staff=2" : nil),
                 shopAction: "/service/admin/shops", userAction: "/service/admin/users", stateAction: "/service/admin/users/state",
                 typedName: full ? "" : "<name>", typedEmails: "a@x.y", typedCurrency: "PLN", typedAmount: "2500.00",
                 locales: [SelectOption(value: "pl", label: "Polski", selected: true)], typedEmail: full ? "" : "<e>", typedShop: "",
@@ -486,6 +489,7 @@ extension ProtectionPage: ComputedForReference { var computedForReference: [Stri
 extension CustomerCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
 extension MerchantCasesPage: ComputedForReference { var computedForReference: [String: Any] { ["hasCases": hasCases] } }
 extension MerchantCasePage: ComputedForReference { var computedForReference: [String: Any] { ["hasRequests": hasRequests] } }
+extension Pager: ComputedForReference { var computedForReference: [String: Any] { ["isNeeded": isNeeded] } }
 extension QueuePage: ComputedForReference {
     var computedForReference: [String: Any] { ["hasItems": hasItems, "hasMailReplies": hasMailReplies] }
 }

@@ -304,7 +304,9 @@ struct AdminPage {
     /// A shop's API key, just made or rotated: shown this once.
     let newKey: NewShopKey?
     let shops: [AdminShopRow]
+    let shopsPager: Pager
     let users: [AdminUserRow]
+    let usersPager: Pager
     let shopAction: String
     let userAction: String
     let stateAction: String
@@ -360,4 +362,12 @@ struct AdminShopPage {
     let amount: String
     let locales: [SelectOption]
     let errors: FieldErrors
+}
+
+/// Previous and next pages of a list; shown only when there is more than one.
+struct Pager {
+    let page: Int
+    let previousHref: String?
+    let nextHref: String?
+    var isNeeded: Bool { previousHref != nil || nextHref != nil }
 }
