@@ -49,10 +49,9 @@ extension App {
             }
             return .refused(reason: error.description)
         }
-        guard let replies = replyAddresses else { return .unknownAddress }
         let candidates = ([recipient].compactMap { $0 } + ["delivered-to", "x-original-to", "to", "cc"].flatMap(message.headers))
             .flatMap(Addresses.parse)
-        guard let route = candidates.lazy.compactMap(replies.route(of:)).first else { return .unknownAddress }
+        guard let route = candidates.lazy.compactMap(replyAddresses.route(of:)).first else { return .unknownAddress }
         let sender = message.fromAddress ?? ""
         // With the sender in it, a forger's copy of someone's Message-ID cannot make their
         // real reply look like one already handled.

@@ -24,8 +24,8 @@ public final class App: Sendable {
     public let passwordPolicy: PasswordPolicy
     /// The key that signs case files (`CaseFileSeal`), kept in `signing.key`.
     public let signingKey: Curve25519.Signing.PrivateKey
-    /// The `case+<token>@` addresses replies come back to, when `BP_MAIL_DOMAIN` is set.
-    public let replyAddresses: ReplyAddresses?
+    /// The `case+<token>@` addresses replies come back to (offered when `BP_MAIL_DOMAIN` is set).
+    public let replyAddresses: ReplyAddresses
     /// What `/metrics` reports (`AppMetrics`, `App.metricsExposition`): one registry per
     /// process, whatever number of `App`s it makes.
     public var metrics: AppMetrics { AppMetrics.process }
@@ -46,11 +46,11 @@ public final class App: Sendable {
         secret = try Self.loadOrCreateSecret(at: config.secretPath)
         signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Self.loadOrCreateSecret(at: config.signingKeyPath).prefix(32))
         let secret = self.secret
-        replyAddresses = config.replyDomain.map { ReplyAddresses(secret: secret, domain: $0) }
+        replyAddresses = ReplyAddresses(secret: secret, domain: config.replyDomain)
     }
 
     /// The Reply-To of an email about this case and party (or protection), if replies route.
-    func replyAddress(_ route: ReplyAddresses.Route) -> String? { replyAddresses?.address(route) }
+    func replyAddress(_ route: ReplyAddresses.Route) -> String? { replyAddresses.address(route) }
 
     public func now() -> Date { clock.now() }
 

@@ -42,7 +42,7 @@ public struct AppConfig: Sendable {
     public var mailReplyTo: String?
     /// `BP_MAIL_DOMAIN`: a domain the MTA hands to `bp mail-in`. When set, every email
     /// about a case or protection carries `Reply-To: case+<token>@` it, and replies land
-    /// on the case.
+    /// on the case (`bp mail-in` reads the token whatever the setting).
     public var replyDomain: String?
     public var workerInterval: TimeInterval
     public var timeZone: TimeZone

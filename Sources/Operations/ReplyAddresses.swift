@@ -18,16 +18,19 @@ public struct ReplyAddresses: Sendable {
 
     public static let prefix = "case+"
     let key: SymmetricKey
-    public let domain: String
+    /// `BP_MAIL_DOMAIN`: without it no email offers a reply address, but replies to ones
+    /// that did (before the setting was removed) are still read.
+    public let domain: String?
 
-    public init(secret: [UInt8], domain: String) {
+    public init(secret: [UInt8], domain: String?) {
         key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: secret), info: Array("buyer-protection reply addresses v1".utf8), outputByteCount: 32)
         self.domain = domain
     }
 
-    public func address(_ route: Route) -> String {
-        Self.prefix + token(route) + "@" + domain
+    /// The Reply-To for an email on this route, when replies route at all.
+    public func address(_ route: Route) -> String? {
+        domain.map { Self.prefix + token(route) + "@" + $0 }
     }
 
     func token(_ route: Route) -> String {

@@ -209,17 +209,24 @@ import Testing
     let addresses = ReplyAddresses(secret: Array(repeating: 7, count: 32), domain: "reply.example")
     let caseID = "abcdefghijklmnopqrstuvwxyz"
 
+    @Test func withoutADomainNoAddressIsOfferedButRepliesAreStillRead() throws {
+        let offered = try #require(addresses.address(.caseParty(caseID: caseID, party: .merchant)))
+        let noDomain = ReplyAddresses(secret: Array(repeating: 7, count: 32), domain: nil)
+        #expect(noDomain.address(.caseParty(caseID: caseID, party: .merchant)) == nil)
+        #expect(noDomain.route(of: offered) == .caseParty(caseID: caseID, party: .merchant))
+    }
+
     @Test func anAddressNamesItsCaseAndPartyAndNothingElse() throws {
         for route: ReplyAddresses.Route in [
             .caseParty(caseID: caseID, party: .customer), .caseParty(caseID: caseID, party: .merchant), .protection(protectionID: caseID),
         ] {
-            let address = addresses.address(route)
+            let address = try #require(addresses.address(route))
             #expect(address.hasPrefix("case+") && address.hasSuffix("@reply.example"))
             #expect(address.split(separator: "@")[0].count <= 64)
             #expect(addresses.route(of: address) == route)
             #expect(addresses.route(of: address.uppercased()) == route, "MTAs may change the case")
         }
-        let address = addresses.address(.caseParty(caseID: caseID, party: .customer))
+        let address = try #require(addresses.address(.caseParty(caseID: caseID, party: .customer)))
         // Moved to another case, to the other party, a letter changed, or another key: nothing.
         #expect(addresses.route(of: address.replacingOccurrences(of: "abcdef", with: "abcdeg")) == nil)
         #expect(addresses.route(of: address.replacingOccurrences(of: "case+c", with: "case+m")) == nil)
