@@ -76,7 +76,7 @@ extension App {
             else { throw DuplicateMail() }
         }
         do {
-            guard try isPartyAddress(sender, of: route) else {
+            guard let writer = try partyWriting(sender, on: route) else {
                 try database.write { db in try record(db, .unverified, nil) }
                 return .unverified
             }
@@ -85,7 +85,7 @@ extension App {
             case .success(let stored): uploads = stored
             case .failure(let refusal): return .refused(reason: refusal.reason)
             }
-            return try post(text, uploads: uploads, route: route, sender: sender, record: record)
+            return try post(text, uploads: uploads, route: route, writer: writer, sender: sender, record: record)
         } catch is DuplicateMail {
             return .duplicate
         }
@@ -102,30 +102,47 @@ extension App {
         return limits
     }
 
+    /// Who a verified reply is from, read with its case in one go.
+    struct PartyWriting {
+        var viewer: Viewer
+        /// The case the address names (nil for a protection's address).
+        var context: CaseContext?
+    }
+
     /// The sender is the party the address was made for: the customer's own address, or
-    /// an address of the shop (a notification address, or an active merchant's sign-in).
-    func isPartyAddress(_ sender: String, of route: ReplyAddresses.Route) throws -> Bool {
-        guard let sender = EmailAddress.normalize(sender) else { return false }
+    /// an address of the shop (a notification address, or an active merchant's sign-in,
+    /// who then stands on the timeline as that colleague). Nil for anyone else.
+    func partyWriting(_ sender: String, on route: ReplyAddresses.Route) throws -> PartyWriting? {
+        guard let sender = EmailAddress.normalize(sender) else { return nil }
         return try database.read { db in
             switch route {
             case .protection(let id):
-                return try ProtectionRecord.find(db, id: id)?.customerEmail == sender
+                guard try ProtectionRecord.find(db, id: id)?.customerEmail == sender else { return nil }
+                return PartyWriting(viewer: .customer(email: sender), context: nil)
             case .caseParty(let caseID, let party):
-                guard let context = try CaseContext.load(db, caseID: caseID) else { return false }
-                if party == .customer { return context.protection.customerEmail == sender }
-                if context.shop.notificationEmails.contains(where: { $0.lowercased() == sender }) { return true }
-                return try UserRecord.merchants(db, shopID: context.shop.id).contains { $0.email == sender && $0.deactivatedAt == nil }
+                guard let context = try CaseContext.load(db, caseID: caseID) else { return nil }
+                if party == .customer {
+                    guard context.protection.customerEmail == sender else { return nil }
+                    return PartyWriting(viewer: .customer(email: sender), context: context)
+                }
+                let colleague = try UserRecord.merchants(db, shopID: context.shop.id).first {
+                    $0.email == sender && $0.deactivatedAt == nil
+                }
+                guard colleague != nil || context.shop.notificationEmails.contains(where: { $0.lowercased() == sender }) else {
+                    return nil
+                }
+                return PartyWriting(viewer: .merchant(userID: colleague?.id ?? "", shopID: context.shop.id), context: context)
             }
         }
     }
 
     private func post(
-        _ text: String, uploads: [Upload], route: ReplyAddresses.Route, sender: String,
+        _ text: String, uploads: [Upload], route: ReplyAddresses.Route, writer: PartyWriting, sender: String,
         record: @escaping (Database, InboundOutcome, String?) throws -> Void
     ) throws -> MailInResult {
+        let viewer = writer.viewer
         switch route {
         case .protection(let protectionID):
-            let viewer = Viewer.customer(email: EmailAddress.normalize(sender) ?? sender)
             do {
                 let result = try giveFeedback(
                     protectionID: protectionID, viewer: viewer, option: .other, message: text, uploads: uploads,
@@ -140,12 +157,7 @@ extension App {
                 return .unroutable(reason: reason)
             }
         case .caseParty(let caseID, let party):
-            let context = try database.read { db in try CaseContext.load(db, caseID: caseID) }
-            guard let context else { return .unknownAddress }
-            let viewer: Viewer =
-                party == .customer
-                ? .customer(email: context.protection.customerEmail)
-                : .merchant(userID: try merchantUserID(sender, shopID: context.shop.id) ?? "", shopID: context.shop.id)
+            guard let context = writer.context else { return .unknownAddress }
             let actor = viewer.actor
             let file = context.record.file
             if file.kind == .claim && file.state == .escalated {
@@ -180,14 +192,6 @@ extension App {
                 try context.record.file.keptEmailReply(from: party, message: text, hasDocuments: !uploads.isEmpty, by: actor, at: now)
             }
             return .kept(caseID: caseID, answered: answered)
-        }
-    }
-
-    /// The shop's colleague who wrote, when the address is one of theirs (a reply from a
-    /// notification address stands on the timeline as the shop).
-    private func merchantUserID(_ sender: String, shopID: String) throws -> String? {
-        try database.read { db in
-            try UserRecord.merchants(db, shopID: shopID).first { $0.email == sender && $0.deactivatedAt == nil }?.id
         }
     }
 

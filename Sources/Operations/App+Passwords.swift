@@ -15,6 +15,19 @@ extension App {
         }
     }
 
+    /// The current password before a change to the password or the second step,
+    /// throttled like sign-in.
+    func requireCurrentPassword(user: UserRecord, password: String, client: String) throws {
+        let account = "password:\(user.id)"
+        if try database.read({ db in try SignInThrottle.isBlocked(db, account: account, client: client, now: now()) }) {
+            throw FormRejection(general: Message("error_429_sign_in"), status: 429)
+        }
+        guard Passwords.verify(password, against: user.passwordHash) else {
+            try database.write { db in try SignInThrottle.recordFailure(db, account: account, client: client, now: now()) }
+            throw FormRejection.field("current_password", "error_password_current_wrong")
+        }
+    }
+
     /// `/settings`: the current password, then the new one; every other session ends.
     public func changePassword(user: UserRecord, current: String, new: String, client: String, keepSessionToken: String) throws {
         try requireCurrentPassword(user: user, password: current, client: client)

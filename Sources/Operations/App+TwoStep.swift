@@ -143,19 +143,6 @@ extension App {
         AuditActor(userID: user.id, email: user.email, client: client)
     }
 
-    /// The current password before a change to the password or the second step,
-    /// throttled like sign-in.
-    func requireCurrentPassword(user: UserRecord, password: String, client: String) throws {
-        let account = "password:\(user.id)"
-        if try database.read({ db in try SignInThrottle.isBlocked(db, account: account, client: client, now: now()) }) {
-            throw FormRejection(general: Message("error_429_sign_in"), status: 429)
-        }
-        guard Passwords.verify(password, against: user.passwordHash) else {
-            try database.write { db in try SignInThrottle.recordFailure(db, account: account, client: client, now: now()) }
-            throw FormRejection.field("current_password", "error_password_current_wrong")
-        }
-    }
-
     /// Secrets are sealed with a key derived from the installation's `secret.key`, so
     /// the database alone (a backup, a stolen copy) cannot produce codes.
     private var twoStepKey: SymmetricKey {
