@@ -98,32 +98,42 @@ public final class FastCGIServer: @unchecked Sendable {
                 ])
             response = responder.errorResponse(for: error, request: request)
         }
-        write(response, to: raw.pointee.out, method: request.method)
+        write(response, to: raw, method: request.method)
     }
 
-    private func write(_ response: HTTPResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?, method: String) {
-        guard let stream else { return }
+    /// A response that fits libfcgi's 8 KB buffer goes through it (one write at
+    /// `FCGX_Finish_r`, with the end records); a larger one, or a streamed one, as records
+    /// written whole (`StdoutRecords`), then the end records at `FCGX_Finish_r`.
+    private func write(_ response: HTTPResponse, to raw: UnsafeMutablePointer<FCGX_Request>, method: String) {
         let head = response.headerBlock()
-        head.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
-        }
-        guard method != "HEAD" else { return }
-        if let produce = response.stream {
-            let writer = BodyWriter(output: stream)
-            do {
-                try produce(writer)
-                try writer.flush()
-            } catch {
-                // The headers are gone: the client gets a cut-off body, the log says why.
-                logger.error("streamed response failed", metadata: ["error": "\(String(reflecting: error))"])
+        let body = method == "HEAD" ? [] : response.body
+        if response.stream == nil && head.count + body.count <= Self.libfcgiBuffer {
+            guard let stream = raw.pointee.out else { return }
+            for part in [head, body] where !part.isEmpty {
+                part.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
+                }
             }
             return
         }
-        guard !response.body.isEmpty else { return }
-        response.body.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32(buffer.count), stream) }
+        let records = StdoutRecords(raw)
+        do {
+            try records.write(head, body)
+            guard method != "HEAD", let produce = response.stream else { return }
+            let writer = BodyWriter(records: records)
+            try produce(writer)
+            try writer.flush()
+        } catch let failed as StdoutRecords.Failed where failed.errno == EPIPE || failed.errno == ECONNRESET {
+            // nginx let go of the request (its client left): nothing is wrong here.
+            logger.debug("nginx closed the connection before the answer was written")
+        } catch {
+            // The headers may be gone: the client gets a cut-off answer, the log says why.
+            logger.error("writing the response failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
+
+    /// What libfcgi's output stream holds before it writes (records' headers included).
+    private static let libfcgiBuffer = 8_000
 
     /// Copies the CGI environment at once: libfcgi frees it at `FCGX_Finish_r`.
     static func copyParams(_ envp: FCGX_ParamArray?) -> [String: String] {
