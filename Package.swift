@@ -56,7 +56,6 @@ let package = Package(
         ]),
         .target(name: "Web", dependencies: [
             "FastCGI", "Protection", "Store", "Mail", "Rendering", "Operations",
-            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["CompileTemplates"]),

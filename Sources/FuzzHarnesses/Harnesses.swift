@@ -54,7 +54,7 @@ public enum Harnesses {
         return path
     }()
 
-    /// The whole multipart path: multipart-kit's parser, our part headers, limits, file
+    /// The whole multipart path: `MultipartSplitter`, our part headers, limits, file
     /// sinks and type detection, fed in chunks of a size the input chooses.
     static func multipart(_ data: [UInt8]) {
         guard let first = data.first else { return }

@@ -1,9 +1,6 @@
 import Crypto
 import FastCGI
 import Foundation
-import Mail
-import MultipartKit
-import NIOCore
 import Operations
 import Store
 
@@ -100,17 +97,15 @@ package final class FormBody {
     fileprivate func track(temporary path: String) { temporaryFiles.append(path) }
 }
 
-/// Feeds the body through multipart-kit's streaming parser and routes each part to a
-/// field buffer or an upload file, enforcing every limit as bytes arrive.
-private final class MultipartReader {
+/// Feeds the body through `MultipartSplitter` and routes each part to a field buffer or
+/// an upload file, enforcing every limit as bytes arrive.
+private final class MultipartReader: MultipartSink {
     let form: FormBody
-    let parser: MultipartParser
-    var guardian: MultipartGuard
+    var splitter: MultipartSplitter
     let limits: FormBody.Limits
     let directory: String
 
     var headers: [(String, String)] = []
-    var headerBytes = 0
     var partCount = 0
     var fieldCount = 0
     var fileCount = 0
@@ -126,42 +121,36 @@ private final class MultipartReader {
 
     init(form: FormBody, boundary: String, limits: FormBody.Limits, directory: String) {
         self.form = form
-        self.parser = MultipartParser(boundary: boundary)
-        self.guardian = MultipartGuard(boundary: boundary)
+        self.splitter = MultipartSplitter(boundary: boundary, headerLimit: limits.headerBytes)
         self.limits = limits
         self.directory = directory
-        parser.onHeader = { [unowned self] name, value in self.header(name, value) }
-        parser.onBody = { [unowned self] buffer in self.body(&buffer) }
-        parser.onPartComplete = { [unowned self] in self.complete() }
     }
 
     func read(_ body: RequestBody) throws {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var sawEnd = false
         while true {
             let n = chunk.withUnsafeMutableBytes { body.read(into: $0) }
-            if n == 0 {
-                sawEnd = true
-                break
-            }
+            if n == 0 { break }
             total += n
             if total > limits.requestBytes {
                 fail(.tooLarge(key: "error_request_too_large", args: ["mb": String(limits.requestBytes / 1_048_576)]))
             }
             if failure == nil {
-                let safe = chunk.withUnsafeBytes { guardian.accept(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                if !safe {
-                    fail(.malformed("a part header name with a byte over 127"))
-                } else {
-                    do { try parser.execute(Array(chunk[0..<n])) } catch { fail(.malformed("multipart syntax")) }
+                do {
+                    try chunk.withUnsafeBytes { bytes in
+                        try splitter.feed(UnsafeRawBufferPointer(rebasing: bytes[0..<n]), into: self)
+                    }
+                } catch MultipartSplitter.Failure.headersTooLarge {
+                    fail(.malformed("part headers too large"))
+                } catch {
+                    fail(.malformed("multipart syntax"))
                 }
             }
             if let failure { throw failure }
         }
-        _ = sawEnd
         if let failure { throw failure }
-        // A part still open at the end of the body: the body was cut short.
-        if inBody || name != nil {
+        // A body that ends before its closing boundary was cut short.
+        if !splitter.isComplete {
             file?.discard()
             throw FormBody.Failure.malformed("truncated multipart body")
         }
@@ -179,8 +168,6 @@ private final class MultipartReader {
             partCount += 1
             if partCount > limits.parts { return fail(.tooLarge(key: "error_too_many_parts", args: [:])) }
         }
-        headerBytes += name.utf8.count + value.utf8.count
-        if headerBytes > limits.headerBytes { return fail(.malformed("part headers too large")) }
         headers.append((name, value))
     }
 
@@ -204,11 +191,13 @@ private final class MultipartReader {
         }
     }
 
-    func body(_ buffer: inout ByteBuffer) {
+    func partComplete() { complete() }
+
+    func body(_ buffer: UnsafeRawBufferPointer) {
         if !inBody { startPart() }
         guard failure == nil else { return }
         if let file {
-            buffer.withUnsafeReadableBytes { file.write($0) }
+            file.write(buffer)
             if file.sniffer.size > limits.fileBytes {
                 fail(
                     .tooLarge(
@@ -221,10 +210,10 @@ private final class MultipartReader {
                 fail(.malformed(error))
             }
         } else if filename == nil {
-            if fieldBuffer.count + buffer.readableBytes > limits.fieldBytes {
+            if fieldBuffer.count + buffer.count > limits.fieldBytes {
                 return fail(.tooLarge(key: "error_field_too_large", args: [:]))
             }
-            buffer.withUnsafeReadableBytes { fieldBuffer.append(contentsOf: $0) }
+            fieldBuffer.append(contentsOf: buffer)
         }
     }
 
@@ -232,7 +221,6 @@ private final class MultipartReader {
         if !inBody { startPart() }
         defer {
             headers = []
-            headerBytes = 0
             name = nil
             filename = nil
             fieldBuffer = []
@@ -269,9 +257,8 @@ private final class MultipartReader {
 }
 
 /// An upload being written: bytes go to the type sniffer at once, and to the hash and
-/// disk through a buffer (multipart-kit hands a file over in pieces that end at every
-/// CR byte, a few hundred bytes each in binary data; one write per piece was most of the
-/// cost of an upload).
+/// disk through a buffer of 256 KB (a write and a hash update per piece of a chunk cost
+/// more in calls than in work).
 private final class FileSink {
     let path: String
     private var fd: Int32
