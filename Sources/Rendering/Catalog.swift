@@ -55,28 +55,32 @@ public struct Catalog: Sendable {
         Self.fill(self(key), arguments)
     }
 
+    /// `text` with each `{name}` that `arguments` knows replaced by its value; other
+    /// braces stay. Read as UTF-8 bytes (braces are ASCII): searching the String by
+    /// Character was most of a document list's time.
     static func fill(_ text: String, _ arguments: [String: String]) -> String {
-        guard !arguments.isEmpty, text.utf8.contains(UInt8(ascii: "{")) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(of: "}") else {
-                rest = rest[open...]
-                break
+        guard !arguments.isEmpty else { return text }
+        var text = text
+        let filled: String? = text.withUTF8 { bytes in
+            guard bytes.contains(UInt8(ascii: "{")) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "{"), let close = bytes[(index + 1)...].firstIndex(of: UInt8(ascii: "}")),
+                    let value = arguments[String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<close]), as: UTF8.self)]
+                {
+                    out += value.utf8
+                    index = close + 1
+                } else {
+                    out.append(byte)
+                    index += 1
+                }
             }
-            if let value = arguments[String(rest[afterOpen..<close])] {
-                result += value
-                rest = rest[rest.index(after: close)...]
-            } else {
-                result += "{"
-                rest = rest[afterOpen...]
-            }
+            return String(decoding: out, as: UTF8.self)
         }
-        result += rest
-        return result
+        return filled ?? text
     }
 
     /// The plural form for `n` (`key_one`, `key_few`, `key_many`, `key_other`) with `{n}` filled in.
