@@ -42,6 +42,8 @@ public final class AppDatabase: Sendable {
         var readerConfiguration = configuration
         readerConfiguration.readonly = true
         readerConfiguration.label = "reader"
+        // A shared read transaction stays open between reads (`sharingReads`).
+        readerConfiguration.allowsUnsafeTransactions = true
         threadReaders = ThreadReaders(path: path, configuration: readerConfiguration)
         groupCommit = GroupCommit(pool: pool)
     }
@@ -66,7 +68,15 @@ public final class AppDatabase: Sendable {
     /// connection: GRDB's `read` also switches `query_only` on and off around it, four
     /// statements compiled on every call, twice a request.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try threadReaders.current().unsafeRead { db in
+        let reader = try threadReaders.current()
+        return try reader.queue.unsafeRead { db in
+            if reader.sharing {
+                if !reader.open {
+                    try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+                    reader.open = true
+                }
+                return try body(db)
+            }
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
             do {
                 let result = try body(db)
@@ -79,11 +89,46 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// Runs `body` with this thread's reads in one read transaction, opened by the first
+    /// of them and ended when `body` returns: a page's session lookup and its own queries
+    /// then cost one BEGIN, one COMMIT and one WAL read lock (SQLite takes a mutex for
+    /// it that 8 server threads contend for) instead of one each, and see one snapshot.
+    /// A write on this thread ends the shared transaction first, so that reads after it
+    /// see what it wrote.
+    public func sharingReads<T>(_ body: () throws -> T) throws -> T {
+        let reader = try threadReaders.current()
+        guard !reader.sharing else { return try body() }
+        reader.sharing = true
+        defer {
+            reader.sharing = false
+            endSharedRead(reader)
+        }
+        return try body()
+    }
+
+    private func endSharedRead(_ reader: ThreadReader) {
+        guard reader.open else { return }
+        reader.open = false
+        try? reader.queue.unsafeRead { db in try db.cachedStatement(sql: "COMMIT TRANSACTION").execute() }
+    }
+
     /// A write transaction: committed (durably, under FULL) when this returns. Writes
     /// that arrive together share one commit (`GroupCommit`), each in its own savepoint.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try groupCommit.write(body)
+        if let reader = threadReaders.existing() { endSharedRead(reader) }
+        return try groupCommit.write(body)
     }
+}
+
+/// This thread's read-only connection, and whether its reads share one transaction
+/// (`AppDatabase.sharingReads`). Only its own thread touches it.
+final class ThreadReader {
+    let queue: DatabaseQueue
+    var sharing = false
+    /// A shared read transaction is open on the connection.
+    var open = false
+
+    init(queue: DatabaseQueue) { self.queue = queue }
 }
 
 /// A read-only `DatabaseQueue` per thread, made on the thread's first read and closed
@@ -100,7 +145,7 @@ final class ThreadReaders: @unchecked Sendable {
     private let path: String
     private let configuration: Configuration
     private let lock = NSLock()
-    private var readers: [DatabaseQueue] = []
+    private var readers: [ThreadReader] = []
 
     init(path: String, configuration: Configuration) {
         self.path = path
@@ -110,11 +155,14 @@ final class ThreadReaders: @unchecked Sendable {
 
     deinit { pthread_key_delete(key) }
 
-    func current() throws -> DatabaseQueue {
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<DatabaseQueue>.fromOpaque(pointer).takeUnretainedValue()
-        }
-        let reader = try DatabaseQueue(path: path, configuration: configuration)
+    /// This thread's reader, if it has read before.
+    func existing() -> ThreadReader? {
+        pthread_getspecific(key).map { Unmanaged<ThreadReader>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    func current() throws -> ThreadReader {
+        if let reader = existing() { return reader }
+        let reader = ThreadReader(queue: try DatabaseQueue(path: path, configuration: configuration))
         lock.withLock { readers.append(reader) }
         pthread_setspecific(key, Unmanaged.passUnretained(reader).toOpaque())
         return reader

@@ -65,6 +65,12 @@ public final class WebApp: Responder {
             return response
         }
         if case .health = route { return try HealthCheck(app: app).respond() }
+        // The session lookup and the page's queries read one snapshot in one transaction.
+        return try app.database.sharingReads { try serve(route, request, ctx) }
+    }
+
+    /// Who asks, two-step setup first, CSRF on a form post, then the area's handler.
+    private func serve(_ route: SiteRoute, _ request: HTTPRequest, _ ctx: RequestContext) throws -> HTTPResponse {
         try ctx.authenticate(app: app)
         // An account the operator requires two-step sign-in of sets it up before anything else.
         if let user = ctx.user, app.mustSetUpTwoStep(user), !Self.opensBeforeTwoStep(route) {

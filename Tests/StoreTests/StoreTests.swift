@@ -531,3 +531,29 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         #expect(EventChain.link(previous: nil, shifted) != hash)
     }
 }
+
+/// `AppDatabase.sharingReads`: a page's reads share one snapshot; a write on the thread
+/// ends it, so what the page wrote is what it reads next.
+@Suite struct SharedReadTests {
+    @Test func readsInAScopeShareOneSnapshotUntilTheThreadWrites() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func count() throws -> Int { try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shops") ?? -1 } }
+        _ = try database.write { db in try insertShopAndCase(db) }
+        // Another writer on the same file, as bp worker or bp tick would be.
+        let other = try DatabaseQueue(path: directory + "/bp.sqlite")
+        try database.sharingReads {
+            #expect(try count() == 1)
+            _ = try other.write { db in try insertShopAndCase(db) }
+            #expect(try count() == 1, "the scope's snapshot")
+            _ = try database.write { db in try insertShopAndCase(db) }
+            #expect(try count() == 3, "after this thread's write: a new snapshot with both")
+            _ = try other.write { db in try insertShopAndCase(db) }
+            #expect(try count() == 3, "and that one is kept in turn")
+        }
+        #expect(try count() == 4, "after the scope, each read sees the latest commit")
+        // No transaction is left open: a checkpoint can take the whole WAL back.
+        let result = try other.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        #expect(result.walFrameCount == result.checkpointedFrameCount)
+    }
+}
