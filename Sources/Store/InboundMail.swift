@@ -50,14 +50,15 @@ public enum InboundMail {
 
     /// The replies the service team has to look at, newest first.
     public static func toReview(_ db: Database, limit: Int) throws -> [InboundMailRecord] {
-        try Row.fetchAll(
+        // A cached statement: the queue's first page asks this on every view.
+        try Row.mapAll(
             db,
             sql: """
                 SELECT i.id, i.received_at, i.sender, i.subject, i.case_id, i.outcome, i.text, c.number
                 FROM inbound_mail i INDEXED BY inbound_mail_to_review LEFT JOIN cases c ON c.id = i.case_id
                 WHERE i.outcome IN ('unverified', 'unroutable') AND i.reviewed_at IS NULL ORDER BY i.id DESC LIMIT ?
                 """, arguments: [limit]
-        ).map { row in
+        ) { row in
             InboundMailRecord(
                 id: row[0], receivedAt: row.requiredDate(1), sender: row[2], subject: row[3], caseID: row[4], caseNumber: row[7],
                 outcome: InboundOutcome(rawValue: row[5]) ?? .unverified, text: row[6])

@@ -22,6 +22,7 @@ import Testing
     @Test(arguments: all)
     func everyRoutePrintsAPathThatParsesBackToIt(route: SiteRoute) {
         #expect(SiteRoute(path: route.path) == route)
+        #expect(route.name == String(String(describing: route).prefix(while: { $0 != "(" })), "its name is its case's")
     }
 
     @Test func theSpecsPathsAreTheseRoutes() {
