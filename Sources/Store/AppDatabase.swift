@@ -109,7 +109,15 @@ public final class AppDatabase: Sendable {
     private func endSharedRead(_ reader: ThreadReader) {
         guard reader.open else { return }
         reader.open = false
-        try? reader.queue.unsafeRead { db in try db.cachedStatement(sql: "COMMIT TRANSACTION").execute() }
+        // A read transaction has nothing to commit; should COMMIT still fail, ROLLBACK,
+        // so the connection's next BEGIN does not meet a transaction left open.
+        try? reader.queue.unsafeRead { db in
+            do {
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            } catch {
+                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+            }
+        }
     }
 
     /// A write transaction: committed (durably, under FULL) when this returns. Writes
