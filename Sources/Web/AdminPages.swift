@@ -85,8 +85,8 @@ struct AdminPages {
     ) throws -> HTTPResponse {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
-        let shopsPage = Self.pageNumber(ctx.queryValue("shops"))
-        let staffPage = Self.pageNumber(ctx.queryValue("staff"))
+        let shopsPage = ctx.pageNumber("shops")
+        let staffPage = ctx.pageNumber("staff")
         let shopsRead = try app.shops(limit: Self.pageSize + 1, offset: (shopsPage - 1) * Self.pageSize)
         let staffRead = try app.staff(limit: Self.pageSize + 1, offset: (staffPage - 1) * Self.pageSize)
         let shops = shopsRead.prefix(Self.pageSize)
@@ -149,9 +149,4 @@ struct AdminPages {
 extension AdminPages {
     /// Shops and staff a hundred at a time: `bp seed` makes a thousand shops.
     static let pageSize = 100
-
-    static func pageNumber(_ raw: String?) -> Int {
-        guard let raw, let n = Int(raw), (1...100_000).contains(n) else { return 1 }
-        return n
-    }
 }

@@ -41,7 +41,7 @@ struct MerchantPages {
         // its own beside the states.
         let returns = ctx.queryValue("state") == "returns"
         let filter = ctx.queryValue("state").flatMap(CaseState.init(rawValue:)).flatMap { $0 == .open ? nil : $0 }
-        let page = returns ? 1 : max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
+        let page = returns ? 1 : ctx.pageNumber()
         let (shop, records, counts, returnsCount) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
             return (

@@ -40,6 +40,12 @@ final class RequestContext {
 
     func queryValue(_ name: String) -> String? { query[name]?.first }
 
+    /// A list's page number from the query (`?page=`, or the name a page with two lists
+    /// gives each): 1 when absent or not a number, at most 10,000.
+    func pageNumber(_ name: String = "page") -> Int {
+        max(1, min(10_000, Int(queryValue(name) ?? "1") ?? 1))
+    }
+
     var clientAddress: String { request.remoteAddress }
 
     /// The signed-in staff member as the audit log records them.

@@ -94,7 +94,7 @@ struct ServicePages {
         let shopFilter = ctx.queryValue("shop").flatMap { SiteRoute.isID($0) ? $0 : nil }
         let assignee = ctx.queryValue("assignee").flatMap { ["mine", "unassigned"].contains($0) ? $0 : nil }
         let approval = ctx.queryValue("approval") == "awaiting" ? "awaiting" : nil
-        let page = max(1, min(10_000, Int(ctx.queryValue("page") ?? "1") ?? 1))
+        let page = ctx.pageNumber()
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let reason {
