@@ -169,6 +169,24 @@ import Testing
         #expect(trap.status == 400)
         let noBoundary = try browser.request("POST", "/login", headers: [("Content-Type", "multipart/form-data")], body: Array("x".utf8))
         #expect(noBoundary.status == 400)
+        // A form must end with its closing boundary, "--" and all (MultipartSplitter).
+        let form = "--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(token)\r\n--xyz\r\n"
+            + "Content-Disposition: form-data; name=\"email\"\r\n\r\nanna@example.com\r\n--xyz"
+        for cut in [form, form + "-", form + "-x"] {
+            let reply = try browser.request("POST", "/login", headers: [("Content-Type", "multipart/form-data; boundary=xyz")], body: Array(cut.utf8))
+            #expect(reply.status == 400, "a form cut short: \(cut.suffix(8))")
+        }
+        let whole = try browser.request("POST", "/login", headers: [("Content-Type", "multipart/form-data; boundary=xyz")],
+                                        body: Array((form + "--\r\n").utf8))
+        #expect(whole.status == 200, "the same form, whole, is taken")
+        // An answer over libfcgi's 8 KB buffer goes out as FastCGI records in one write:
+        // whole for GET, its head alone for HEAD.
+        let big = try browser.get("/api/docs")
+        #expect(big.status == 200 && big.body.count > 8_192, "\(big.body.count) bytes")
+        #expect(big.text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>"), "the whole page")
+        #expect(big.header("Content-Length") == String(big.body.count))
+        let head = try browser.request("HEAD", "/api/docs", headers: [], body: [])
+        #expect(head.status == 200 && head.body.isEmpty && head.header("Content-Length") == String(big.body.count))
         browser.cookies["bp_session"] = "'; DROP TABLE sessions; --"
         browser.cookies["bp_lang"] = "\u{1F600}"
         #expect(try browser.get("/").status == 200, "bad cookies are ignored")
