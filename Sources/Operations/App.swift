@@ -29,6 +29,8 @@ public final class App: Sendable {
     /// What `/metrics` reports (`AppMetrics`, `App.metricsExposition`): one registry per
     /// process, whatever number of `App`s it makes.
     public var metrics: AppMetrics { AppMetrics.process }
+    /// Money and dates for each language in the configured zone, made once.
+    private let formats: [AppLocale: LocaleFormat]
 
     public init(config: AppConfig, clock: any Clock = SystemClock(), logger: Logger = Logger(label: "bp")) throws {
         self.config = config
@@ -47,6 +49,7 @@ public final class App: Sendable {
         signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Self.loadOrCreateSecret(at: config.signingKeyPath).prefix(32))
         let secret = self.secret
         replyAddresses = ReplyAddresses(secret: secret, domain: config.replyDomain)
+        formats = Dictionary(uniqueKeysWithValues: AppLocale.allCases.map { ($0, LocaleFormat(locale: $0, timeZone: config.timeZone)) })
     }
 
     /// The Reply-To of an email about this case and party (or protection), if replies route.
@@ -55,7 +58,7 @@ public final class App: Sendable {
     public func now() -> Date { clock.now() }
 
     public func format(_ locale: AppLocale) -> LocaleFormat {
-        LocaleFormat(locale: locale, timeZone: config.timeZone)
+        formats[locale] ?? LocaleFormat(locale: locale, timeZone: config.timeZone)
     }
 
     /// The mail transport the configuration names.

@@ -29,6 +29,23 @@ public struct Catalog: Sendable {
             }
         }
         pluralForms = plurals
+        var prepared: [String: [[UInt8]]] = [:]
+        for (key, forms) in plurals {
+            prepared[key] = (0..<Self.preparedPlurals).map { n in
+                Array(Self.pluralText(forms, locale.pluralCategory(n), n, key: key).utf8)
+            }
+        }
+        preparedPlurals = prepared
+    }
+
+    /// `days_left` for 0…99 days, written once: list rows ask for them by the dozen.
+    private static let preparedPlurals = 100
+    private let preparedPlurals: [String: [[UInt8]]]
+
+    /// The plural form for `n` of a key as text bytes (prepared for small `n`).
+    public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
+        if n >= 0 && n < Self.preparedPlurals, let prepared = preparedPlurals[key] { return prepared[n] }
+        return Array(plural(key, n).utf8)
     }
 
     /// `days_left` → ["one": "{n} day left", "other": "{n} days left"], read once.
@@ -91,14 +108,18 @@ public struct Catalog: Sendable {
             arguments["n"] = String(n)
             return format(key, arguments)
         }
-        let text = forms[category] ?? forms["other"] ?? forms["many"] ?? key
         guard arguments.isEmpty else {
             var arguments = arguments
             arguments["n"] = String(n)
-            return Self.fill(text, arguments)
+            return Self.fill(forms[category] ?? forms["other"] ?? forms["many"] ?? key, arguments)
         }
-        // The common case ("3 days left"): only {n}, replaced without a dictionary (and
-        // without Foundation's range(of:), which goes through NSString here).
+        return Self.pluralText(forms, category, n, key: key)
+    }
+
+    /// A plural form with only `{n}` filled in ("3 days left"), without a dictionary of
+    /// arguments (and without Foundation's range(of:), which goes through NSString here).
+    private static func pluralText(_ forms: [String: String], _ category: String, _ n: Int, key: String) -> String {
+        let text = forms[category] ?? forms["other"] ?? forms["many"] ?? key
         let bytes = Array(text.utf8)
         guard
             let at = bytes.indices.dropLast(2).first(where: {

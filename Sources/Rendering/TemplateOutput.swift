@@ -46,6 +46,18 @@ public struct TemplateOutput {
         }
     }
 
+    /// Lets a value write its own bytes (`TemplateText`): money, dates and words go
+    /// straight into the page.
+    @inline(__always)
+    public mutating func write(_ body: (inout [UInt8]) -> Void) {
+        body(&bytes)
+    }
+
+    /// Bytes that are escaped on the way in, as `escape` does for a String.
+    public mutating func escape(_ text: [UInt8]) {
+        text.withUnsafeBufferPointer { HTMLEscaping.append($0, to: &bytes) }
+    }
+
     /// The page as text (mail bodies are composed as strings).
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -9,11 +9,11 @@ extension JSONWriter {
     package mutating func caseSummary(_ row: CaseSummaryRow) {
         beginObject()
         field("closure", row.closure)
-        field("customer_due_at", row.customerDueAt.map(ISO8601.string))
+        field("customer_due_at", date: row.customerDueAt)
         field("id", row.id)
-        field("merchant_due_at", row.merchantDueAt.map(ISO8601.string))
+        field("merchant_due_at", date: row.merchantDueAt)
         field("number", row.number)
-        field("opened_at", ISO8601.string(row.openedAt))
+        field("opened_at", date: row.openedAt)
         field("order_number", row.orderNumber)
         field("protection_id", row.protectionID)
         field("reason", row.reason)
@@ -24,7 +24,7 @@ extension JSONWriter {
     /// One protection; `claim` nil: no "case" key (the answer to POST), .some(nil): "case": null.
     package mutating func protection(_ protection: ProtectionRecord, state: String, claim: CaseSummaryRow??) {
         beginObject()
-        field("activated_at", ISO8601.string(protection.activatedAt))
+        field("activated_at", date: protection.activatedAt)
         field("amount", protection.value.plainDecimal)
         if let claim {
             key("case")
@@ -32,10 +32,10 @@ extension JSONWriter {
         }
         field("currency", protection.value.currency.code)
         field("customer_email", protection.customerEmail)
-        field("expires_at", ISO8601.string(protection.expiresAt))
+        field("expires_at", date: protection.expiresAt)
         field("id", protection.id)
         field("locale", protection.locale.rawValue)
-        field("order_date", ISO8601.string(protection.orderDate))
+        field("order_date", date: protection.orderDate)
         field("order_number", protection.orderNumber)
         field("state", state)
         endObject()

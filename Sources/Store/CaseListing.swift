@@ -167,6 +167,8 @@ public struct QueueListRow: Sendable {
     public var agentEmail: String?
     /// A payout proposed by one agent waits for a second one.
     public var awaitingApproval: Bool
+    /// The nearest deadline of the documents the service team asked for, if any.
+    public var documentsDue: Date?
 }
 
 extension CaseListing {
@@ -180,7 +182,7 @@ extension CaseListing {
                 orderValue: Money(minor: row[4], currency: currency),
                 escalation: (row[6] as String?).flatMap(EscalationReason.init(rawValue:)),
                 queuedAt: row.date(7) ?? row.requiredDate(8), orderNumber: row[9], shopName: row[10], agentEmail: row[11],
-                awaitingApproval: row[12])
+                awaitingApproval: row[12], documentsDue: row.date(13))
         }
     }
 }

@@ -75,19 +75,4 @@ public enum DocumentRequests {
             arguments: [now, id])
         return db.changesCount == 1
     }
-
-    /// The nearest deadline of the open requests of each of these cases (for the queue's
-    /// "waiting for documents").
-    public static func waiting(_ db: Database, caseIDs: [String]) throws -> [String: Date] {
-        guard !caseIDs.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: caseIDs.count).joined(separator: ",")
-        let rows = try Row.mapAll(
-            db,
-            sql: """
-                SELECT case_id, MIN(due_at) AS due FROM document_requests
-                WHERE case_id IN (\(marks)) AND answered_at IS NULL AND expired_at IS NULL GROUP BY case_id
-                """, arguments: StatementArguments(caseIDs)
-        ) { ($0[0] as String, $0.requiredDate(1)) }
-        return Dictionary(uniqueKeysWithValues: rows)
-    }
 }

@@ -1,3 +1,6 @@
+import Foundation
+import Protection
+
 /// JSON appended byte by byte to one buffer: what the shop API answers with, without
 /// JSONEncoder's boxing and key sorting, which dominated a 100-row case list.
 ///
@@ -87,6 +90,17 @@ package struct JSONWriter {
     package mutating func field(_ name: String, _ value: String?) {
         key(name)
         string(value)
+    }
+
+    /// `"name":"2026-11-25T10:30:00Z"` (ISO 8601, UTC), or `null`, written in place.
+    package mutating func field(_ name: String, date: Date?) {
+        key(name)
+        guard let date else { return null() }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Protection.ISO8601.append(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 
     package mutating func field(_ name: String, _ value: Int) {

@@ -11,11 +11,14 @@ public enum ListSQL {
         WHERE p.customer_email = ? ORDER BY p.activated_at DESC LIMIT 200
         """
 
-    /// The review queue, oldest first (`cases_queue`); `conditions` are the filters.
+    /// The review queue, oldest first (`cases_queue`); `conditions` are the filters. The
+    /// nearest deadline of a case's open document requests comes with its line.
     public static func queue(conditions: [String]) -> String {
         """
         SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
-               c.order_number, s.name AS shop_name, u.email AS agent_email, c.proposed_by IS NOT NULL AS awaiting_approval
+               c.order_number, s.name AS shop_name, u.email AS agent_email, c.proposed_by IS NOT NULL AS awaiting_approval,
+               (SELECT MIN(r.due_at) FROM document_requests r INDEXED BY document_requests_open
+                WHERE r.case_id = c.id AND r.answered_at IS NULL AND r.expired_at IS NULL) AS documents_due
         FROM cases c INDEXED BY cases_queue
         JOIN shops s ON s.id = c.shop_id
         LEFT JOIN users u ON u.id = c.assigned_agent_id

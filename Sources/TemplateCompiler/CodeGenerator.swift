@@ -14,7 +14,8 @@
 /// not, an optional renders with its value, an array once per element, a struct once.
 /// A section over a `String` or `Int` always renders in Mustache, which is never what
 /// was meant, so it is refused: declare such a value optional. `{{t.key}}` on a
-/// `Catalog` is checked against `Strings/en.json` and writes the pre-escaped words.
+/// `Catalog` is checked against `Strings/en.json` and writes the pre-escaped words. A
+/// value of a type declared `TemplateText` (an amount, a date, a label) writes itself.
 struct CodeGenerator {
     let templates: [String: [Node]]
     let models: ModelScanner
@@ -160,6 +161,8 @@ struct CodeGenerator {
             code.append(pad + "out.int(\(expression))")
         case .named("Bool", _):
             code.append(pad + "out.raw(\(expression) ? \"true\" : \"false\")")
+        case .named(let typeName, _) where models.types[typeName]?.conformances.contains("TemplateText") == true:
+            code.append(pad + "\(expression).write(into: &out, html: \(escaped))")
         case .optional(let wrapped):
             let value = nextVariable()
             code.append(pad + "if let \(value) = \(expression) {")

@@ -75,6 +75,8 @@ struct TypeDecl {
     var genericParameters: [String]
     var properties: [String: TypeRef]
     var file: String
+    /// The protocols its declaration or an extension names (`TemplateText`).
+    var conformances: Set<String> = []
 }
 
 /// Reads model declarations out of Swift source: `struct`/`class`/`enum`/`extension`
@@ -96,12 +98,13 @@ struct ModelScanner {
                 imports.insert(String(trimmed.dropFirst("import ".count)).trimming(" "))
             }
             if let declared = Self.typeDeclaration(trimmed) {
-                pending = declared
+                pending = (declared.name, declared.generics)
                 if types[declared.name] == nil {
                     types[declared.name] = TypeDecl(name: declared.name, genericParameters: declared.generics, properties: [:], file: file)
                 } else if !declared.generics.isEmpty {
                     types[declared.name]?.genericParameters = declared.generics
                 }
+                types[declared.name]?.conformances.formUnion(declared.conformances)
             } else if let scope = scopes.last, depth == scope.depth, let (name, type) = Self.property(trimmed) {
                 types[scope.name]?.properties[name] = type
             }
@@ -155,7 +158,7 @@ struct ModelScanner {
         line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     }
 
-    private static func typeDeclaration(_ line: String) -> (name: String, generics: [String])? {
+    private static func typeDeclaration(_ line: String) -> (name: String, generics: [String], conformances: [String])? {
         var rest = words(line)
         while let first = rest.first, modifiers.contains(first) || first.hasPrefix("@") { rest.removeFirst() }
         guard rest.count >= 2, ["struct", "class", "enum", "extension", "actor"].contains(rest[0]) else { return nil }
@@ -168,7 +171,22 @@ struct ModelScanner {
             name = String(name[..<open])
         }
         name = String(name.split(separator: ".").last ?? Substring(name))
-        return (name, generics)
+        // `struct X: A, B {`, `extension X: A where …`: the names after the first colon
+        // outside the generic brackets.
+        let declaration = rest.dropFirst().joined(separator: " ")
+        var conformances: [String] = []
+        var depth = 0
+        if let colon = declaration.firstIndex(where: { char in
+            if char == "<" { depth += 1 }
+            if char == ">" { depth -= 1 }
+            return depth == 0 && char == ":"
+        }) {
+            var list = String(declaration[declaration.index(after: colon)...])
+            if let end = list.firstIndex(of: "{") { list = String(list[..<end]) }
+            list = list.split(separator: " ").prefix { $0 != "where" }.joined(separator: " ")
+            conformances = list.split(separator: ",").map { String($0).trimming(" \t") }.filter { !$0.isEmpty }
+        }
+        return (name, generics, conformances)
     }
 
     private static func property(_ line: String) -> (String, TypeRef)? {

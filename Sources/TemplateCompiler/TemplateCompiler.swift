@@ -156,6 +156,12 @@ struct TemplateCompilerCommand {
                 public static let names: [String] = [
             \(catalogKeys.map { "        \(CodeGenerator.literal($0))," }.joined(separator: "\n"))
                 ]
+
+                /// The key of a name composed at run time (`state_` + a state), looked up once.
+                public static func named(_ name: String) -> CatalogKey? { byName[name] }
+
+                private static let byName: [String: CatalogKey] = Dictionary(
+                    uniqueKeysWithValues: names.enumerated().map { ($0.element, CatalogKey(rawValue: $0.offset)!) })
             }
 
             """

@@ -204,11 +204,12 @@ extension MerchantCaseRow {
         let due = record.returnDueAt ?? (record.state == .awaitingMerchant ? record.merchantDueAt : nil)
         self.init(
             href: SiteRoute.merchantCase(record.id).path, number: "#\(record.number)", orderNumber: record.orderNumber,
-            customer: record.customerEmail, value: f.money(record.value),
-            reason: record.reason.map { t.label("reason", $0.rawValue) } ?? "", state: record.state.rawValue,
-            stateLabel: record.returnDueAt != nil ? t("state_return_travelling") : t.label("state", record.state.rawValue),
-            opened: f.date(record.openedAt), due: due.map(f.dateTime),
-            daysLeft: due.map { daysLeftLabel(until: $0, now: now, t) },
+            customer: record.customerEmail, value: MoneyText(money: record.value, format: f),
+            reason: record.reason.map { t.words($0) } ?? Words(bytes: []), state: record.state.rawValue,
+            stateLabel: record.returnDueAt != nil ? t.words(.state_return_travelling) : t.words(record.state),
+            opened: DateText(date: record.openedAt, format: f, withTime: false),
+            due: due.map { DateText(date: $0, format: f, withTime: true) },
+            daysLeft: due.map { t.daysLeftWords(until: $0, now: now) },
             urgent: due.map { Deadlines.daysLeft(until: $0, from: now) <= 1 } ?? false)
     }
 }

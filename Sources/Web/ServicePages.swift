@@ -116,12 +116,10 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         if approval != nil { conditions.append("c.proposed_by IS NOT NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
-        let (rows, waiting, filteredShop, replies) = try app.database.read { db in
+        let (rows, filteredShop, replies) = try app.database.read { db in
             let rows = try CaseListing.queuePage(db, conditions: conditions, arguments: arguments)
-            let ids = rows.map(\.id)
-            let waiting = try DocumentRequests.waiting(db, caseIDs: ids)
             let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
-            return (rows, waiting, filteredShop, page == 1 ? try InboundMail.toReview(db, limit: 20) : [])
+            return (rows, filteredShop, page == 1 ? try InboundMail.toReview(db, limit: 20) : [])
         }
         func href(_ changes: [String: String?]) -> String {
             var params: [(String, String)] = []
@@ -141,11 +139,12 @@ struct ServicePages {
                 href: SiteRoute.serviceCase(row.id).path, number: "#\(row.number)", shop: row.shopName,
                 shopFilterHref: SiteRoute.serviceQueue.path + "?" + reasonParameter + "shop=" + row.shopID + assigneeParameter,
                 orderNumber: row.orderNumber,
-                value: f.money(row.orderValue),
-                reason: row.kind == .inquiry ? t(.reason_inquiry) : row.escalation.map { t.label("escalation", $0.rawValue) } ?? "",
-                waiting: waitingLabel(now.timeIntervalSince(row.queuedAt), t), queued: f.dateTime(row.queuedAt),
+                value: MoneyText(money: row.orderValue, format: f),
+                reason: row.kind == .inquiry ? t.words(.reason_inquiry) : row.escalation.map { t.words($0) } ?? Words(bytes: []),
+                waiting: waitingWords(now.timeIntervalSince(row.queuedAt), t),
+                queued: DateText(date: row.queuedAt, format: f, withTime: true),
                 agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,
-                documentsDue: waiting[row.id].map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" },
+                documentsDue: row.documentsDue.map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" },
                 awaitingApproval: row.awaitingApproval, appeal: row.escalation == .appeal)
         }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
@@ -174,11 +173,11 @@ struct ServicePages {
         return pages.render(Page(template: Template.serviceQueue, title: t(.queue_title), model: model), ctx)
     }
 
-    func waitingLabel(_ seconds: TimeInterval, _ t: Catalog) -> String {
+    func waitingWords(_ seconds: TimeInterval, _ t: Catalog) -> Words {
         let hours = Int(max(0, seconds) / 3600)
-        if hours < 1 { return t("waiting_under_hour") }
-        if hours < 48 { return t.plural("waiting_hours", hours) }
-        return t.plural("waiting_days", hours / 24)
+        if hours < 1 { return t.words(.waiting_under_hour) }
+        if hours < 48 { return Words(bytes: t.pluralBytes("waiting_hours", hours)) }
+        return Words(bytes: t.pluralBytes("waiting_days", hours / 24))
     }
 
     private func caseView(

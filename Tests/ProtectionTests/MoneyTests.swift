@@ -200,6 +200,32 @@ import Testing
     }
 }
 
+@Suite struct DateTextTests {
+    /// Dates and times written into bytes read as Foundation's calendar has them, in each
+    /// language, across years and zones.
+    @Test(arguments: ["Europe/Warsaw", "UTC", "America/New_York", "Asia/Kolkata"])
+    func datesAreTheCalendarsDates(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_000_000_000..<4_102_444_800, using: &generator))
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            let time = ", " + two(c.hour!) + ":" + two(c.minute!)
+            let english = "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+            let numeric = two(c.day!) + "." + two(c.month!) + "." + String(c.year!)
+            for (locale, expected) in [(AppLocale.en, english), (.pl, numeric), (.de, numeric)] {
+                let format = LocaleFormat(locale: locale, timeZone: timeZone)
+                #expect(format.date(date) == expected)
+                #expect(format.dateTime(date) == expected + time)
+            }
+        }
+    }
+}
+
 @Suite struct ZoneOffsetTests {
     /// Offsets read from the table are Foundation's, around every transition and between.
     @Test(arguments: ["Europe/Warsaw", "UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Berlin"])

@@ -3,6 +3,7 @@ import Testing
 @testable import Protection
 @testable import Rendering
 @testable import Store
+@testable import Web
 
 /// Every word a person reads comes from the catalogs; English, Polish and German are
 /// complete, and each translation keeps the placeholders of the English.
@@ -133,6 +134,18 @@ import Testing
         #expect(catalogs[.en].format("case_title", ["number": "#7"]) == "Case #7")
     }
 
+    @Test func preparedPluralsAreTheSameWordsAsPlurals() throws {
+        let catalogs = try Catalogs(directory: Self.root + "/Strings")
+        let english = try load("en")
+        let keys = Set(english.keys.filter { $0.hasSuffix("_other") }.map { String($0.dropLast("_other".count)) })
+        #expect(keys.contains("days_left") && keys.contains("waiting_hours"))
+        for locale in AppLocale.allCases {
+            for key in keys.sorted() {
+                for n in 0..<130 { #expect(catalogs[locale].pluralBytes(key, n) == Array(catalogs[locale].plural(key, n).utf8), "\(key) \(n)") }
+            }
+        }
+    }
+
     @Test func placeholdersAreFilledInOnePass() {
         let catalog = Catalog(locale: .en, strings: [
             "k": "{a} and {b}, {a}; {unknown} {b", "plain": "no braces", "edge": "{a}{b}{", "wide": "zł {a} — ok {{a}} {ż}",
@@ -142,5 +155,27 @@ import Testing
         #expect(catalog.format("plain", ["a": "1"]) == "no braces")
         #expect(catalog.format("edge", ["a": "1", "b": "2"]) == "12{")
         #expect(catalog.format("k", [:]) == "{a} and {b}, {a}; {unknown} {b")
+    }
+}
+
+/// The labels list rows write by key are the labels composed from their names.
+@Suite struct LabelKeyTests {
+    @Test func everyStateReasonAndEscalationHasItsLabelKey() throws {
+        let catalogs = try Catalogs(directory: CatalogTests.root + "/Strings")
+        #expect(CaseState.labelKeys.count == CaseState.allCases.count)
+        #expect(CaseReason.labelKeys.count == CaseReason.allCases.count)
+        #expect(EscalationReason.labelKeys.count == EscalationReason.allCases.count)
+        for locale in AppLocale.allCases {
+            let t = catalogs[locale]
+            for state in CaseState.allCases { #expect(t.words(state).text == t.label("state", state.rawValue)) }
+            for reason in CaseReason.allCases { #expect(t.words(reason).text == t.label("reason", reason.rawValue)) }
+            for reason in EscalationReason.allCases { #expect(t.words(reason).text == t.label("escalation", reason.rawValue)) }
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            for days in [-1.0, 0, 0.5, 1, 3, 20, 150] {
+                let due = now.addingTimeInterval(days * 86_400)
+                let expected = now >= due ? t("deadline_overdue") : t.plural("days_left", Deadlines.daysLeft(until: due, from: now))
+                #expect(t.daysLeftWords(until: due, now: now).text == expected)
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ import Testing
     }
 
     static let hostile = "<script>alert('x')</script> & \"quoted\" — zażółć 🙂"
+    static let english = LocaleFormat(locale: .en, timeZone: TimeZone(identifier: "UTC")!)
+    static func words(_ text: String) -> Words { Words(bytes: Array(text.utf8)) }
 
     func layout<Content>(_ page: Content, locale: AppLocale = .en, signedIn: Bool = true) -> PageLayout<Content> {
         let t = Self.catalogs[locale]
@@ -209,11 +211,17 @@ import Testing
     }
 
     @Test func merchantPages() {
-        let row = MerchantCaseRow(href: "/merchant/cases/a", number: "#1", orderNumber: "O-<1>", customer: "c@x.y", value: "5,00 zł",
-                                  reason: "Not received", state: "awaiting_merchant", stateLabel: "Waiting", opened: "1.1.2026",
-                                  due: "6.1.2026 10:00", daysLeft: "1 day", urgent: true)
-        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: "#2", orderNumber: "O-2", customer: Self.hostile, value: "1,00 zł",
-                                     reason: "", state: "closed", stateLabel: "Closed", opened: "1.1.2026", due: nil, daysLeft: nil,
+        let pl = LocaleFormat(locale: .pl, timeZone: TimeZone(identifier: "Europe/Warsaw")!)
+        let date = Date(timeIntervalSince1970: 1_767_261_600)
+        let row = MerchantCaseRow(href: "/merchant/cases/a", number: "#1", orderNumber: "O-<1>", customer: "c@x.y",
+                                  value: MoneyText(money: Money(minor: 123_456_789, currency: Currency(code: "PLN")!), format: pl),
+                                  reason: Self.words("Not <received>"), state: "awaiting_merchant", stateLabel: Self.words("Waiting & \"x\""),
+                                  opened: DateText(date: date, format: pl, withTime: false),
+                                  due: DateText(date: date, format: pl, withTime: true), daysLeft: Self.words("1 day"), urgent: true)
+        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: "#2", orderNumber: "O-2", customer: Self.hostile,
+                                     value: MoneyText(money: Money(minor: -100, currency: Currency(code: "EUR")!), format: Self.english),
+                                     reason: Self.words(""), state: "closed", stateLabel: Self.words(Self.hostile),
+                                     opened: DateText(date: date, format: Self.english, withTime: false), due: nil, daysLeft: nil,
                                      urgent: false)
         for (rows, waiting) in [([row, closed], 3 as Int?), ([], nil)] {
             let page = MerchantCasesPage(
@@ -248,11 +256,16 @@ import Testing
     }
 
     @Test func servicePages() {
+        let date = Date(timeIntervalSince1970: 1_767_261_600)
         let item = QueueItem(href: "/service/cases/a", number: "#3", shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
-                             orderNumber: "O-3", value: "3,00 zł", reason: "No response", waiting: "2 days", queued: "1.1.2026",
+                             orderNumber: "O-3", value: MoneyText(money: Money(minor: 300, currency: Currency(code: "PLN")!), format: Self.english),
+                             reason: Self.words("No <response>"), waiting: Self.words("2 days"),
+                             queued: DateText(date: date, format: Self.english, withTime: true),
                              agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
         let unassigned = QueueItem(href: "/service/cases/b", number: "#4", shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
-                                   value: "4,00 zł", reason: "Inquiry", waiting: "1 hour", queued: "2.1.2026", agent: "Unassigned",
+                                   value: MoneyText(money: Money(minor: 400, currency: Currency(code: "USD")!), format: Self.english),
+                                   reason: Self.words("Inquiry"), waiting: Self.words(Self.hostile),
+                                   queued: DateText(date: date, format: Self.english, withTime: true), agent: "Unassigned",
                                    assigned: false, documentsDue: nil, awaitingApproval: false, appeal: false)
         let options = [SelectOption(value: "inquiry", label: "Inquiry", selected: true), SelectOption(value: "x", label: "X & Y", selected: false)]
         for items in [[item, unassigned], []] {
@@ -464,6 +477,7 @@ struct Reflected: MustacheParent {
         }
         switch value {
         case is String, is Int, is Bool: return value
+        case let text as TemplateText: return text.text
         case let array as [Any]: return array.compactMap(wrap)
         default: return Reflected(value)
         }

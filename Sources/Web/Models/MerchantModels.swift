@@ -19,14 +19,14 @@ struct MerchantCaseRow {
     let number: String
     let orderNumber: String
     let customer: String
-    let value: String
-    let reason: String
+    let value: MoneyText
+    let reason: Words
     let state: String
-    let stateLabel: String
-    let opened: String
+    let stateLabel: Words
+    let opened: DateText
     /// The reply deadline while the case waits for the merchant.
-    let due: String?
-    let daysLeft: String?
+    let due: DateText?
+    let daysLeft: Words?
     let urgent: Bool
 }
 

@@ -4,7 +4,8 @@ import Rendering
 // (`{{! model: PageLayout<MerchantCasesPage> }}`); the template compiler checks every
 // name against these declarations at build time. A template's `order_number` is
 // `orderNumber` here. Values are plain: text already worded and formatted, flags as
-// Bool, what may be missing as an optional, lists as arrays.
+// Bool, what may be missing as an optional, lists as arrays; in long lists, amounts,
+// dates and labels are values that write themselves (`TemplateValues.swift`).
 
 /// What every page shares around its own content (`Templates/layout.mustache`).
 struct PageLayout<Content> {

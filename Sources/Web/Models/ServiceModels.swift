@@ -36,10 +36,10 @@ struct QueueItem {
     let shop: String
     let shopFilterHref: String
     let orderNumber: String
-    let value: String
-    let reason: String
-    let waiting: String
-    let queued: String
+    let value: MoneyText
+    let reason: Words
+    let waiting: Words
+    let queued: DateText
     let agent: String
     let assigned: Bool
     let documentsDue: String?
