@@ -184,6 +184,9 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         #expect(Set(ids).count == 1000)
         #expect(ids.allSatisfy { Secrets.looksLikeToken($0, length: Secrets.idLength) })
         #expect(Secrets.looksLikeToken(Secrets.newToken(), length: Secrets.tokenLength))
+        let bytes = Secrets.randomBytes(4096)
+        #expect(Set(bytes).count > 200, "every byte value turns up in 4 KB of random bytes")
+        #expect(Secrets.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
     }
 }
 

@@ -1,7 +1,9 @@
+import Crypto
 import Foundation
 import Testing
 import MultipartKit
 @testable import Web
+@testable import Store
 @testable import Mail
 @testable import Operations
 @testable import FastCGI
@@ -134,6 +136,20 @@ import MultipartKit
         #expect(!csrf.isValid(token, for: nil))
         #expect(!csrf.isValid(String(token.dropLast()) + "0", for: "cookie-a") || token.last == "0")
         #expect(!CSRF(secret: Array(repeating: 8, count: 32)).isValid(token, for: "cookie-a"), "another server secret")
+    }
+
+    /// The prepared HMAC gives what HMAC-SHA256 over "csrf:" + cookie gives (tokens in
+    /// pages already open stay valid across the change), for every page of a session.
+    @Test func aTokenIsTheHMACOfTheCookie() {
+        for length in [32, 64, 100] {
+            let secret = (0..<length).map { UInt8($0 * 7 % 256) }
+            let csrf = CSRF(secret: secret)
+            for cookie in ["", "a", Secrets.newToken(), String(repeating: "z", count: 300)] {
+                let expected = HMAC<SHA256>.authenticationCode(for: Array(("csrf:" + cookie).utf8), using: SymmetricKey(data: secret))
+                #expect(csrf.token(for: cookie) == Secrets.hex(expected), "a \(length)-byte secret")
+                #expect(csrf.token(for: cookie) == csrf.token(for: cookie), "the prepared hashes are not used up")
+            }
+        }
     }
 }
 
