@@ -143,5 +143,5 @@ struct Pages {
 
 /// "3 days left", or "deadline passed" once it has.
 func daysLeftLabel(until due: Date, now: Date, _ t: Catalog) -> String {
-    now >= due ? t("deadline_overdue") : t.plural("days_left", Deadlines.daysLeft(until: due, from: now))
+    t.daysLeftWords(until: due, now: now).text
 }
