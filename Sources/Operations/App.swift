@@ -58,7 +58,7 @@ public final class App: Sendable {
     public func now() -> Date { clock.now() }
 
     public func format(_ locale: AppLocale) -> LocaleFormat {
-        formats[locale] ?? LocaleFormat(locale: locale, timeZone: config.timeZone)
+        formats[locale]!  // made for every AppLocale in init
     }
 
     /// The mail transport the configuration names.

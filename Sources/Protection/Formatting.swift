@@ -16,10 +16,7 @@ public final class LocaleFormat: Sendable {
     }
 
     public func money(_ money: Money) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        appendMoney(money, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        utf8String { appendMoney(money, to: &$0) }
     }
 
     /// The amount written straight into `out` (a page's buffer): a list page formats a
@@ -40,15 +37,15 @@ public final class LocaleFormat: Sendable {
         let whole = magnitude / divisor
         let fraction = magnitude % divisor
         // The whole part's digits, most significant first, grouped by three.
-        var wholeDigits: (UInt64, Int) = (1, 1)
-        while wholeDigits.0 <= whole / 10 {
-            wholeDigits.0 *= 10
-            wholeDigits.1 += 1
+        var place: UInt64 = 1
+        var digitCount = 1
+        while place <= whole / 10 {
+            place *= 10
+            digitCount += 1
         }
         var rest = whole
-        var place = wholeDigits.0
-        for index in 0..<wholeDigits.1 {
-            if index > 0 && (wholeDigits.1 - index) % 3 == 0 && wholeDigits.1 > 3 {
+        for index in 0..<digitCount {
+            if index > 0 && (digitCount - index) % 3 == 0 && digitCount > 3 {
                 switch locale {
                 case .en: out.append(UInt8(ascii: ","))
                 case .pl: out += Self.noBreakSpace
@@ -78,17 +75,11 @@ public final class LocaleFormat: Sendable {
     }
 
     public func date(_ date: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        appendDate(date, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        utf8String { appendDate(date, to: &$0) }
     }
 
     public func dateTime(_ date: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        appendDateTime(date, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        utf8String { appendDateTime(date, to: &$0) }
     }
 
     /// "25 Nov 2026" / "25.11.2026" written into `out` (nothing in it needs escaping).
@@ -173,10 +164,7 @@ public final class LocaleFormat: Sendable {
 /// ISO 8601 in UTC with seconds, the one textual time format stored and exchanged.
 public enum ISO8601 {
     public static func string(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        append(date, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        utf8String { append(date, to: &$0) }
     }
 
     /// The same text appended to `bytes` (an API answer's buffer). Written byte by byte:
@@ -352,4 +340,13 @@ final class ZoneOffsets: Sendable {
         byZone[timeZone.identifier] = made
         return made
     }
+}
+
+/// The text an `append…(to:)` function writes, as a String: the String forms of the
+/// formatters are the byte writers run into a buffer of their own.
+func utf8String(_ write: (inout [UInt8]) -> Void) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(32)
+    write(&bytes)
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -31,7 +31,7 @@ public struct Catalog: Sendable {
         pluralForms = plurals
         var prepared: [String: [[UInt8]]] = [:]
         for (key, forms) in plurals {
-            prepared[key] = (0..<Self.preparedPlurals).map { n in
+            prepared[key] = (0..<Self.preparedPluralCount).map { n in
                 Array(Self.pluralText(forms, locale.pluralCategory(n), n, key: key).utf8)
             }
         }
@@ -39,12 +39,12 @@ public struct Catalog: Sendable {
     }
 
     /// `days_left` for 0…99 days, written once: list rows ask for them by the dozen.
-    private static let preparedPlurals = 100
+    private static let preparedPluralCount = 100
     private let preparedPlurals: [String: [[UInt8]]]
 
     /// The plural form for `n` of a key as text bytes (prepared for small `n`).
     public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
-        if n >= 0 && n < Self.preparedPlurals, let prepared = preparedPlurals[key] { return prepared[n] }
+        if n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key] { return prepared[n] }
         return Array(plural(key, n).utf8)
     }
 

@@ -17,7 +17,7 @@ struct CSRF {
         key += Array(repeating: 0, count: 64 - key.count)
         var inner = SHA256()
         var outer = SHA256()
-        Array(key.map { $0 ^ 0x36 } + Array("csrf:".utf8)).withUnsafeBytes { inner.update(bufferPointer: $0) }
+        (key.map { $0 ^ 0x36 } + Array("csrf:".utf8)).withUnsafeBytes { inner.update(bufferPointer: $0) }
         key.map { $0 ^ 0x5c }.withUnsafeBytes { outer.update(bufferPointer: $0) }
         self.inner = inner
         self.outer = outer

@@ -140,7 +140,7 @@ struct ServicePages {
                 shopFilterHref: SiteRoute.serviceQueue.path + "?" + reasonParameter + "shop=" + row.shopID + assigneeParameter,
                 orderNumber: row.orderNumber,
                 value: MoneyText(money: row.orderValue, format: f),
-                reason: row.kind == .inquiry ? t.words(.reason_inquiry) : row.escalation.map { t.words($0) } ?? Words(bytes: []),
+                reason: row.kind == .inquiry ? t.words(.reason_inquiry) : row.escalation.map { t.words($0) } ?? .empty,
                 waiting: waitingWords(now.timeIntervalSince(row.queuedAt), t),
                 queued: DateText(date: row.queuedAt, format: f, withTime: true),
                 agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,

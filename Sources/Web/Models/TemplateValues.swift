@@ -45,6 +45,9 @@ struct Words: TemplateText {
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Nothing to show (a line without a reason).
+    static let empty = Words(bytes: [])
 }
 
 extension Catalog {
