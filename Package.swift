@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "Protection",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API beneath GRDB, for reading list rows column by column (Columns).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Templates/ compiled into Swift at build time: the generator runs on the host,

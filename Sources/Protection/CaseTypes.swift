@@ -1,6 +1,6 @@
 import Foundation
 
-public enum CaseKind: String, Sendable, Codable {
+public enum CaseKind: String, Sendable, CaseIterable, Codable {
     /// A Buyer Protection case between customer and merchant.
     case claim
     /// A message for the service team (feedback option "other"): no merchant involved.

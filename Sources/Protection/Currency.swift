@@ -12,6 +12,9 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { code }
 
+    /// The euro: what a stored row whose code is no longer known is read as.
+    public static let euro = Currency(code: "EUR")!
+
     /// Active ISO 4217 codes and their minor-unit digits (funds and metals left out).
     static let table: [String: Int] = {
         var table: [String: Int] = [:]

@@ -16,7 +16,7 @@ public struct Audience: OptionSet, Sendable, Hashable {
     public static func party(_ party: Party) -> Audience { party == .customer ? .customer : .merchant }
 }
 
-public enum ActorKind: String, Sendable, Codable {
+public enum ActorKind: String, Sendable, CaseIterable, Codable {
     case customer, merchant, agent, system
 }
 

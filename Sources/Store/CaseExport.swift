@@ -33,7 +33,7 @@ public enum CaseExport {
         if let state { arguments += [state.rawValue] }
         let cursor = try Row.fetchCursor(db, sql: sql(shop: shopID != nil, state: state != nil), arguments: arguments)
         while let row = try cursor.next() {
-            let currency = Currency(code: row[9]) ?? Currency(code: "EUR")!
+            let currency = Currency(code: row[9]) ?? .euro
             func money(_ index: Int) -> String? { (row[index] as Int64?).map { Money(minor: $0, currency: currency).plainDecimal } }
             func time(_ index: Int) -> String? { row.date(index).map(ISO8601.string) }
             try each([

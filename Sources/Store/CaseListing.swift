@@ -47,13 +47,11 @@ public enum CaseListing {
 
     public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.mapAll(db, sql: shopPageSQL(filtered: state != nil), arguments: arguments) { row in
-            let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
-            return CaseListRow(
-                id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
-                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
-                state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
-                openedAt: row.requiredDate(8), merchantDueAt: row.date(9))
+        return try db.mapRows(sql: shopPageSQL(filtered: state != nil), arguments: arguments) { row in
+            CaseListRow(
+                id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
+                state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
+                openedAt: try row.requiredDate(8), merchantDueAt: row.date(9))
         }
     }
 
@@ -72,13 +70,11 @@ public enum CaseListing {
 
     /// The returns to confirm, each with its confirmation deadline as `dueAt`.
     public static func returnsToConfirm(_ db: Database, shopID: String, limit: Int) throws -> [CaseListRow] {
-        try Row.mapAll(db, sql: returnsToConfirmSQL, arguments: [shopID, limit]) { row in
-            let currency = Currency(code: row[7]) ?? Currency(code: "EUR")!
-            return CaseListRow(
-                id: row[0], number: row[1], orderNumber: row[2], customerEmail: row[3],
-                reason: (row[4] as String?).flatMap(CaseReason.init(rawValue:)),
-                state: CaseState(rawValue: row[5]) ?? .closed, value: Money(minor: row[6], currency: currency),
-                openedAt: row.requiredDate(8), merchantDueAt: nil, returnDueAt: row.date(9))
+        try db.mapRows(sql: returnsToConfirmSQL, arguments: [shopID, limit]) { row in
+            CaseListRow(
+                id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
+                state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
+                openedAt: try row.requiredDate(8), merchantDueAt: nil, returnDueAt: row.date(9))
         }
     }
 
@@ -121,10 +117,11 @@ extension CaseListing {
         CASE WHEN c.state = 'awaiting_customer' THEN c.customer_due_at END, c.closure
         """
 
-    static func summary(_ row: Row) -> CaseSummaryRow {
+    static func summary(_ row: Columns) throws -> CaseSummaryRow {
         CaseSummaryRow(
-            id: row[0], number: row[1], protectionID: row[2], orderNumber: row[3], reason: row[4], state: row[5],
-            openedAt: row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8), closure: row[9])
+            id: row.text(0), number: row.int(1), protectionID: row.text(2), orderNumber: row.text(3), reason: row.optionalText(4),
+            state: row.text(5), openedAt: try row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8),
+            closure: row.optionalText(9))
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
@@ -137,17 +134,15 @@ extension CaseListing {
 
     public static func apiPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseSummaryRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
-        return try Row.mapAll(db, sql: apiPageSQL(filtered: state != nil), arguments: arguments, summary)
+        return try db.mapRows(sql: apiPageSQL(filtered: state != nil), arguments: arguments, summary)
     }
 
     /// The case of a protection, as the API summarises it.
     public static func claimSummary(_ db: Database, protectionID: String) throws -> CaseSummaryRow? {
-        try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(summaryColumns) FROM cases c WHERE c.protection_id = ? AND c.kind = 'claim'
-                    """), arguments: [protectionID]
-        ).map(summary)
+        try db.mapRows(
+            sql: "SELECT \(summaryColumns) FROM cases c WHERE c.protection_id = ? AND c.kind = 'claim'", arguments: [protectionID],
+            summary
+        ).first
     }
 }
 
@@ -175,14 +170,12 @@ extension CaseListing {
     /// A page of the queue, oldest first; `conditions` and `arguments` are its filters
     /// (`ListSQL.queue`), followed by limit and offset.
     public static func queuePage(_ db: Database, conditions: [String], arguments: StatementArguments) throws -> [QueueListRow] {
-        try Row.mapAll(db, sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
-            let currency = Currency(code: row[5]) ?? Currency(code: "EUR")!
-            return QueueListRow(
-                id: row[0], number: row[1], shopID: row[2], kind: CaseKind(rawValue: row[3]) ?? .claim,
-                orderValue: Money(minor: row[4], currency: currency),
-                escalation: (row[6] as String?).flatMap(EscalationReason.init(rawValue:)),
-                queuedAt: row.date(7) ?? row.requiredDate(8), orderNumber: row[9], shopName: row[10], agentEmail: row[11],
-                awaitingApproval: row[12], documentsDue: row.date(13))
+        try db.mapRows(sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
+            QueueListRow(
+                id: row.text(0), number: row.int(1), shopID: row.text(2), kind: row.value(3) ?? .claim,
+                orderValue: Money(minor: row.int64(4), currency: row.currency(5) ?? .euro), escalation: row.value(6),
+                queuedAt: try row.date(7) ?? row.requiredDate(8), orderNumber: row.text(9), shopName: row.text(10),
+                agentEmail: row.optionalText(11), awaitingApproval: row.bool(12), documentsDue: row.date(13))
         }
     }
 }

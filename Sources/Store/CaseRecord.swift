@@ -31,7 +31,7 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "cases"
 
     public init(row: Row) throws {
-        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        let currency = Currency(code: row["currency"]) ?? .euro
         func money(_ column: String) -> Money? {
             (row[column] as Int64?).map { Money(minor: $0, currency: currency) }
         }

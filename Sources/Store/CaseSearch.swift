@@ -77,20 +77,18 @@ public enum CaseSearch {
             if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
             pattern.append(character)
         }
-        return try Row.mapAll(db, sql: shopsSQL, arguments: ["%" + pattern + "%", limit]) { row in
-            ShopSearchRow(id: row[0], name: row[1])
+        return try db.mapRows(sql: shopsSQL, arguments: ["%" + pattern + "%", limit]) { row in
+            ShopSearchRow(id: row.text(0), name: row.text(1))
         }
     }
 
     private static func fetch(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [CaseSearchRow] {
-        try Row.mapAll(db, sql: sql, arguments: arguments) { row in
-            let currency = Currency(code: row[10]) ?? Currency(code: "EUR")!
+        try db.mapRows(sql: sql, arguments: arguments) { row in
             let listing = CaseListRow(
-                id: row[0], number: row[1], orderNumber: row[5], customerEmail: row[6],
-                reason: (row[7] as String?).flatMap(CaseReason.init(rawValue:)),
-                state: CaseState(rawValue: row[8]) ?? .closed, value: Money(minor: row[9], currency: currency),
-                openedAt: row.requiredDate(11), merchantDueAt: row.date(12))
-            return CaseSearchRow(listing: listing, kind: CaseKind(rawValue: row[2]) ?? .claim, shopID: row[3], shopName: row[4])
+                id: row.text(0), number: row.int(1), orderNumber: row.text(5), customerEmail: row.text(6), reason: row.value(7),
+                state: row.value(8) ?? .closed, value: Money(minor: row.int64(9), currency: row.currency(10) ?? .euro),
+                openedAt: try row.requiredDate(11), merchantDueAt: row.date(12))
+            return CaseSearchRow(listing: listing, kind: row.value(2) ?? .claim, shopID: row.text(3), shopName: row.text(4))
         }
     }
 }

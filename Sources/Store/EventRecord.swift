@@ -114,14 +114,13 @@ extension EventRecord {
         """
 
     /// The timeline of a case as the viewer may read it, oldest first. Columns are read
-    /// by position (see `Row.mapAll`): by name they were a tenth of a case page.
+    /// by position (see `Columns`): by name they were a tenth of a case page.
     public static func timeline(_ db: Database, caseID: String, audience: Audience) throws -> [EventRecord] {
-        try Row.mapAll(db, sql: timelineSQL, arguments: [caseID, audience.rawValue]) { row in
+        try db.mapRows(sql: timelineSQL, arguments: [caseID, audience.rawValue]) { row in
             EventRecord(
-                id: row[0], caseID: row[1], at: row.requiredDate(2),
-                actor: ActorRef(kind: ActorKind(rawValue: row[3]) ?? .system, id: row[4]),
-                kind: EventKind(rawValue: row[5]) ?? .note, audience: Audience(rawValue: row[6]),
-                text: row[7], data: EventRecord.decodeData(row[8]))
+                id: row.int64(0), caseID: row.text(1), at: try row.requiredDate(2),
+                actor: ActorRef(kind: row.value(3) ?? .system, id: row.optionalText(4)), kind: row.value(5) ?? .note,
+                audience: Audience(rawValue: row.int(6)), text: row.optionalText(7), data: EventRecord.decodeData(row.text(8)))
         }
     }
 }
@@ -194,11 +193,11 @@ extension DocumentRecord {
     /// The documents of a case the viewer may read (those of events in its audience),
     /// their columns read by position.
     public static func visible(_ db: Database, caseID: String, audience: Audience) throws -> [DocumentRecord] {
-        try Row.mapAll(db, sql: visibleSQL, arguments: [caseID, audience.rawValue]) { row in
+        try db.mapRows(sql: visibleSQL, arguments: [caseID, audience.rawValue]) { row in
             DocumentRecord(
-                id: row[0], caseID: row[1], eventID: row[2],
-                uploader: ActorRef(kind: ActorKind(rawValue: row[3]) ?? .system, id: row[4]),
-                name: row[5], contentType: row[6], size: row[7], sha256: row[8], createdAt: row.requiredDate(9))
+                id: row.text(0), caseID: row.text(1), eventID: row.int64(2),
+                uploader: ActorRef(kind: row.value(3) ?? .system, id: row.optionalText(4)), name: row.text(5),
+                contentType: row.text(6), size: row.int64(7), sha256: row.text(8), createdAt: try row.requiredDate(9))
         }
     }
 

@@ -51,8 +51,7 @@ public enum InboundMail {
     /// The replies the service team has to look at, newest first.
     public static func toReview(_ db: Database, limit: Int) throws -> [InboundMailRecord] {
         // A cached statement: the queue's first page asks this on every view.
-        try Row.mapAll(
-            db,
+        try db.mapRows(
             sql: """
                 SELECT i.id, i.received_at, i.sender, i.subject, i.case_id, i.outcome, i.text, c.number
                 FROM inbound_mail i INDEXED BY inbound_mail_to_review LEFT JOIN cases c ON c.id = i.case_id
@@ -60,8 +59,9 @@ public enum InboundMail {
                 """, arguments: [limit]
         ) { row in
             InboundMailRecord(
-                id: row[0], receivedAt: row.requiredDate(1), sender: row[2], subject: row[3], caseID: row[4], caseNumber: row[7],
-                outcome: InboundOutcome(rawValue: row[5]) ?? .unverified, text: row[6])
+                id: row.int64(0), receivedAt: try row.requiredDate(1), sender: row.text(2), subject: row.text(3),
+                caseID: row.optionalText(4), caseNumber: row.isNull(7) ? nil : row.int64(7), outcome: row.value(5) ?? .unverified,
+                text: row.text(6))
         }
     }
 

@@ -49,7 +49,7 @@ extension ProtectionRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "protections"
 
     public init(row: Row) throws {
-        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        let currency = Currency(code: row["currency"]) ?? .euro
         self.init(
             id: row["id"], shopID: row["shop_id"], orderNumber: row["order_number"], orderDate: row.requiredDate("order_date"),
             value: Money(minor: row["amount_minor"], currency: currency), customerEmail: row["customer_email"],

@@ -82,8 +82,8 @@ public enum Sessions {
         """
 
     public static func list(_ db: Database, userID: String, now: Date) throws -> [Listed] {
-        try Row.mapAll(db, sql: userSessionsSQL, arguments: [userID, now]) { row in
-            Listed(idHash: row[0], device: row[1], createdAt: row.requiredDate(2), lastSeenAt: row.date(3))
+        try db.mapRows(sql: userSessionsSQL, arguments: [userID, now]) { row in
+            Listed(idHash: row.text(0), device: row.optionalText(1), createdAt: try row.requiredDate(2), lastSeenAt: row.date(3))
         }
     }
 

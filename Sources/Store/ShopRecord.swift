@@ -50,7 +50,7 @@ extension ShopRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "shops"
 
     public init(row: Row) throws {
-        let currency = Currency(code: row["currency"]) ?? Currency(code: "EUR")!
+        let currency = Currency(code: row["currency"]) ?? .euro
         self.init(
             id: row["id"], name: row["name"],
             notificationEmails: (row["notification_emails"] as String).split(separator: ",").map(String.init),

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Protection
+
+/// The row a statement stands on, read column by column (by position) straight from SQLite.
+///
+/// A GRDB `Row` decodes each column through a generic path and makes a `String` of every
+/// text column, the dates and enum values included, only for them to be parsed again:
+/// on the Control Centre's list that decoding was a seventh of the page (perf, 50 rows of
+/// ten columns). Here a date is parsed from SQLite's own bytes (`StoredDate.fastParse`),
+/// an enum value is matched against the bytes of its raw values, a row's currency is the
+/// one before it when the code is the same, and only text a page keeps becomes a String.
+///
+/// Valid only while the step it was handed to lasts (`Database.mapRows`).
+public final class Columns {
+    private let statement: SQLiteStatement
+    /// For the message of a `Mismatch` only: GRDB trims its SQL on every read of `sql`.
+    private unowned let owner: Statement
+    private var lastCurrency: (code: [UInt8], currency: Currency)?
+
+    init(_ statement: Statement) {
+        self.statement = statement.sqliteStatement
+        self.owner = statement
+    }
+
+    /// A column that does not hold what the query promised: a bug, reported with its SQL.
+    public struct Mismatch: Error, CustomStringConvertible {
+        public let column: Int
+        public let expected: String
+        public let sql: String
+        public var description: String { "column \(column) is not \(expected) in: \(sql)" }
+    }
+
+    public func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL }
+
+    public func int(_ column: Int) -> Int { Int(sqlite3_column_int64(statement, Int32(column))) }
+
+    public func int64(_ column: Int) -> Int64 { sqlite3_column_int64(statement, Int32(column)) }
+
+    public func bool(_ column: Int) -> Bool { sqlite3_column_int64(statement, Int32(column)) != 0 }
+
+    /// The column's UTF-8 bytes (none for NULL), valid until the next step.
+    func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+        guard let start = sqlite3_column_text(statement, Int32(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, Int32(column))))
+    }
+
+    /// Text ("" for NULL: use `optionalText` where NULL means something).
+    public func text(_ column: Int) -> String { String(decoding: bytes(column), as: UTF8.self) }
+
+    public func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
+
+    /// A date as GRDB stores it (nil for NULL); text this product did not write, or a
+    /// number, is left to GRDB's own conversion.
+    public func date(_ column: Int) -> Date? {
+        switch sqlite3_column_type(statement, Int32(column)) {
+        case SQLITE_NULL: return nil
+        case SQLITE_TEXT:
+            if let date = StoredDate.fastParse(bytes(column)) { return date }
+            fallthrough
+        default: return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: Int32(column)))
+        }
+    }
+
+    public func requiredDate(_ column: Int) throws -> Date {
+        guard let date = date(column) else { throw Mismatch(column: column, expected: "a date", sql: owner.sql) }
+        return date
+    }
+
+    /// An enum value by its raw value (nil for NULL or a value the enum does not have).
+    public func value<Value: StoredText>(_ column: Int) -> Value? {
+        Value.storedValues.value(of: bytes(column))
+    }
+
+    /// An ISO 4217 currency (nil for a code that is not one).
+    public func currency(_ column: Int) -> Currency? {
+        let code = bytes(column)
+        if let last = lastCurrency, last.code.elementsEqual(code) { return last.currency }
+        guard let currency = Currency(code: String(decoding: code, as: UTF8.self)) else { return nil }
+        lastCurrency = (Array(code), currency)
+        return currency
+    }
+}
+
+/// An enum kept in the database as its raw text, readable by `Columns.value`.
+public protocol StoredText: RawRepresentable<String>, Sendable {
+    static var storedValues: StoredValues<Self> { get }
+}
+
+/// Every value of an enum beside the UTF-8 bytes of its raw value.
+public struct StoredValues<Value: RawRepresentable<String>>: Sendable where Value: Sendable {
+    private let entries: [(bytes: [UInt8], value: Value)]
+
+    public init(_ values: [Value]) {
+        entries = values.map { (Array($0.rawValue.utf8), $0) }
+    }
+
+    func value(of bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        for entry in entries where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.value
+        }
+        return nil
+    }
+}
+
+extension StoredText where Self: CaseIterable {
+    /// Built once per enum from all its cases.
+    public static func allStoredValues() -> StoredValues<Self> { StoredValues(Array(allCases)) }
+}
+
+extension CaseState: StoredText { public static let storedValues = allStoredValues() }
+extension CaseReason: StoredText { public static let storedValues = allStoredValues() }
+extension CaseKind: StoredText { public static let storedValues = allStoredValues() }
+extension EscalationReason: StoredText { public static let storedValues = allStoredValues() }
+extension ActorKind: StoredText { public static let storedValues = allStoredValues() }
+extension EventKind: StoredText { public static let storedValues = allStoredValues() }
+extension InboundOutcome: StoredText { public static let storedValues = allStoredValues() }
+
+/// Steps a statement, handing each row to `transform` as `Columns`.
+final class ColumnsCursor<Element>: DatabaseCursor {
+    var _isDone = false
+    let _statement: Statement
+    private let columns: Columns
+    private let transform: (Columns) throws -> Element
+
+    init(_ statement: Statement, arguments: StatementArguments, transform: @escaping (Columns) throws -> Element) throws {
+        _statement = statement
+        columns = Columns(statement)
+        self.transform = transform
+        try statement.setArguments(arguments)
+    }
+
+    deinit {
+        // As GRDB's own cursors do: a statement left mid-way would hold its read open.
+        sqlite3_reset(_statement.sqliteStatement)
+    }
+
+    func _element(sqliteStatement: SQLiteStatement) throws -> Element { try transform(columns) }
+}
+
+extension Database {
+    /// Each row of the (cached) query made into a value while the statement stands on it.
+    public func mapRows<T>(sql: String, arguments: StatementArguments = StatementArguments(), _ transform: (Columns) throws -> T)
+        throws -> [T]
+    {
+        let statement = try cachedStatement(sql: sql)
+        return try withoutActuallyEscaping(transform) { transform in
+            let cursor = try ColumnsCursor(statement, arguments: arguments, transform: transform)
+            var values: [T] = []
+            while let value = try cursor.next() { values.append(value) }
+            return values
+        }
+    }
+}
