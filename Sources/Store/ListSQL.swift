@@ -11,8 +11,9 @@ public enum ListSQL {
         WHERE p.customer_email = ? ORDER BY p.activated_at DESC LIMIT 200
         """
 
-    /// The review queue, oldest first (`cases_queue`); `conditions` are the filters. The
-    /// nearest deadline of a case's open document requests comes with its line.
+    /// The review queue, oldest first, from the covering `cases_queue` and `shops_names`;
+    /// `conditions` are the filters (on columns the index holds). The nearest deadline of
+    /// a case's open document requests comes with its line.
     public static func queue(conditions: [String]) -> String {
         """
         SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
@@ -20,7 +21,7 @@ public enum ListSQL {
                (SELECT MIN(r.due_at) FROM document_requests r INDEXED BY document_requests_open
                 WHERE r.case_id = c.id AND r.answered_at IS NULL AND r.expired_at IS NULL) AS documents_due
         FROM cases c INDEXED BY cases_queue
-        JOIN shops s ON s.id = c.shop_id
+        JOIN shops s INDEXED BY shops_names ON s.id = c.shop_id
         LEFT JOIN users u ON u.id = c.assigned_agent_id
         WHERE \((["c.queued_at IS NOT NULL"] + conditions).joined(separator: " AND ")) ORDER BY c.queued_at LIMIT ? OFFSET ?
         """

