@@ -89,8 +89,8 @@ public enum CaseListing {
     /// How many of a shop's claims wait in each open state, read from the counters.
     public static func openCounts(_ db: Database, shopID: String) throws -> [CaseState: Int] {
         var counts: [CaseState: Int] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: openCountsSQL), arguments: [shopID]) {
-            if let state = CaseState(rawValue: row[0]) { counts[state] = row[1] }
+        for (state, n) in try db.mapRows(sql: openCountsSQL, arguments: [shopID], { row in (row.value(0) as CaseState?, row.int(1)) }) {
+            if let state { counts[state] = n }
         }
         return counts
     }

@@ -116,6 +116,11 @@ extension EscalationReason: StoredText { public static let storedValues = allSto
 extension ActorKind: StoredText { public static let storedValues = allStoredValues() }
 extension EventKind: StoredText { public static let storedValues = allStoredValues() }
 extension InboundOutcome: StoredText { public static let storedValues = allStoredValues() }
+extension Role: StoredText { public static let storedValues = allStoredValues() }
+extension AppLocale: StoredText { public static let storedValues = allStoredValues() }
+extension UserRecord.UserRole: StoredText {
+    public static let storedValues = StoredValues<UserRecord.UserRole>([.merchant, .agent])
+}
 
 /// Steps a statement, handing each row to `transform` as `Columns`.
 final class ColumnsCursor<Element>: DatabaseCursor {

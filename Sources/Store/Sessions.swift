@@ -46,26 +46,27 @@ public enum Sessions {
     /// The viewer a session cookie stands for (and when the session was last used), or nil
     /// when it is unknown or expired.
     public static func viewer(_ db: Database, token: String, now: Date) throws -> (viewer: Viewer, user: UserRecord?, lastSeen: Date?)? {
-        // Read on the statement by column position: this runs for every signed-in request.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: viewerSQL), arguments: [Secrets.hash(token)])
-        guard let row = try rows.next() else { return nil }
-        let expires = row.requiredDate(2)
-        guard expires > now else { return nil }
-        switch Role(rawValue: row[0]) {
-        case .customer:
-            guard let email: String = row[1] else { return nil }
-            return (.customer(email: email), nil, row.date(10))
-        case .merchant, .agent:
-            guard let id: String = row[3] else { return nil }
-            var user = UserRecord(
-                id: id, role: UserRecord.UserRole(rawValue: row[4]) ?? .merchant,
-                shopID: row[5], email: row[6], passwordHash: row[7],
-                locale: AppLocale(rawValue: row[8]) ?? .en, createdAt: row.requiredDate(9), owner: row[11], admin: row[12])
-            user.twoStepOn = row[13]
-            return (user.viewer, user, row.date(10))
-        case nil:
-            return nil
+        // Read column by column: this runs for every signed-in request.
+        typealias Found = (viewer: Viewer, user: UserRecord?, lastSeen: Date?)
+        let found: [Found?] = try db.mapRows(sql: viewerSQL, arguments: [Secrets.hash(token)]) { row in
+            guard try row.requiredDate(2) > now else { return nil }
+            switch row.value(0) as Role? {
+            case .customer:
+                guard !row.isNull(1) else { return nil }
+                return (.customer(email: row.text(1)), nil, row.date(10))
+            case .merchant, .agent:
+                guard !row.isNull(3) else { return nil }
+                var user = UserRecord(
+                    id: row.text(3), role: row.value(4) ?? .merchant, shopID: row.optionalText(5), email: row.text(6),
+                    passwordHash: row.text(7), locale: row.value(8) ?? .en, createdAt: try row.requiredDate(9), owner: row.bool(11),
+                    admin: row.bool(12))
+                user.twoStepOn = row.bool(13)
+                return (user.viewer, user, row.date(10))
+            case nil:
+                return nil
+            }
         }
+        return found.first ?? nil
     }
 
     /// A staff member's sessions still in use, the newest first.
