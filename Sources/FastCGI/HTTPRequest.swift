@@ -26,7 +26,16 @@ public struct HTTPRequest {
 
     /// A request header by its HTTP name ("Authorization", "Idempotency-Key").
     public func header(_ name: String) -> String? {
-        let key = "HTTP_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
-        return params[key]
+        // The CGI name ("HTTP_IDEMPOTENCY_KEY") by bytes: Foundation's replacingOccurrences
+        // goes through NSString, and the API asks for a header on every request.
+        var key: [UInt8] = Array("HTTP_".utf8)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): key.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): key.append(byte - 32)
+            default: key.append(byte)
+            }
+        }
+        return params[String(decoding: key, as: UTF8.self)]
     }
 }

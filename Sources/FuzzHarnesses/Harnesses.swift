@@ -205,7 +205,8 @@ public enum Harnesses {
         object.beginObject()
         for case (let index, .string(let text)) in values.enumerated() where keys[text] == nil {
             keys[text] = index
-            object.field(text, index)
+            object.key(text: text)
+            object.integer(index)
         }
         object.endObject()
         let parsedObject = try? JSONDecoder().decode([String: Int].self, from: Data(object.bytes))

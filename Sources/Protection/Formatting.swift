@@ -182,22 +182,49 @@ public enum ISO8601 {
         _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int),
         separator: UInt8, to bytes: inout [UInt8]
     ) {
-        if (0...9999).contains(c.year) {
-            appendDigits(c.year, width: 4, to: &bytes)
-        } else {
+        guard (0...9999).contains(c.year) else {
             bytes += String(c.year).utf8
+            bytes += [UInt8(ascii: "-"), digit(c.month / 10), digit(c.month), UInt8(ascii: "-"), digit(c.day / 10), digit(c.day)]
+            return appendTime(c, separator: separator, to: &bytes)
         }
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(c.month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(c.day, width: 2, to: &bytes)
-        bytes.append(separator)
-        appendDigits(c.hour, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(c.minute, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(c.second, width: 2, to: &bytes)
+        // The nineteen bytes set in place, then appended at once: an API list writes three
+        // dates a row, and nineteen appends each checked the array's capacity.
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 19))
+        bytes.withUnsafeMutableBufferPointer { out in
+            let b = UnsafeMutableBufferPointer(rebasing: out[start...])
+            b[0] = digit(c.year / 1000)
+            b[1] = digit(c.year / 100)
+            b[2] = digit(c.year / 10)
+            b[3] = digit(c.year)
+            b[4] = UInt8(ascii: "-")
+            b[5] = digit(c.month / 10)
+            b[6] = digit(c.month)
+            b[7] = UInt8(ascii: "-")
+            b[8] = digit(c.day / 10)
+            b[9] = digit(c.day)
+            b[10] = separator
+            b[11] = digit(c.hour / 10)
+            b[12] = digit(c.hour)
+            b[13] = UInt8(ascii: ":")
+            b[14] = digit(c.minute / 10)
+            b[15] = digit(c.minute)
+            b[16] = UInt8(ascii: ":")
+            b[17] = digit(c.second / 10)
+            b[18] = digit(c.second)
+        }
     }
+
+    private static func appendTime(
+        _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int), separator: UInt8, to bytes: inout [UInt8]
+    ) {
+        bytes += [separator, digit(c.hour / 10), digit(c.hour), UInt8(ascii: ":"), digit(c.minute / 10), digit(c.minute)]
+        bytes += [UInt8(ascii: ":"), digit(c.second / 10), digit(c.second)]
+    }
+
+    /// The last decimal digit of `n` (not negative).
+    @inline(__always)
+    private static func digit(_ n: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + n % 10) }
 
     /// `n` (not negative) 0-padded to `width` digits.
     package static func appendDigits(_ n: Int, width: Int, to bytes: inout [UInt8]) {

@@ -117,7 +117,7 @@ extension CaseListing {
         CASE WHEN c.state = 'awaiting_customer' THEN c.customer_due_at END, c.closure
         """
 
-    static func summary(_ row: Columns) throws -> CaseSummaryRow {
+    static func summary(_ row: ColumnReader) throws -> CaseSummaryRow {
         CaseSummaryRow(
             id: row.text(0), number: row.int(1), protectionID: row.text(2), orderNumber: row.text(3), reason: row.optionalText(4),
             state: row.text(5), openedAt: try row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8),

@@ -114,7 +114,7 @@ extension EventRecord {
         """
 
     /// The timeline of a case as the viewer may read it, oldest first. Columns are read
-    /// by position (see `Columns`): by name they were a tenth of a case page.
+    /// by position (see `ColumnReader`): by name they were a tenth of a case page.
     public static func timeline(_ db: Database, caseID: String, audience: Audience) throws -> [EventRecord] {
         try db.mapRows(sql: timelineSQL, arguments: [caseID, audience.rawValue]) { row in
             EventRecord(

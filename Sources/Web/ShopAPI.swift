@@ -46,8 +46,13 @@ package struct ShopAPI {
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> ShopRecord? {
-        guard let header = request.header("Authorization"), header.lowercased().hasPrefix("bearer ") else { return nil }
-        let key = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard let header = request.header("Authorization"), header.prefix(7).lowercased() == "bearer " else { return nil }
+        // HTTP's optional white space (space, tab) around the key; Foundation's trimming
+        // goes through NSString on every API request.
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" }
+        var token = header.dropFirst(7).drop(while: isSpace)
+        while let last = token.last, isSpace(last) { token = token.dropLast() }
+        let key = String(token)
         guard key.hasPrefix("bpk_"), key.utf8.count < 100 else { return nil }
         return try app.database.read { db in try ShopRecord.find(db, apiKey: key) }
     }

@@ -93,7 +93,10 @@ enum Setup {
     static func printJSON(_ object: [String: String]) {
         var json = JSONWriter()
         json.beginObject()
-        for key in object.keys.sorted() { json.field(key, object[key]) }
+        for key in object.keys.sorted() {
+            json.key(text: key)
+            json.string(object[key])
+        }
         json.endObject()
         print(String(decoding: json.bytes, as: UTF8.self))
     }

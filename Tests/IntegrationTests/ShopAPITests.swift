@@ -115,6 +115,13 @@ import Testing
         #expect(errorCode(foreign) == "not_found")
         #expect((object(try world.api("GET", "/api/v1/cases", key: otherKey))["cases"] as? [Any])?.isEmpty == true)
         #expect(try world.api("GET", "/api/v1/protections/../../etc/passwd").status == 404)
+        // The scheme in any case, the key with HTTP's optional white space around it.
+        for header in ["bearer \(otherKey)", "BEARER \t\(otherKey)  ", "Bearer  \(otherKey)\t"] {
+            #expect(try stack.browser().request("GET", "/api/v1/cases", headers: [("Authorization", header)], body: []).status == 200)
+        }
+        for header in ["Bearer\(otherKey)", "Basic \(otherKey)", "Bearer \(otherKey)x", "Bearer"] {
+            #expect(try stack.browser().request("GET", "/api/v1/cases", headers: [("Authorization", header)], body: []).status == 401)
+        }
     }
 
     @Test func anIdempotencyKeyAnswersTheSameRequestOnce() throws {

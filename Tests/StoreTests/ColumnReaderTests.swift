@@ -5,9 +5,9 @@ import Testing
 
 @testable import Store
 
-/// `Columns` reads rows without GRDB's `Row`: each kind of column must read as GRDB
+/// `ColumnReader` reads rows without GRDB's `Row`: each kind of column must read as GRDB
 /// reads it, NULLs included, and a value the enum does not have must not pass for one.
-@Suite struct ColumnsTests {
+@Suite struct ColumnReaderTests {
     let queue: DatabaseQueue
 
     init() throws {
@@ -55,7 +55,7 @@ import Testing
     @Test func aRequiredDateThatIsNoneIsAnErrorNamingTheQuery() throws {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO t (d) VALUES ('not a date')")
-            #expect(throws: Columns.Mismatch.self) { try db.mapRows(sql: "SELECT d FROM t") { try $0.requiredDate(0) } }
+            #expect(throws: ColumnReader.Mismatch.self) { try db.mapRows(sql: "SELECT d FROM t") { try $0.requiredDate(0) } }
         }
     }
 
@@ -85,7 +85,7 @@ import Testing
     @Test func aQueryLeftMidwayByAnErrorCanBeAskedAgain() throws {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO t (d) VALUES ('2026-11-25 10:30:00.000'), ('no'), ('2026-11-26 10:30:00.000')")
-            #expect(throws: Columns.Mismatch.self) { try db.mapRows(sql: "SELECT d FROM t ORDER BY id") { try $0.requiredDate(0) } }
+            #expect(throws: ColumnReader.Mismatch.self) { try db.mapRows(sql: "SELECT d FROM t ORDER BY id") { try $0.requiredDate(0) } }
             let again = try db.mapRows(sql: "SELECT d FROM t ORDER BY id") { $0.date(0) }
             #expect(again.count == 3 && again[1] == nil)
         }

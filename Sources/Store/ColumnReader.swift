@@ -13,7 +13,7 @@ import Protection
 /// one before it when the code is the same, and only text a page keeps becomes a String.
 ///
 /// Valid only while the step it was handed to lasts (`Database.mapRows`).
-public final class Columns {
+public final class ColumnReader {
     private let statement: SQLiteStatement
     /// For the message of a `Mismatch` only: GRDB trims its SQL on every read of `sql`.
     private unowned let owner: Statement
@@ -83,7 +83,7 @@ public final class Columns {
     }
 }
 
-/// An enum kept in the database as its raw text, readable by `Columns.value`.
+/// An enum kept in the database as its raw text, readable by `ColumnReader.value`.
 public protocol StoredText: RawRepresentable<String>, Sendable {
     static var storedValues: StoredValues<Self> { get }
 }
@@ -122,16 +122,16 @@ extension UserRecord.UserRole: StoredText {
     public static let storedValues = StoredValues<UserRecord.UserRole>([.merchant, .agent])
 }
 
-/// Steps a statement, handing each row to `transform` as `Columns`.
-final class ColumnsCursor<Element>: DatabaseCursor {
+/// Steps a statement, handing each row to `transform` as `ColumnReader`.
+final class ColumnReaderCursor<Element>: DatabaseCursor {
     var _isDone = false
     let _statement: Statement
-    private let columns: Columns
-    private let transform: (Columns) throws -> Element
+    private let columns: ColumnReader
+    private let transform: (ColumnReader) throws -> Element
 
-    init(_ statement: Statement, arguments: StatementArguments, transform: @escaping (Columns) throws -> Element) throws {
+    init(_ statement: Statement, arguments: StatementArguments, transform: @escaping (ColumnReader) throws -> Element) throws {
         _statement = statement
-        columns = Columns(statement)
+        columns = ColumnReader(statement)
         self.transform = transform
         try statement.setArguments(arguments)
     }
@@ -146,12 +146,12 @@ final class ColumnsCursor<Element>: DatabaseCursor {
 
 extension Database {
     /// Each row of the (cached) query made into a value while the statement stands on it.
-    public func mapRows<T>(sql: String, arguments: StatementArguments = StatementArguments(), _ transform: (Columns) throws -> T)
+    public func mapRows<T>(sql: String, arguments: StatementArguments = StatementArguments(), _ transform: (ColumnReader) throws -> T)
         throws -> [T]
     {
         let statement = try cachedStatement(sql: sql)
         return try withoutActuallyEscaping(transform) { transform in
-            let cursor = try ColumnsCursor(statement, arguments: arguments, transform: transform)
+            let cursor = try ColumnReaderCursor(statement, arguments: arguments, transform: transform)
             var values: [T] = []
             while let value = try cursor.next() { values.append(value) }
             return values
