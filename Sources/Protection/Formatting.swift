@@ -184,8 +184,12 @@ public enum ISO8601 {
     ) {
         guard (0...9999).contains(c.year) else {
             bytes += String(c.year).utf8
-            bytes += [UInt8(ascii: "-"), digit(c.month / 10), digit(c.month), UInt8(ascii: "-"), digit(c.day / 10), digit(c.day)]
-            return appendTime(c, separator: separator, to: &bytes)
+            let rest = [(UInt8(ascii: "-"), c.month), (UInt8(ascii: "-"), c.day), (separator, c.hour), (UInt8(ascii: ":"), c.minute)]
+            for (mark, n) in rest + [(UInt8(ascii: ":"), c.second)] {
+                bytes.append(mark)
+                appendDigits(n, width: 2, to: &bytes)
+            }
+            return
         }
         // The nineteen bytes set in place, then appended at once: an API list writes three
         // dates a row, and nineteen appends each checked the array's capacity.
@@ -193,33 +197,21 @@ public enum ISO8601 {
         bytes.append(contentsOf: repeatElement(0, count: 19))
         bytes.withUnsafeMutableBufferPointer { out in
             let b = UnsafeMutableBufferPointer(rebasing: out[start...])
-            b[0] = digit(c.year / 1000)
-            b[1] = digit(c.year / 100)
-            b[2] = digit(c.year / 10)
-            b[3] = digit(c.year)
-            b[4] = UInt8(ascii: "-")
-            b[5] = digit(c.month / 10)
-            b[6] = digit(c.month)
-            b[7] = UInt8(ascii: "-")
-            b[8] = digit(c.day / 10)
-            b[9] = digit(c.day)
-            b[10] = separator
-            b[11] = digit(c.hour / 10)
-            b[12] = digit(c.hour)
-            b[13] = UInt8(ascii: ":")
-            b[14] = digit(c.minute / 10)
-            b[15] = digit(c.minute)
-            b[16] = UInt8(ascii: ":")
-            b[17] = digit(c.second / 10)
-            b[18] = digit(c.second)
+            func put(_ n: Int, _ width: Int, at index: Int) {
+                var n = n
+                for i in (index..<index + width).reversed() {
+                    b[i] = digit(n)
+                    n /= 10
+                }
+            }
+            put(c.year, 4, at: 0)
+            put(c.month, 2, at: 5)
+            put(c.day, 2, at: 8)
+            put(c.hour, 2, at: 11)
+            put(c.minute, 2, at: 14)
+            put(c.second, 2, at: 17)
+            (b[4], b[7], b[10], b[13], b[16]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), separator, UInt8(ascii: ":"), UInt8(ascii: ":"))
         }
-    }
-
-    private static func appendTime(
-        _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int), separator: UInt8, to bytes: inout [UInt8]
-    ) {
-        bytes += [separator, digit(c.hour / 10), digit(c.hour), UInt8(ascii: ":"), digit(c.minute / 10), digit(c.minute)]
-        bytes += [UInt8(ascii: ":"), digit(c.second / 10), digit(c.second)]
     }
 
     /// The last decimal digit of `n` (not negative).

@@ -87,6 +87,18 @@ import Testing
     @Test func aPlainDateIsMidnightUTC() {
         #expect(ISO8601.string(ISO8601.parse("2026-11-25")!) == "2026-11-25T00:00:00Z")
     }
+
+    @Test func everyYearIsWrittenWithItsFieldsPadded() {
+        #expect(ISO8601.string(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(ISO8601.string(Date(timeIntervalSince1970: -62_135_596_800 + 3_661.9)) == "0001-01-01T01:01:01Z")
+        #expect(ISO8601.string(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
+        #expect(ISO8601.string(Date(timeIntervalSince1970: 253_402_300_800 + 9)) == "10000-01-01T00:00:09Z")
+        let formatter = ISO8601DateFormatter()
+        for _ in 0..<2_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800)))
+            #expect(ISO8601.string(date) == formatter.string(from: date))
+        }
+    }
 }
 
 @Suite struct EmailAddressTests {
