@@ -36,6 +36,34 @@ public struct Catalog: Sendable {
             }
         }
         preparedPlurals = prepared
+        pluralParts = plurals.reduce(into: [:]) { parts, plural in
+            let (key, forms) = plural
+            parts[key] = Dictionary(
+                uniqueKeysWithValues: Self.pluralCategories.map { category in
+                    let text = Array((forms[category] ?? forms["other"] ?? forms["many"] ?? key).utf8)
+                    guard let at = Self.placeholderN(in: text) else { return (category, PluralParts(before: text, after: nil)) }
+                    return (category, PluralParts(before: Array(text[..<at]), after: Array(text[(at + 3)...])))
+                })
+        }
+    }
+
+    private static let pluralCategories = ["zero", "one", "two", "few", "many", "other"]
+
+    /// A plural form split around its `{n}` (`after` nil: the form has none).
+    private struct PluralParts: Sendable {
+        let before: [UInt8]
+        let after: [UInt8]?
+    }
+
+    /// Each plural key's forms by category, for counts past the prepared ones (a queue
+    /// line waiting 120 days): the words around the number are joined to its digits.
+    private let pluralParts: [String: [String: PluralParts]]
+
+    /// Where `{n}` starts in a form's bytes.
+    private static func placeholderN(in bytes: [UInt8]) -> Int? {
+        bytes.indices.dropLast(2).first(where: {
+            bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: "n") && bytes[$0 + 2] == UInt8(ascii: "}")
+        })
     }
 
     /// `days_left` for 0…99 days, written once: list rows ask for them by the dozen.
@@ -45,7 +73,9 @@ public struct Catalog: Sendable {
     /// The plural form for `n` of a key as text bytes (prepared for small `n`).
     public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
         if n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key] { return prepared[n] }
-        return Array(plural(key, n).utf8)
+        guard let parts = pluralParts[key]?[locale.pluralCategory(n)] else { return Array(plural(key, n).utf8) }
+        guard let after = parts.after else { return parts.before }
+        return parts.before + String(n).utf8 + after
     }
 
     /// `days_left` → ["one": "{n} day left", "other": "{n} days left"], read once.
@@ -121,11 +151,7 @@ public struct Catalog: Sendable {
     private static func pluralText(_ forms: [String: String], _ category: String, _ n: Int, key: String) -> String {
         let text = forms[category] ?? forms["other"] ?? forms["many"] ?? key
         let bytes = Array(text.utf8)
-        guard
-            let at = bytes.indices.dropLast(2).first(where: {
-                bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: "n") && bytes[$0 + 2] == UInt8(ascii: "}")
-            })
-        else { return text }
+        guard let at = placeholderN(in: bytes) else { return text }
         return String(decoding: bytes[..<at], as: UTF8.self) + String(n) + String(decoding: bytes[(at + 3)...], as: UTF8.self)
     }
 
