@@ -118,9 +118,7 @@ extension EventKind: StoredText { public static let storedValues = allStoredValu
 extension InboundOutcome: StoredText { public static let storedValues = allStoredValues() }
 extension Role: StoredText { public static let storedValues = allStoredValues() }
 extension AppLocale: StoredText { public static let storedValues = allStoredValues() }
-extension UserRecord.UserRole: StoredText {
-    public static let storedValues = StoredValues<UserRecord.UserRole>([.merchant, .agent])
-}
+extension UserRecord.UserRole: StoredText { public static let storedValues = allStoredValues() }
 
 /// Steps a statement, handing each row to `transform` as `ColumnReader`.
 final class ColumnReaderCursor<Element>: DatabaseCursor {

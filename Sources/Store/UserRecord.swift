@@ -4,7 +4,7 @@ import Protection
 
 /// A merchant user of a shop or an agent of the operator; both sign in with a password.
 public struct UserRecord: Sendable, Equatable {
-    public enum UserRole: String, Sendable { case merchant, agent }
+    public enum UserRole: String, Sendable, CaseIterable { case merchant, agent }
 
     public var id: String
     public var role: UserRole
