@@ -120,7 +120,10 @@ extension Role: StoredText { public static let storedValues = allStoredValues() 
 extension AppLocale: StoredText { public static let storedValues = allStoredValues() }
 extension UserRecord.UserRole: StoredText { public static let storedValues = allStoredValues() }
 
-/// Steps a statement, handing each row to `transform` as `ColumnReader`.
+/// Steps a statement, handing each row to `transform` as `ColumnReader`. It adopts GRDB's
+/// hook for cursors of one's own (`DatabaseCursor`, whose requirements are `_`-prefixed),
+/// so stepping, errors and statement bookkeeping stay GRDB's; GRDB is pinned to one
+/// version in Package.swift.
 final class ColumnReaderCursor<Element>: DatabaseCursor {
     var _isDone = false
     let _statement: Statement
