@@ -24,19 +24,12 @@ public struct Catalog: Sendable {
         htmls = words.map { Array(HTMLEscaping.escape($0).utf8) }
         var plurals: [String: [String: String]] = [:]
         for (key, text) in fallback.merging(strings, uniquingKeysWith: { $1 }) {
-            for category in ["zero", "one", "two", "few", "many", "other"] where key.hasSuffix("_" + category) {
+            for category in Self.pluralCategories where key.hasSuffix("_" + category) {
                 plurals[String(key.dropLast(category.count + 1)), default: [:]][category] = text
             }
         }
         pluralForms = plurals
-        var prepared: [String: [[UInt8]]] = [:]
-        for (key, forms) in plurals {
-            prepared[key] = (0..<Self.preparedPluralCount).map { n in
-                Array(Self.pluralText(forms, locale.pluralCategory(n), n, key: key).utf8)
-            }
-        }
-        preparedPlurals = prepared
-        pluralParts = plurals.reduce(into: [:]) { parts, plural in
+        let parts: [String: [String: PluralParts]] = plurals.reduce(into: [:]) { parts, plural in
             let (key, forms) = plural
             parts[key] = Dictionary(
                 uniqueKeysWithValues: Self.pluralCategories.map { category in
@@ -44,6 +37,10 @@ public struct Catalog: Sendable {
                     guard let at = Self.placeholderN(in: text) else { return (category, PluralParts(before: text, after: nil)) }
                     return (category, PluralParts(before: Array(text[..<at]), after: Array(text[(at + 3)...])))
                 })
+        }
+        pluralParts = parts
+        preparedPlurals = parts.mapValues { forms in
+            (0..<Self.preparedPluralCount).map { n in forms[locale.pluralCategory(n)]!.joined(n) }
         }
     }
 
@@ -53,6 +50,12 @@ public struct Catalog: Sendable {
     private struct PluralParts: Sendable {
         let before: [UInt8]
         let after: [UInt8]?
+
+        /// The form for `n`: its words around `n`'s digits.
+        func joined(_ n: Int) -> [UInt8] {
+            guard let after else { return before }
+            return before + String(n).utf8 + after
+        }
     }
 
     /// Each plural key's forms by category, for counts past the prepared ones (a queue
@@ -74,8 +77,7 @@ public struct Catalog: Sendable {
     public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
         if n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key] { return prepared[n] }
         guard let parts = pluralParts[key]?[locale.pluralCategory(n)] else { return Array(plural(key, n).utf8) }
-        guard let after = parts.after else { return parts.before }
-        return parts.before + String(n).utf8 + after
+        return parts.joined(n)
     }
 
     /// `days_left` → ["one": "{n} day left", "other": "{n} days left"], read once.
@@ -143,16 +145,7 @@ public struct Catalog: Sendable {
             arguments["n"] = String(n)
             return Self.fill(forms[category] ?? forms["other"] ?? forms["many"] ?? key, arguments)
         }
-        return Self.pluralText(forms, category, n, key: key)
-    }
-
-    /// A plural form with only `{n}` filled in ("3 days left"), without a dictionary of
-    /// arguments (and without Foundation's range(of:), which goes through NSString here).
-    private static func pluralText(_ forms: [String: String], _ category: String, _ n: Int, key: String) -> String {
-        let text = forms[category] ?? forms["other"] ?? forms["many"] ?? key
-        let bytes = Array(text.utf8)
-        guard let at = placeholderN(in: bytes) else { return text }
-        return String(decoding: bytes[..<at], as: UTF8.self) + String(n) + String(decoding: bytes[(at + 3)...], as: UTF8.self)
+        return String(decoding: pluralBytes(key, n), as: UTF8.self)
     }
 
     /// The label of an enumerated value, e.g. `state_awaiting_merchant`.

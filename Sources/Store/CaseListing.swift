@@ -18,6 +18,16 @@ public struct CaseListRow: Sendable {
     public var returnDueAt: Date? = nil
 }
 
+extension CaseListRow {
+    /// A line from the first nine columns both list queries select, in their order.
+    init(_ row: ColumnReader, merchantDueAt: Date?) throws {
+        self.init(
+            id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
+            state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
+            openedAt: try row.requiredDate(8), merchantDueAt: merchantDueAt)
+    }
+}
+
 public enum CaseListing {
     /// A page of a shop's cases: waiting for the merchant first (nearest deadline first),
     /// then with the service team, with the customer, closed; `state` narrows it to one.
@@ -48,10 +58,7 @@ public enum CaseListing {
     public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
         let arguments = shopOrderArguments(shopID: shopID, state: state, limit: limit, offset: offset)
         return try db.mapRows(sql: shopPageSQL(filtered: state != nil), arguments: arguments) { row in
-            CaseListRow(
-                id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
-                state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
-                openedAt: try row.requiredDate(8), merchantDueAt: row.date(9))
+            try CaseListRow(row, merchantDueAt: row.date(9))
         }
     }
 
@@ -71,10 +78,9 @@ public enum CaseListing {
     /// The returns to confirm, each with its confirmation deadline as `dueAt`.
     public static func returnsToConfirm(_ db: Database, shopID: String, limit: Int) throws -> [CaseListRow] {
         try db.mapRows(sql: returnsToConfirmSQL, arguments: [shopID, limit]) { row in
-            CaseListRow(
-                id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
-                state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
-                openedAt: try row.requiredDate(8), merchantDueAt: nil, returnDueAt: row.date(9))
+            var listed = try CaseListRow(row, merchantDueAt: nil)
+            listed.returnDueAt = row.date(9)
+            return listed
         }
     }
 
