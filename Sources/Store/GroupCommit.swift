@@ -23,7 +23,7 @@ final class GroupCommit: @unchecked Sendable {
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var queue: [Job] = []
     private var leading = false
-    /// More would only lengthen the leader's wait; 8 server threads rarely fill it.
+    /// More would only lengthen the leader's wait; the server's threads (two a core) rarely fill it.
     private let maximumBatch = 32
     /// How many shared commits ran, and how many transactions they carried (tests).
     private(set) var commits = 0
