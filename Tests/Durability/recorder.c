@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -45,6 +46,8 @@ static size_t root_len;
 static int drop_file_fsync;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static __thread int inside;
+/* Held while a folder's entries are read and its D0 record appended (see sync_recorded). */
+static pthread_mutex_t listing_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
@@ -197,7 +200,14 @@ static int sync_recorded(int fd, int (*real)(int)) {
     char line[128];
     long tid = (long)syscall(SYS_gettid);
     if (S_ISDIR(st.st_mode)) {
-        /* The entries as they are when the sync begins: only they are sure to be on disk. */
+        /* The entries as they are when the sync begins: only they are sure to be on disk.
+           Reading them and appending the D0 record is one step for every recorded thread
+           and process (a mutex, and flock on the shared log): otherwise a thread could read
+           the entries, another rename a file in, sync the folder and commit, and the first
+           thread's older listing land later in the log, where the replay would take it as
+           the newer sync and drop the renamed file (a loss the disk never had). */
+        pthread_mutex_lock(&listing_lock);
+        flock(log_fd, LOCK_EX);
         inside = 1;
         size_t capacity = 1 << 16, used = 0;
         char *list = malloc(capacity);
@@ -221,6 +231,8 @@ static int sync_recorded(int fd, int (*real)(int)) {
         inside = 0;
         snprintf(line, sizeof line, "D0 %ld %lu %d\n", tid, (unsigned long)st.st_ino, count);
         emit(line, list, used);
+        flock(log_fd, LOCK_UN);
+        pthread_mutex_unlock(&listing_lock);
         free(list);
         int r = real(fd);
         if (r == 0) {
