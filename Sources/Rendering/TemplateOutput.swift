@@ -19,6 +19,12 @@ public struct TemplateOutput {
         bytes.append(contentsOf: prepared)
     }
 
+    /// Bytes as they are: the catalog's words, prepared once.
+    @inline(__always)
+    public mutating func append(_ prepared: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: prepared)
+    }
+
     public mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
@@ -38,11 +44,19 @@ public struct TemplateOutput {
         escape(String(text))
     }
 
+    /// Decimal digits, written in place (a String per number was an allocation per row).
     public mutating func int(_ value: Int) {
-        if value >= 0 && value < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
-        } else {
-            bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt.max has 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[end...]))
         }
     }
 
@@ -56,6 +70,10 @@ public struct TemplateOutput {
     /// Bytes that are escaped on the way in, as `escape` does for a String.
     public mutating func escape(_ text: [UInt8]) {
         text.withUnsafeBufferPointer { HTMLEscaping.append($0, to: &bytes) }
+    }
+
+    public mutating func escape(_ text: UnsafeBufferPointer<UInt8>) {
+        HTMLEscaping.append(text, to: &bytes)
     }
 
     /// The page as text (mail bodies are composed as strings).

@@ -97,8 +97,13 @@ public struct StoredValues<Value: RawRepresentable<String>>: Sendable where Valu
     }
 
     func value(of bytes: UnsafeBufferPointer<UInt8>) -> Value? {
-        for entry in entries where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
-            return entry.value
+        guard let start = bytes.baseAddress else { return nil }
+        // memcmp: the generic `elementsEqual` compared byte by byte through an iterator,
+        // for two enum columns of every list row.
+        for entry in entries where entry.bytes.count == bytes.count {
+            if bytes.isEmpty || entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, bytes.count) }) == 0 {
+                return entry.value
+            }
         }
         return nil
     }

@@ -177,7 +177,7 @@ struct CodeGenerator {
         let pad = String(repeating: "    ", count: indent)
         guard let (expression, type) = resolve(name, frame) else { return }
         location(name.at, pad: pad)
-        let value = nextVariable()
+        var value = nextVariable()
         var inner = frame
         func bodyCode(_ generator: inout CodeGenerator, pushing pushed: TypeRef?) -> [String] {
             if let pushed { inner.scopes.append(Scope(expression: value, type: pushed)) }
@@ -216,9 +216,18 @@ struct CodeGenerator {
             code += bodyCode(&self, pushing: nil)
         case (.array(let element), false):
             guard checkPushable(element, name) else { return }
+            // The body reads each element in place (`vN[iN].name`) rather than through a
+            // loop variable, which copied every row (a reference count per field) only to
+            // drop it after the row was written.
+            let elements = value
+            let index = "i" + value.dropFirst()
+            value = "\(elements)[\(index)]"
             let lines = bodyCode(&self, pushing: element)
-            code.append(pad + "for \(uses(lines) ? value : "_") in \(expression) {")
-            code += lines
+            code.append(pad + "do {")
+            code.append(pad + "    let \(elements) = \(expression)")
+            code.append(pad + "    for \(uses(lines) ? index : "_") in \(elements).indices {")
+            code += lines.map { "    " + $0 }
+            code.append(pad + "    }")
         case (.array, true):
             code.append(pad + "if \(expression).isEmpty {")
             code += bodyCode(&self, pushing: nil)

@@ -136,7 +136,7 @@ struct ServicePages {
             (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
         let items = rows.prefix(Self.pageSize).map { row in
             QueueItem(
-                href: SiteRoute.serviceCase(row.id).path, number: "#\(row.number)", shop: row.shopName,
+                href: SiteRoute.serviceCase(row.id).path, number: CaseNumberText(number: row.number), shop: row.shopName,
                 shopFilterHref: SiteRoute.serviceQueue.path + "?" + reasonParameter + "shop=" + row.shopID + assigneeParameter,
                 orderNumber: row.orderNumber,
                 value: MoneyText(money: row.orderValue, format: f),
@@ -176,8 +176,8 @@ struct ServicePages {
     func waitingWords(_ seconds: TimeInterval, _ t: Catalog) -> Words {
         let hours = Int(max(0, seconds) / 3600)
         if hours < 1 { return t.words(.waiting_under_hour) }
-        if hours < 48 { return Words(bytes: t.pluralBytes("waiting_hours", hours)) }
-        return Words(bytes: t.pluralBytes("waiting_days", hours / 24))
+        if hours < 48 { return t.pluralWords("waiting_hours", hours) }
+        return t.pluralWords("waiting_days", hours / 24)
     }
 
     private func caseView(

@@ -16,7 +16,7 @@ struct MerchantCasesPage {
 
 struct MerchantCaseRow {
     let href: String
-    let number: String
+    let number: CaseNumberText
     let orderNumber: String
     let customer: String
     let value: MoneyText

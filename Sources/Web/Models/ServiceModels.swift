@@ -32,7 +32,7 @@ struct MailReplyItem {
 
 struct QueueItem {
     let href: String
-    let number: String
+    let number: CaseNumberText
     let shop: String
     let shopFilterHref: String
     let orderNumber: String

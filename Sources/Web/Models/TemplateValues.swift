@@ -6,11 +6,16 @@ import Rendering
 // amount, the dates and the catalog's words as they are, and the compiled template writes
 // their bytes where the row is rendered. No String is made for them on the way, which for
 // fifty rows of six formatted fields was a large share of a list page.
+//
+// The formats and catalogs they point at are the App's, made once at start and kept for
+// as long as it runs, so a row holds them without counting references (`unowned(unsafe)`,
+// `Words.catalog`): every thread's rows pointed at the same few objects, and counting
+// references to them from both cores at once was a tenth of a list page.
 
 /// An amount for the reader's locale ("1 234,56 zł", "€1,234.56").
 struct MoneyText: TemplateText {
     let money: Money
-    let format: LocaleFormat
+    unowned(unsafe) let format: LocaleFormat
 
     func write(into out: inout TemplateOutput, html: Bool) {
         out.write { format.appendMoney(money, to: &$0) }
@@ -22,7 +27,7 @@ struct MoneyText: TemplateText {
 /// A date, or a date and time, for the reader's locale and time zone.
 struct DateText: TemplateText {
     let date: Date
-    let format: LocaleFormat
+    unowned(unsafe) let format: LocaleFormat
     let withTime: Bool
 
     func write(into out: inout TemplateOutput, html: Bool) {
@@ -38,20 +43,39 @@ struct DateText: TemplateText {
 
 /// Words of the catalog (a state's label, "3 days left"), as UTF-8 text prepared once.
 struct Words: TemplateText {
-    let bytes: [UInt8]
+    private enum Bytes {
+        /// In the catalog's block (`Catalog.text`), which outlives every page.
+        case catalog(UnsafeBufferPointer<UInt8>)
+        /// Made for this page (a label the catalog has no key for).
+        case own([UInt8])
+    }
+    private let bytes: Bytes
+
+    /// Words of the App's catalog (see above: it outlives the page).
+    init(catalog bytes: UnsafeBufferPointer<UInt8>) { self.bytes = .catalog(bytes) }
+
+    init(bytes: [UInt8]) { self.bytes = .own(bytes) }
 
     func write(into out: inout TemplateOutput, html: Bool) {
-        if html { out.escape(bytes) } else { out.append(bytes) }
+        switch bytes {
+        case .catalog(let words): if html { out.escape(words) } else { out.append(words) }
+        case .own(let words): if html { out.escape(words) } else { out.append(words) }
+        }
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String {
+        switch bytes {
+        case .catalog(let words): String(decoding: words, as: UTF8.self)
+        case .own(let words): String(decoding: words, as: UTF8.self)
+        }
+    }
 
     /// Nothing to show (a line without a reason).
-    static let empty = Words(bytes: [])
+    static var empty: Words { Words(bytes: []) }
 }
 
 extension Catalog {
-    func words(_ key: CatalogKey) -> Words { Words(bytes: text(key)) }
+    func words(_ key: CatalogKey) -> Words { Words(catalog: text(key)) }
 
     /// The label of an enumerated value (`state_awaiting_merchant`) by its key, found once
     /// per value rather than by composing and hashing its name for every row.
@@ -60,9 +84,15 @@ extension Catalog {
         return Words(bytes: Array(label(Value.labelPrefix, value.rawValue).utf8))
     }
 
+    /// A plural form for `n` ("3 days left"), from those the catalog prepared if it can.
+    func pluralWords(_ key: String, _ n: Int) -> Words {
+        if let prepared = preparedPlural(key, n) { return Words(catalog: prepared) }
+        return Words(bytes: pluralBytes(key, n))
+    }
+
     /// "3 days left", "overdue".
     func daysLeftWords(until due: Date, now: Date) -> Words {
-        now >= due ? words(.deadline_overdue) : Words(bytes: pluralBytes("days_left", Deadlines.daysLeft(until: due, from: now)))
+        now >= due ? words(.deadline_overdue) : pluralWords("days_left", Deadlines.daysLeft(until: due, from: now))
     }
 }
 
@@ -96,4 +126,16 @@ extension CaseReason: LabelledValue {
 extension EscalationReason: LabelledValue {
     static let labelPrefix = "escalation"
     static let labelKeys = catalogKeys()
+}
+
+/// A case's number as pages show it ("#1042"), written digit by digit.
+struct CaseNumberText: TemplateText {
+    let number: Int
+
+    func write(into out: inout TemplateOutput, html: Bool) {
+        out.literal("#")
+        out.int(number)
+    }
+
+    var text: String { "#\(number)" }
 }
