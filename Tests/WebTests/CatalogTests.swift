@@ -119,7 +119,7 @@ import Testing
             let t = catalogs[locale]
             for key in CatalogKey.allCases {
                 #expect(t(key) == t(CatalogKey.names[key.rawValue]))
-                #expect(t.html(key) == Array(HTMLEscaping.escape(t(key)).utf8))
+                #expect(Array(t.html(key)) == Array(HTMLEscaping.escape(t(key)).utf8))
             }
         }
         #expect(catalogs[.pl](.reply_amount) == "Kwota zwrotu")
@@ -174,6 +174,9 @@ import Testing
         #expect(CaseState.labelKeys.count == CaseState.allCases.count)
         #expect(CaseReason.labelKeys.count == CaseReason.allCases.count)
         #expect(EscalationReason.labelKeys.count == EscalationReason.allCases.count)
+        // Words point into their catalog's block: the catalogs stay for the whole test, as
+        // the App keeps its own.
+        defer { withExtendedLifetime(catalogs) {} }
         for locale in AppLocale.allCases {
             let t = catalogs[locale]
             for state in CaseState.allCases { #expect(t.words(state).text == t.label("state", state.rawValue)) }

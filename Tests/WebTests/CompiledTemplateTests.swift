@@ -44,7 +44,10 @@ import Testing
     }
 
     static let hostile = "<script>alert('x')</script> & \"quoted\" — zażółć 🙂"
+    // Kept for the whole run, as the App keeps its formats: MoneyText and DateText do not
+    // keep their format alive (see TemplateValues.swift).
     static let english = LocaleFormat(locale: .en, timeZone: TimeZone(identifier: "UTC")!)
+    static let polish = LocaleFormat(locale: .pl, timeZone: TimeZone(identifier: "Europe/Warsaw")!)
     static func words(_ text: String) -> Words { Words(bytes: Array(text.utf8)) }
 
     func layout<Content>(_ page: Content, locale: AppLocale = .en, signedIn: Bool = true) -> PageLayout<Content> {
@@ -211,14 +214,14 @@ import Testing
     }
 
     @Test func merchantPages() {
-        let pl = LocaleFormat(locale: .pl, timeZone: TimeZone(identifier: "Europe/Warsaw")!)
+        let pl = Self.polish
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let row = MerchantCaseRow(href: "/merchant/cases/a", number: "#1", orderNumber: "O-<1>", customer: "c@x.y",
+        let row = MerchantCaseRow(href: "/merchant/cases/a", number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
                                   value: MoneyText(money: Money(minor: 123_456_789, currency: Currency(code: "PLN")!), format: pl),
                                   reason: Self.words("Not <received>"), state: "awaiting_merchant", stateLabel: Self.words("Waiting & \"x\""),
                                   opened: DateText(date: date, format: pl, withTime: false),
                                   due: DateText(date: date, format: pl, withTime: true), daysLeft: Self.words("1 day"), urgent: true)
-        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: "#2", orderNumber: "O-2", customer: Self.hostile,
+        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: CaseNumberText(number: 2), orderNumber: "O-2", customer: Self.hostile,
                                      value: MoneyText(money: Money(minor: -100, currency: Currency(code: "EUR")!), format: Self.english),
                                      reason: Self.words(""), state: "closed", stateLabel: Self.words(Self.hostile),
                                      opened: DateText(date: date, format: Self.english, withTime: false), due: nil, daysLeft: nil,
@@ -257,12 +260,12 @@ import Testing
 
     @Test func servicePages() {
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let item = QueueItem(href: "/service/cases/a", number: "#3", shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
+        let item = QueueItem(href: "/service/cases/a", number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
                              orderNumber: "O-3", value: MoneyText(money: Money(minor: 300, currency: Currency(code: "PLN")!), format: Self.english),
                              reason: Self.words("No <response>"), waiting: Self.words("2 days"),
                              queued: DateText(date: date, format: Self.english, withTime: true),
                              agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
-        let unassigned = QueueItem(href: "/service/cases/b", number: "#4", shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
+        let unassigned = QueueItem(href: "/service/cases/b", number: CaseNumberText(number: 4), shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
                                    value: MoneyText(money: Money(minor: 400, currency: Currency(code: "USD")!), format: Self.english),
                                    reason: Self.words("Inquiry"), waiting: Self.words(Self.hostile),
                                    queued: DateText(date: date, format: Self.english, withTime: true), agent: "Unassigned",

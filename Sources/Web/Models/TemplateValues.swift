@@ -7,10 +7,12 @@ import Rendering
 // their bytes where the row is rendered. No String is made for them on the way, which for
 // fifty rows of six formatted fields was a large share of a list page.
 //
-// The formats and catalogs they point at are the App's, made once at start and kept for
-// as long as it runs, so a row holds them without counting references (`unowned(unsafe)`,
-// `Words.catalog`): every thread's rows pointed at the same few objects, and counting
-// references to them from both cores at once was a tenth of a list page.
+// The formats and catalogs they point at must be the App's (`app.format`, `app.catalogs`),
+// made once at start and kept for as long as it runs: a row holds them without counting
+// references (`unowned(unsafe)`, `Words.catalog`), because every thread's rows pointed at
+// the same few objects and counting references to them from both cores at once was a
+// large share of a list page. A format made on the spot would be gone before the page
+// renders.
 
 /// An amount for the reader's locale ("1 234,56 zł", "€1,234.56").
 struct MoneyText: TemplateText {
