@@ -52,9 +52,11 @@ public final class Catalog: @unchecked Sendable {
                     return (category, PluralParts(before: Array(text[..<at]), after: Array(text[(at + 3)...])))
                 })
         }
-        pluralParts = parts
         preparedPlurals = parts.mapValues { forms in
             (0..<Self.preparedPluralCount).map { n in span(forms[locale.pluralCategory(n)]!.joined(n)) }
+        }
+        pluralPieces = parts.mapValues { forms in
+            forms.mapValues { form in PluralPieces(before: span(form.before), after: form.after.map { span($0) }) }
         }
         self.words = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(block.count, 1))
         _ = self.words.initialize(from: block)
@@ -82,9 +84,15 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+    /// A plural form around its `{n}` as spans of `words` (`after` nil: the form has none).
+    private struct PluralPieces: Sendable {
+        let before: Range<Int>
+        let after: Range<Int>?
+    }
+
     /// Each plural key's forms by category, for counts past the prepared ones (a queue
-    /// line waiting 120 days): the words around the number are joined to its digits.
-    private let pluralParts: [String: [String: PluralParts]]
+    /// line waiting 120 days): the words around the number, written beside its digits.
+    private let pluralPieces: [String: [String: PluralPieces]]
 
     /// Where `{n}` starts in a form's bytes.
     private static func placeholderN(in bytes: [UInt8]) -> Int? {
@@ -105,11 +113,20 @@ public final class Catalog: @unchecked Sendable {
         return bytes(prepared[n])
     }
 
+    /// The plural form for `n` of a key in the pieces before and after its number (nil
+    /// after: the form shows no number), as text bytes valid while this catalog lives; nil
+    /// for a key with no plural forms.
+    public func pluralPieces(_ key: String, _ n: Int) -> (before: UnsafeBufferPointer<UInt8>, after: UnsafeBufferPointer<UInt8>?)? {
+        guard let pieces = pluralPieces[key]?[locale.pluralCategory(n)] else { return nil }
+        return (bytes(pieces.before), pieces.after.map { bytes($0) })
+    }
+
     /// The plural form for `n` of a key as text bytes.
     public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
         if let prepared = preparedPlural(key, n) { return Array(prepared) }
-        guard let parts = pluralParts[key]?[locale.pluralCategory(n)] else { return Array(plural(key, n).utf8) }
-        return parts.joined(n)
+        guard let pieces = pluralPieces(key, n) else { return Array(plural(key, n).utf8) }
+        guard let after = pieces.after else { return Array(pieces.before) }
+        return Array(pieces.before) + String(n).utf8 + after
     }
 
     /// `days_left` → ["one": "{n} day left", "other": "{n} days left"], read once.

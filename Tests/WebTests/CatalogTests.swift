@@ -150,6 +150,11 @@ import Testing
                     let expected = catalogs[locale].format(form, ["n": String(n)])
                     #expect(catalogs[locale].pluralBytes(key, n) == Array(expected.utf8), "\(key) \(n)")
                     #expect(catalogs[locale].plural(key, n) == expected, "\(key) \(n)")
+                    // As a list line writes it: prepared, or its pieces around the digits.
+                    let words = catalogs[locale].pluralWords(key, n)
+                    var out = TemplateOutput()
+                    words.write(into: &out, html: false)
+                    #expect(out.text == expected && words.text == expected, "\(key) \(n)")
                 }
             }
         }

@@ -48,6 +48,8 @@ struct Words: TemplateText {
     private enum Bytes {
         /// In the catalog's block (`Catalog.text`), which outlives every page.
         case catalog(UnsafeBufferPointer<UInt8>)
+        /// A plural form's words around a number, in the catalog's block ("114 days").
+        case counted(before: UnsafeBufferPointer<UInt8>, n: Int, after: UnsafeBufferPointer<UInt8>)
         /// Made for this page (a label the catalog has no key for).
         case own([UInt8])
     }
@@ -56,11 +58,19 @@ struct Words: TemplateText {
     /// Words of the App's catalog (see above: it outlives the page).
     init(catalog bytes: UnsafeBufferPointer<UInt8>) { self.bytes = .catalog(bytes) }
 
+    init(counted before: UnsafeBufferPointer<UInt8>, _ n: Int, _ after: UnsafeBufferPointer<UInt8>) {
+        self.bytes = .counted(before: before, n: n, after: after)
+    }
+
     init(bytes: [UInt8]) { self.bytes = .own(bytes) }
 
     func write(into out: inout TemplateOutput, html: Bool) {
         switch bytes {
         case .catalog(let words): if html { out.escape(words) } else { out.append(words) }
+        case .counted(let before, let n, let after):
+            if html { out.escape(before) } else { out.append(before) }
+            out.int(n)
+            if html { out.escape(after) } else { out.append(after) }
         case .own(let words): if html { out.escape(words) } else { out.append(words) }
         }
     }
@@ -68,6 +78,8 @@ struct Words: TemplateText {
     var text: String {
         switch bytes {
         case .catalog(let words): String(decoding: words, as: UTF8.self)
+        case .counted(let before, let n, let after):
+            String(decoding: before, as: UTF8.self) + String(n) + String(decoding: after, as: UTF8.self)
         case .own(let words): String(decoding: words, as: UTF8.self)
         }
     }
@@ -89,6 +101,10 @@ extension Catalog {
     /// A plural form for `n` ("3 days left"), from those the catalog prepared if it can.
     func pluralWords(_ key: String, _ n: Int) -> Words {
         if let prepared = preparedPlural(key, n) { return Words(catalog: prepared) }
+        if let pieces = pluralPieces(key, n) {
+            guard let after = pieces.after else { return Words(catalog: pieces.before) }
+            return Words(counted: pieces.before, n, after)
+        }
         return Words(bytes: pluralBytes(key, n))
     }
 
