@@ -13,11 +13,12 @@ public final class Catalog: @unchecked Sendable {
     public let strings: [String: String]
     /// Where a missing key is looked up (English), so a gap shows English, not a key.
     private let fallback: [String: String]
-    /// Every key's words, as text and escaped for HTML, and the prepared plural forms, in
-    /// one block this catalog owns. Templates and list rows (`Words`) point into it while
-    /// a page renders instead of each holding an array of the catalog's: those arrays are
-    /// shared by every thread, and their reference counts, changed a few thousand times a
-    /// list page from every core at once, were a tenth of its time.
+    /// Every key's words, as text and escaped for HTML, the prepared plural forms and the
+    /// pieces of every plural form around its `{n}`, in one block this catalog owns.
+    /// Templates and list rows (`Words`) point into it while a page renders instead of each
+    /// holding an array of the catalog's: those arrays are shared by every thread, and
+    /// changing their reference counts from both cores at once was much of the seventh of
+    /// a list page that went to retains and releases.
     private let words: UnsafeMutableBufferPointer<UInt8>
     /// Where each `CatalogKey.rawValue`'s words lie in `words`.
     private let textSpans: [Range<Int>]
