@@ -65,13 +65,14 @@ struct Words: TemplateText {
     init(bytes: [UInt8]) { self.bytes = .own(bytes) }
 
     func write(into out: inout TemplateOutput, html: Bool) {
+        func put(_ words: UnsafeBufferPointer<UInt8>) { if html { out.escape(words) } else { out.append(words) } }
         switch bytes {
-        case .catalog(let words): if html { out.escape(words) } else { out.append(words) }
+        case .catalog(let words): put(words)
         case .counted(let before, let n, let after):
-            if html { out.escape(before) } else { out.append(before) }
+            put(before)
             out.int(n)
-            if html { out.escape(after) } else { out.append(after) }
-        case .own(let words): if html { out.escape(words) } else { out.append(words) }
+            put(after)
+        case .own(let words): words.withUnsafeBufferPointer(put)
         }
     }
 
