@@ -1,26 +1,30 @@
 /// The bytes a compiled template writes: literal text as it stands in the template, model
 /// values HTML-escaped (`{{value}}` in an HTML template) or as they are (a TEXT template,
 /// `{{{value}}}`). One buffer a page, grown as needed; no String is built on the way.
+///
+/// The writing methods are `@inlinable`: a page makes hundreds of small appends, and
+/// across the module boundary each one was a call (a tenth of a list page's rendering).
 public struct TemplateOutput {
-    public private(set) var bytes: [UInt8]
+    /// Settable only so the inlined writers can reach it; nothing else writes to it.
+    public var bytes: [UInt8]
 
     public init(capacity: Int = 16_384) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func literal(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func append(_ prepared: [UInt8]) {
         bytes.append(contentsOf: prepared)
     }
 
     /// Bytes as they are: the catalog's words, prepared once.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func append(_ prepared: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: prepared)
     }
@@ -34,10 +38,15 @@ public struct TemplateOutput {
     }
 
     /// `< > & " '` become entities, the same five as swift-mustache's escaper. A run of
-    /// bytes with nothing to replace is appended at once.
+    /// bytes with nothing to replace is appended at once. A native String is read where it
+    /// lies; copying it first (for `withUTF8`) cost a reference count each way per value.
+    @inlinable
     public mutating func escape(_ text: String) {
-        var text = text
-        text.withUTF8 { HTMLEscaping.append($0, to: &bytes) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { HTMLEscaping.append($0, to: &bytes) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { HTMLEscaping.append($0, to: &bytes) }
+        }
     }
 
     public mutating func escape(_ text: Substring) {
@@ -62,7 +71,7 @@ public struct TemplateOutput {
 
     /// Lets a value write its own bytes (`TemplateText`): money, dates and words go
     /// straight into the page.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func write(_ body: (inout [UInt8]) -> Void) {
         body(&bytes)
     }
@@ -72,6 +81,7 @@ public struct TemplateOutput {
         text.withUnsafeBufferPointer { HTMLEscaping.append($0, to: &bytes) }
     }
 
+    @inlinable
     public mutating func escape(_ text: UnsafeBufferPointer<UInt8>) {
         HTMLEscaping.append(text, to: &bytes)
     }
