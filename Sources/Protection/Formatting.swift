@@ -21,14 +21,19 @@ public final class LocaleFormat: Sendable {
 
     /// The amount written straight into `out` (a page's buffer): a list page formats a
     /// hundred amounts, and a String for each was a few percent of it. No byte of it
-    /// needs escaping in HTML.
+    /// needs escaping in HTML. Composed on the stack and appended once.
     public func appendMoney(_ money: Money, to out: inout [UInt8]) {
-        let symbol = Self.symbols[money.currency.code]
-        if money.minor < 0 { out.append(UInt8(ascii: "-")) }
-        if locale == .en, let symbol, symbol.prefix { out += symbol.text.utf8 }
-        if locale == .en && !(symbol?.prefix ?? false) {
-            out += money.currency.code.utf8
-            out += Self.noBreakSpace
+        var s = ScratchBytes()
+        let code = money.currency.code
+        let symbol = Self.symbols.first { $0.code == code }
+        if money.minor < 0 { s.append(UInt8(ascii: "-")) }
+        if locale == .en {
+            if let symbol, symbol.prefix {
+                s.append(symbol.text.utf8)
+            } else {
+                s.append(code.utf8)
+                s.append(Self.noBreakSpace)
+            }
         }
         let digits = money.currency.minorDigits
         var divisor: UInt64 = 1
@@ -47,23 +52,24 @@ public final class LocaleFormat: Sendable {
         for index in 0..<digitCount {
             if index > 0 && (digitCount - index) % 3 == 0 && digitCount > 3 {
                 switch locale {
-                case .en: out.append(UInt8(ascii: ","))
-                case .pl: out += Self.noBreakSpace
-                case .de: out.append(UInt8(ascii: "."))
+                case .en: s.append(UInt8(ascii: ","))
+                case .pl: s.append(Self.noBreakSpace)
+                case .de: s.append(UInt8(ascii: "."))
                 }
             }
-            out.append(UInt8(ascii: "0") + UInt8(rest / place))
+            s.append(UInt8(ascii: "0") + UInt8(rest / place))
             rest %= place
             place /= 10
         }
         if digits > 0 {
-            out.append(locale == .en ? UInt8(ascii: ".") : UInt8(ascii: ","))
-            ISO8601.appendDigits(Int(fraction), width: digits, to: &out)
+            s.append(locale == .en ? UInt8(ascii: ".") : UInt8(ascii: ","))
+            s.append(digitsOf: Int(fraction), width: digits)
         }
         if locale != .en {
-            out += Self.noBreakSpace
-            out += (symbol?.text ?? money.currency.code).utf8
+            s.append(Self.noBreakSpace)
+            s.append((symbol?.text ?? code).utf8)
         }
+        s.append(to: &out)
     }
 
     private static let noBreakSpace = Array("\u{00A0}".utf8)
@@ -84,43 +90,40 @@ public final class LocaleFormat: Sendable {
 
     /// "25 Nov 2026" / "25.11.2026" written into `out` (nothing in it needs escaping).
     public func appendDate(_ date: Date, to out: inout [UInt8]) {
-        appendDay(civil(date), to: &out)
+        var s = ScratchBytes()
+        appendDay(civil(date), to: &s)
+        s.append(to: &out)
     }
 
     /// "25 Nov 2026, 10:30" / "25.11.2026, 10:30" written into `out`.
     public func appendDateTime(_ date: Date, to out: inout [UInt8]) {
         let c = civil(date)
-        appendDay(c, to: &out)
-        out.append(UInt8(ascii: ","))
-        out.append(UInt8(ascii: " "))
-        ISO8601.appendDigits(c.hour, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        ISO8601.appendDigits(c.minute, width: 2, to: &out)
+        var s = ScratchBytes()
+        appendDay(c, to: &s)
+        s.append(UInt8(ascii: ","))
+        s.append(UInt8(ascii: " "))
+        s.append(digitsOf: c.hour, width: 2)
+        s.append(UInt8(ascii: ":"))
+        s.append(digitsOf: c.minute, width: 2)
+        s.append(to: &out)
     }
 
-    private func appendDay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int), to out: inout [UInt8]) {
+    private func appendDay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int), to s: inout ScratchBytes) {
         switch locale {
         case .en:
-            Self.appendNumber(c.day, to: &out)
-            out.append(UInt8(ascii: " "))
-            out += Self.englishMonths[c.month - 1].utf8
-            out.append(UInt8(ascii: " "))
+            s.append(digitsOf: c.day)
+            s.append(UInt8(ascii: " "))
+            s.append(Self.englishMonths[c.month - 1].utf8)
+            s.append(UInt8(ascii: " "))
         case .pl, .de:
-            ISO8601.appendDigits(c.day, width: 2, to: &out)
-            out.append(UInt8(ascii: "."))
-            ISO8601.appendDigits(c.month, width: 2, to: &out)
-            out.append(UInt8(ascii: "."))
+            s.append(digitsOf: c.day, width: 2)
+            s.append(UInt8(ascii: "."))
+            s.append(digitsOf: c.month, width: 2)
+            s.append(UInt8(ascii: "."))
         }
-        Self.appendNumber(c.year, to: &out)
-    }
-
-    /// A number as `String(n)` writes it, without the String.
-    static func appendNumber(_ n: Int, to out: inout [UInt8]) {
-        if n < 0 || n > 9999 {
-            out += String(n).utf8
-            return
-        }
-        ISO8601.appendDigits(n, width: n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4, to: &out)
+        // The year as `String(year)` writes it.
+        if c.year < 0 { s.append(UInt8(ascii: "-")) }
+        s.append(digitsOf: abs(c.year))
     }
 
     /// ISO date-time for `<time datetime=…>`.
@@ -155,9 +158,11 @@ public final class LocaleFormat: Sendable {
 
     private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    private static let symbols: [String: (text: String, prefix: Bool)] = [
-        "PLN": ("zł", false), "EUR": ("€", true), "USD": ("$", true), "GBP": ("£", true),
-        "CHF": ("CHF", false), "CZK": ("Kč", false), "SEK": ("kr", false), "NOK": ("kr", false), "DKK": ("kr", false),
+    /// Searched in order, the shops' usual currencies first: comparing a few three-letter
+    /// codes costs less than hashing one.
+    private static let symbols: [(code: String, text: String, prefix: Bool)] = [
+        ("PLN", "zł", false), ("EUR", "€", true), ("USD", "$", true), ("GBP", "£", true),
+        ("CHF", "CHF", false), ("CZK", "Kč", false), ("SEK", "kr", false), ("NOK", "kr", false), ("DKK", "kr", false),
     ]
 }
 
@@ -220,12 +225,9 @@ public enum ISO8601 {
 
     /// `n` (not negative) 0-padded to `width` digits.
     package static func appendDigits(_ n: Int, width: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(48 + (n / divisor) % 10))
-            divisor /= 10
-        }
+        var s = ScratchBytes()
+        s.append(digitsOf: n, width: width)
+        s.append(to: &bytes)
     }
 
     /// Reads "2026-11-25T10:00:00Z", "2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00.123Z"

@@ -1,0 +1,54 @@
+/// A few dozen bytes composed on the stack, then appended to an array at once. A date or
+/// an amount is a dozen bytes; appending them to the page one by one checked the array's
+/// uniqueness and capacity for each, and made formatting a tenth of a list page.
+package struct ScratchBytes {
+    /// 64 bytes: the longest amount (a sign, 19 digits with six two-byte group separators,
+    /// a currency code on each side) is under 50.
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    package private(set) var count = 0
+    package static let capacity = 64
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func append(_ byte: UInt8) {
+        precondition(count < Self.capacity, "scratch bytes overflow")
+        let index = count
+        withUnsafeMutableBytes(of: &storage) { $0[index] = byte }
+        count += 1
+    }
+
+    package mutating func append(_ bytes: some Collection<UInt8>) {
+        for byte in bytes { append(byte) }
+    }
+
+    /// `n` (not negative) as decimal digits, 0-padded to at least `width`.
+    package mutating func append(digitsOf n: Int, width: Int = 1) {
+        precondition(n >= 0, "negative digits")
+        var length = 1
+        var rest = n / 10
+        while rest > 0 {
+            length += 1
+            rest /= 10
+        }
+        length = max(length, width)
+        precondition(count + length <= Self.capacity, "scratch bytes overflow")
+        let start = count
+        let end = start + length
+        var value = n
+        withUnsafeMutableBytes(of: &storage) { buffer in
+            var index = end
+            while index > start {
+                index -= 1
+                buffer[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
+                value /= 10
+            }
+        }
+        count = end
+    }
+
+    package func append(to out: inout [UInt8]) {
+        let count = count
+        withUnsafeBytes(of: storage) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+}
