@@ -6,11 +6,16 @@ public enum Cookies {
     public static func parse(_ header: String?) -> [String: String] {
         guard let header, header.utf8.count <= 8192 else { return [:] }
         var result: [String: String] = [:]
-        for piece in header.split(separator: ";") {
-            let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            let name = String(trimmed(pair[0]))
-            var value = trimmed(pair[1])
+        // Split on the bytes of ";" and "=" (ASCII, so always between Unicode scalars):
+        // splitting the String by Character walked every grapheme of the header.
+        let bytes = header.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+            defer { start = end < bytes.endIndex ? bytes.index(after: end) : end }
+            guard let equals = bytes[start..<end].firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = String(trimmed(Substring(bytes[start..<equals])))
+            var value = trimmed(Substring(bytes[bytes.index(after: equals)..<end]))
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
             guard !name.isEmpty, result[name] == nil else { continue }
             result[name] = String(value)
