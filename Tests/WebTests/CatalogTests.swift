@@ -176,15 +176,23 @@ import Testing
 @Suite struct LabelKeyTests {
     @Test func everyStateReasonAndEscalationHasItsLabelKey() throws {
         let catalogs = try Catalogs(directory: CatalogTests.root + "/Strings")
-        #expect(CaseState.labelKeys.count == CaseState.allCases.count)
-        #expect(CaseReason.labelKeys.count == CaseReason.allCases.count)
-        #expect(EscalationReason.labelKeys.count == EscalationReason.allCases.count)
+        func keyIsNamed<Value: LabelledValue>(_ value: Value) -> Bool {
+            CatalogKey.named(Value.labelPrefix + "_" + value.rawValue) == value.labelKey
+        }
+        #expect(CaseState.allCases.allSatisfy(keyIsNamed))
+        #expect(CaseReason.allCases.allSatisfy(keyIsNamed))
+        #expect(EscalationReason.allCases.allSatisfy(keyIsNamed))
         // Words point into their catalog's block: the catalogs stay for the whole test, as
         // the App keeps its own.
         defer { withExtendedLifetime(catalogs) {} }
         for locale in AppLocale.allCases {
             let t = catalogs[locale]
-            for state in CaseState.allCases { #expect(t.words(state).text == t.label("state", state.rawValue)) }
+            for state in CaseState.allCases {
+                #expect(t.words(state).text == t.label("state", state.rawValue))
+                var html = TemplateOutput()
+                t.words(state).write(into: &html, html: true)
+                #expect(html.text == HTMLEscaping.escape(t.label("state", state.rawValue)), "the prepared escaped form")
+            }
             for reason in CaseReason.allCases { #expect(t.words(reason).text == t.label("reason", reason.rawValue)) }
             for reason in EscalationReason.allCases { #expect(t.words(reason).text == t.label("escalation", reason.rawValue)) }
             let now = Date(timeIntervalSince1970: 1_800_000_000)

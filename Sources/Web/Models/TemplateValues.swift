@@ -46,8 +46,9 @@ struct DateText: TemplateText {
 /// Words of the catalog (a state's label, "3 days left"), as UTF-8 text prepared once.
 struct Words: TemplateText {
     private enum Bytes {
-        /// In the catalog's block (`Catalog.text`), which outlives every page.
-        case catalog(UnsafeBufferPointer<UInt8>)
+        /// In the catalog's block (`Catalog.text`), which outlives every page; with the
+        /// escaped form the catalog prepared (`Catalog.html`), when it has one.
+        case catalog(UnsafeBufferPointer<UInt8>, html: UnsafeBufferPointer<UInt8>?)
         /// A plural form's words around a number, in the catalog's block ("114 days").
         case counted(before: UnsafeBufferPointer<UInt8>, n: Int, after: UnsafeBufferPointer<UInt8>)
         /// Made for this page (a label the catalog has no key for).
@@ -56,7 +57,9 @@ struct Words: TemplateText {
     private let bytes: Bytes
 
     /// Words of the App's catalog (see above: it outlives the page).
-    init(catalog bytes: UnsafeBufferPointer<UInt8>) { self.bytes = .catalog(bytes) }
+    init(catalog bytes: UnsafeBufferPointer<UInt8>, html: UnsafeBufferPointer<UInt8>? = nil) {
+        self.bytes = .catalog(bytes, html: html)
+    }
 
     init(counted before: UnsafeBufferPointer<UInt8>, _ n: Int, _ after: UnsafeBufferPointer<UInt8>) {
         self.bytes = .counted(before: before, n: n, after: after)
@@ -67,7 +70,8 @@ struct Words: TemplateText {
     func write(into out: inout TemplateOutput, html: Bool) {
         func put(_ words: UnsafeBufferPointer<UInt8>) { if html { out.escape(words) } else { out.append(words) } }
         switch bytes {
-        case .catalog(let words): put(words)
+        case .catalog(let words, let escaped):
+            if html, let escaped { out.append(escaped) } else { put(words) }
         case .counted(let before, let n, let after):
             put(before)
             out.int(n)
@@ -78,7 +82,7 @@ struct Words: TemplateText {
 
     var text: String {
         switch bytes {
-        case .catalog(let words): String(decoding: words, as: UTF8.self)
+        case .catalog(let words, _): String(decoding: words, as: UTF8.self)
         case .counted(let before, let n, let after):
             String(decoding: before, as: UTF8.self) + String(n) + String(decoding: after, as: UTF8.self)
         case .own(let words): String(decoding: words, as: UTF8.self)
@@ -90,14 +94,10 @@ struct Words: TemplateText {
 }
 
 extension Catalog {
-    func words(_ key: CatalogKey) -> Words { Words(catalog: text(key)) }
+    func words(_ key: CatalogKey) -> Words { Words(catalog: text(key), html: html(key)) }
 
-    /// The label of an enumerated value (`state_awaiting_merchant`) by its key, found once
-    /// per value rather than by composing and hashing its name for every row.
-    func words<Value: LabelledValue>(_ value: Value) -> Words {
-        if let key = Value.labelKeys[value] { return words(key) }
-        return Words(bytes: Array(label(Value.labelPrefix, value.rawValue).utf8))
-    }
+    /// The label of an enumerated value (`state_awaiting_merchant`).
+    func words<Value: LabelledValue>(_ value: Value) -> Words { words(value.labelKey) }
 
     /// A plural form for `n` ("3 days left"), from those the catalog prepared if it can.
     func pluralWords(_ key: String, _ n: Int) -> Words {
@@ -115,36 +115,52 @@ extension Catalog {
     }
 }
 
-/// An enumeration whose values have labels in the catalog under `prefix_value`.
-protocol LabelledValue: CaseIterable, Hashable, RawRepresentable where RawValue == String {
+/// An enumeration whose values have labels in the catalog under `prefix_value`. Each
+/// names its keys in a switch, so a value without a label does not compile and a row finds
+/// its label without hashing the value's name (a dictionary by value was a few percent
+/// of a list page). `LabelTests` checks each key against `prefix_value`.
+protocol LabelledValue: CaseIterable, RawRepresentable where RawValue == String {
     static var labelPrefix: String { get }
-    static var labelKeys: [Self: CatalogKey] { get }
-}
-
-extension LabelledValue {
-    /// The catalog key of each value, for `labelKeys`.
-    static func catalogKeys() -> [Self: CatalogKey] {
-        var keys: [Self: CatalogKey] = [:]
-        for value in allCases {
-            if let key = CatalogKey.named(labelPrefix + "_" + value.rawValue) { keys[value] = key }
-        }
-        return keys
-    }
+    var labelKey: CatalogKey { get }
 }
 
 extension CaseState: LabelledValue {
     static let labelPrefix = "state"
-    static let labelKeys = catalogKeys()
+    var labelKey: CatalogKey {
+        switch self {
+        case .awaitingMerchant: .state_awaiting_merchant
+        case .awaitingCustomer: .state_awaiting_customer
+        case .escalated: .state_escalated
+        case .open: .state_open
+        case .closed: .state_closed
+        }
+    }
 }
 
 extension CaseReason: LabelledValue {
     static let labelPrefix = "reason"
-    static let labelKeys = catalogKeys()
+    var labelKey: CatalogKey {
+        switch self {
+        case .notReceived: .reason_not_received
+        case .refundMissing: .reason_refund_missing
+        }
+    }
 }
 
 extension EscalationReason: LabelledValue {
     static let labelPrefix = "escalation"
-    static let labelKeys = catalogKeys()
+    var labelKey: CatalogKey {
+        switch self {
+        case .merchantNoResponse: .escalation_merchant_no_response
+        case .refundNotReceived: .escalation_refund_not_received
+        case .partialRefused: .escalation_partial_refused
+        case .solutionDisputed: .escalation_solution_disputed
+        case .insolvency: .escalation_insolvency
+        case .appeal: .escalation_appeal
+        case .returnUnconfirmed: .escalation_return_unconfirmed
+        case .refundOverdue: .escalation_refund_overdue
+        }
+    }
 }
 
 /// A case's number as pages show it ("#1042"), written digit by digit.
