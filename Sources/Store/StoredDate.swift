@@ -64,19 +64,20 @@ extension StoredDate {
         guard b.count == 23, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E else {
             return nil
         }
-        func number(_ start: Int, _ count: Int) -> Int? {
-            var value = 0
-            for i in start..<start + count {
-                let digit = Int(b[i]) - 0x30
-                guard digit >= 0 && digit <= 9 else { return nil }
-                value = value * 10 + digit
-            }
-            return value
+        // Every digit position checked at once, then the numbers read without checks: a
+        // call per number was most of reading a list row's dates.
+        for i in 0..<23 where !(i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19) {
+            guard b[i] &- 0x30 <= 9 else { return nil }
         }
-        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-            let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
-            year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
-        else { return nil }
+        @inline(__always) func d(_ i: Int) -> Int { Int(b[i] &- 0x30) }
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+        let month = d(5) * 10 + d(6)
+        let day = d(8) * 10 + d(9)
+        let hour = d(11) * 10 + d(12)
+        let minute = d(14) * 10 + d(15)
+        let second = d(17) * 10 + d(18)
+        let millisecond = d(20) * 100 + d(21) * 10 + d(22)
+        guard year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
         let days = CalendarDay(year: year, month: month, day: day).dayNumber
         // The same floating-point steps as Foundation's Gregorian calendar (Julian day at
         // noon, back to midnight, plus the time of day), so the Date is bit for bit the
