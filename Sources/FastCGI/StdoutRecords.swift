@@ -28,39 +28,68 @@ struct StdoutRecords {
         requestID = request.pointee.requestId
     }
 
-    /// The records for `parts`, in order, sent whole or not at all (then `Failed`).
+    /// Records on any socket (the tests' socket pair).
+    init(fd: Int32, requestID: Int32) {
+        self.fd = fd
+        self.requestID = requestID
+    }
+
+    /// The records for `parts`, in order, sent whole or not at all (then `Failed`). The
+    /// records' headers and the parts' bytes go out together by `writev`: copying a page
+    /// into one buffer first was a page-sized allocation and copy per request.
     func write(_ parts: [UInt8]...) throws {
         let total = parts.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         let recordSize = 65_535
-        var out: [UInt8] = []
-        out.reserveCapacity(total + 8 * (total / recordSize + 1))
-        var remaining = total
-        var pending = parts.makeIterator()
-        var part = pending.next() ?? []
-        var offset = 0
-        while remaining > 0 {
-            let length = min(recordSize, remaining)
-            out += [1, 6, UInt8(truncatingIfNeeded: requestID >> 8), UInt8(truncatingIfNeeded: requestID)]
-            out += [UInt8(length >> 8), UInt8(length & 0xFF), 0, 0]
-            var needed = length
-            while needed > 0 {
-                if offset == part.count {
-                    part = pending.next() ?? []
-                    offset = 0
-                    continue
-                }
-                let take = min(needed, part.count - offset)
-                out += part[offset..<(offset + take)]
-                offset += take
-                needed -= take
-            }
-            remaining -= length
+        let recordCount = (total + recordSize - 1) / recordSize
+        var headers = [UInt8](repeating: 0, count: 8 * recordCount)
+        for record in 0..<recordCount {
+            // version 1, FCGI_STDOUT, request id, content length, no padding
+            let length = min(recordSize, total - record * recordSize)
+            headers[record * 8] = 1
+            headers[record * 8 + 1] = 6
+            headers[record * 8 + 2] = UInt8(truncatingIfNeeded: requestID >> 8)
+            headers[record * 8 + 3] = UInt8(truncatingIfNeeded: requestID)
+            headers[record * 8 + 4] = UInt8(length >> 8)
+            headers[record * 8 + 5] = UInt8(length & 0xFF)
         }
-        try out.withUnsafeBytes { raw in
-            var sent = 0
-            while sent < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + sent, raw.count - sent)
+        try headers.withUnsafeBytes { headerBytes in
+            try withPointers(to: parts) { pieces in
+                // Each record: its header, then its share of the parts' bytes, in order.
+                var vectors: [iovec] = []
+                vectors.reserveCapacity(recordCount * 2 + pieces.count)
+                var piece = 0
+                var offset = 0
+                for record in 0..<recordCount {
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: headerBytes.baseAddress! + record * 8), iov_len: 8))
+                    var needed = min(recordSize, total - record * recordSize)
+                    while needed > 0 {
+                        if offset == pieces[piece].count {
+                            piece += 1
+                            offset = 0
+                            continue
+                        }
+                        let take = min(needed, pieces[piece].count - offset)
+                        let start = UnsafeMutableRawPointer(mutating: pieces[piece].baseAddress! + offset)
+                        vectors.append(iovec(iov_base: start, iov_len: take))
+                        offset += take
+                        needed -= take
+                    }
+                }
+                try send(&vectors)
+            }
+        }
+    }
+
+    /// Linux's `IOV_MAX` (not imported into Swift).
+    private static let vectorsPerCall = 1024
+
+    /// Every vector written, however many calls the socket takes.
+    private func send(_ vectors: inout [iovec]) throws {
+        try vectors.withUnsafeMutableBufferPointer { vectors in
+            var first = 0
+            while first < vectors.count {
+                let n = writev(fd, vectors.baseAddress! + first, Int32(min(vectors.count - first, Self.vectorsPerCall)))
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                     // nginx reads slower than we write: wait until the socket takes more.
@@ -69,8 +98,25 @@ struct StdoutRecords {
                     continue
                 }
                 guard n > 0 else { throw Failed(errno: errno) }
-                sent += n
+                var written = n
+                while first < vectors.count && written >= vectors[first].iov_len {
+                    written -= vectors[first].iov_len
+                    first += 1
+                }
+                if written > 0, let base = vectors[first].iov_base {
+                    vectors[first].iov_base = base + written
+                    vectors[first].iov_len -= written
+                }
             }
         }
     }
+}
+
+/// The parts' bytes as raw pointers, valid inside `body`.
+private func withPointers<R>(to parts: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+    func nest(_ index: Int, _ pointers: [UnsafeRawBufferPointer]) throws -> R {
+        guard index < parts.count else { return try body(pointers) }
+        return try parts[index].withUnsafeBytes { try nest(index + 1, pointers + [$0]) }
+    }
+    return try nest(0, [])
 }
