@@ -24,14 +24,19 @@ public final class LocaleFormat: Sendable {
     /// needs escaping in HTML. Composed on the stack and appended once.
     public func appendMoney(_ money: Money, to out: inout [UInt8]) {
         var s = ScratchBytes()
+        writeMoney(money, to: &s)
+        s.append(to: &out)
+    }
+
+    package func writeMoney(_ money: Money, to s: inout ScratchBytes) {
         let code = money.currency.code
         let symbol = Self.symbols.first { $0.code == code }
         if money.minor < 0 { s.append(UInt8(ascii: "-")) }
         if locale == .en {
             if let symbol, symbol.prefix {
-                s.append(symbol.text.utf8)
+                s.append(symbol.text)
             } else {
-                s.append(code.utf8)
+                s.append(code)
                 s.append(Self.noBreakSpace)
             }
         }
@@ -67,12 +72,11 @@ public final class LocaleFormat: Sendable {
         }
         if locale != .en {
             s.append(Self.noBreakSpace)
-            s.append((symbol?.text ?? code).utf8)
+            s.append(symbol?.text ?? code)
         }
-        s.append(to: &out)
     }
 
-    private static let noBreakSpace = Array("\u{00A0}".utf8)
+    private static let noBreakSpace: StaticString = "\u{00A0}"
 
     /// The amount as it is prefilled in a form field for this locale: no grouping,
     /// the locale's decimal separator ("249,99" in Polish), ready to be parsed back.
@@ -91,21 +95,29 @@ public final class LocaleFormat: Sendable {
     /// "25 Nov 2026" / "25.11.2026" written into `out` (nothing in it needs escaping).
     public func appendDate(_ date: Date, to out: inout [UInt8]) {
         var s = ScratchBytes()
-        appendDay(civil(date), to: &s)
+        writeDate(date, to: &s)
         s.append(to: &out)
+    }
+
+    package func writeDate(_ date: Date, to s: inout ScratchBytes) {
+        appendDay(civil(date), to: &s)
     }
 
     /// "25 Nov 2026, 10:30" / "25.11.2026, 10:30" written into `out`.
     public func appendDateTime(_ date: Date, to out: inout [UInt8]) {
-        let c = civil(date)
         var s = ScratchBytes()
+        writeDateTime(date, to: &s)
+        s.append(to: &out)
+    }
+
+    package func writeDateTime(_ date: Date, to s: inout ScratchBytes) {
+        let c = civil(date)
         appendDay(c, to: &s)
         s.append(UInt8(ascii: ","))
         s.append(UInt8(ascii: " "))
         s.append(digitsOf: c.hour, width: 2)
         s.append(UInt8(ascii: ":"))
         s.append(digitsOf: c.minute, width: 2)
-        s.append(to: &out)
     }
 
     private func appendDay(_ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int), to s: inout ScratchBytes) {
@@ -113,7 +125,7 @@ public final class LocaleFormat: Sendable {
         case .en:
             s.append(digitsOf: c.day)
             s.append(UInt8(ascii: " "))
-            s.append(Self.englishMonths[c.month - 1].utf8)
+            s.append(Self.englishMonths[c.month - 1])
             s.append(UInt8(ascii: " "))
         case .pl, .de:
             s.append(digitsOf: c.day, width: 2)
@@ -156,7 +168,7 @@ public final class LocaleFormat: Sendable {
         return (date.year, date.month, date.day, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60)
     }
 
-    private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let englishMonths: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Searched in order, the shops' usual currencies first: comparing a few three-letter
     /// codes costs less than hashing one.

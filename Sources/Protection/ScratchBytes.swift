@@ -1,6 +1,7 @@
-/// A few dozen bytes composed on the stack, then appended to an array at once. A date or
-/// an amount is a dozen bytes; appending them to the page one by one checked the array's
-/// uniqueness and capacity for each, and made formatting a tenth of a list page.
+/// A few dozen bytes composed on the stack, then handed on at once (to a page's buffer or
+/// an array). A date or an amount is a dozen bytes; appending them to the page one by one
+/// checked the array's uniqueness and capacity for each, and made formatting a tenth of a
+/// list page.
 package struct ScratchBytes {
     /// 64 bytes: the longest amount (a sign, 19 digits with six two-byte group separators,
     /// a currency code on each side) is under 50.
@@ -18,13 +19,33 @@ package struct ScratchBytes {
         count += 1
     }
 
-    package mutating func append(_ bytes: some Collection<UInt8>) {
-        for byte in bytes { append(byte) }
+    package mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(count + bytes.count <= Self.capacity, "scratch bytes overflow")
+        let start = count
+        withUnsafeMutableBytes(of: &storage) {
+            UnsafeMutableRawBufferPointer(rebasing: $0[start...]).copyMemory(from: UnsafeRawBufferPointer(bytes))
+        }
+        count += bytes.count
+    }
+
+    package mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    package mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
     }
 
     /// `n` (not negative) as decimal digits, 0-padded to at least `width`.
     package mutating func append(digitsOf n: Int, width: Int = 1) {
         precondition(n >= 0, "negative digits")
+        if n < 100 && width <= 2 {
+            // Days, months, hours and minutes: most of what is written.
+            if n >= 10 || width == 2 { append(UInt8(truncatingIfNeeded: 48 + n / 10)) }
+            append(UInt8(truncatingIfNeeded: 48 + n % 10))
+            return
+        }
         var length = 1
         var rest = n / 10
         while rest > 0 {
@@ -47,8 +68,13 @@ package struct ScratchBytes {
         count = end
     }
 
-    package func append(to out: inout [UInt8]) {
+    /// The bytes composed so far.
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let count = count
-        withUnsafeBytes(of: storage) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        return withUnsafeBytes(of: storage) { body(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[..<count])) }
+    }
+
+    package func append(to out: inout [UInt8]) {
+        withBytes { out.append(contentsOf: $0) }
     }
 }

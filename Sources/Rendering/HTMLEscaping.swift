@@ -3,6 +3,16 @@
 /// everything else is copied in runs.
 public enum HTMLEscaping {
     public static func append(_ source: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        forEachRun(of: source, run: { out.append(contentsOf: $0) }, entity: { $0.withUTF8Buffer { out.append(contentsOf: $0) } })
+    }
+
+    /// The escaped text in pieces, in order: runs of the source that need nothing, and the
+    /// entity for each byte that does. Inlined into each writer, so the pieces go straight
+    /// into its buffer.
+    @inlinable @inline(__always)
+    public static func forEachRun(
+        of source: UnsafeBufferPointer<UInt8>, run: (UnsafeBufferPointer<UInt8>) -> Void, entity: (StaticString) -> Void
+    ) {
         guard let base = source.baseAddress else { return }
         var runStart = 0
         var index = 0
@@ -25,18 +35,18 @@ public enum HTMLEscaping {
                 index += 1
                 continue
             }
-            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index])) }
-            replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+            if runStart < index { run(UnsafeBufferPointer(rebasing: source[runStart..<index])) }
+            entity(replacement)
             index += 1
             runStart = index
         }
-        if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<count])) }
+        if runStart < count { run(UnsafeBufferPointer(rebasing: source[runStart..<count])) }
     }
 
     /// Whether any of a word's eight bytes is `< > & " '`: for each, the word XOR that byte
     /// repeated has a zero byte exactly where it occurs, and `(v - 0x01…) & ~v & 0x80…` is
     /// not zero exactly when `v` has a zero byte.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
         @inline(__always) func zeroByte(_ v: UInt64) -> UInt64 { (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 }
         let lt = zeroByte(word ^ 0x3C3C_3C3C_3C3C_3C3C)

@@ -216,17 +216,19 @@ struct CodeGenerator {
             code += bodyCode(&self, pushing: nil)
         case (.array(let element), false):
             guard checkPushable(element, name) else { return }
-            // The body reads each element in place (`vN[iN].name`) rather than through a
-            // loop variable, which copied every row (a reference count per field) only to
-            // drop it after the row was written.
+            // The body reads each element in place (`vN[iN].name`, through the array's
+            // buffer) rather than through a loop variable or the array's subscript, which
+            // copied every row (a reference count per field) only to drop it after the row
+            // was written.
             let elements = value
             let index = "i" + value.dropFirst()
             value = "\(elements)[\(index)]"
             let lines = bodyCode(&self, pushing: element)
             code.append(pad + "do {")
-            code.append(pad + "    let \(elements) = \(expression)")
+            code.append(pad + "    \(expression).withUnsafeBufferPointer { \(elements) in")
             code.append(pad + "    for \(uses(lines) ? index : "_") in \(elements).indices {")
             code += lines.map { "    " + $0 }
+            code.append(pad + "    }")
             code.append(pad + "    }")
         case (.array, true):
             code.append(pad + "if \(expression).isEmpty {")

@@ -20,7 +20,9 @@ struct MoneyText: TemplateText {
     unowned(unsafe) let format: LocaleFormat
 
     func write(into out: inout TemplateOutput, html: Bool) {
-        out.write { format.appendMoney(money, to: &$0) }
+        var amount = ScratchBytes()
+        format.writeMoney(money, to: &amount)
+        out.append(amount)
     }
 
     var text: String { format.money(money) }
@@ -33,11 +35,13 @@ struct DateText: TemplateText {
     let withTime: Bool
 
     func write(into out: inout TemplateOutput, html: Bool) {
+        var written = ScratchBytes()
         if withTime {
-            out.write { format.appendDateTime(date, to: &$0) }
+            format.writeDateTime(date, to: &written)
         } else {
-            out.write { format.appendDate(date, to: &$0) }
+            format.writeDate(date, to: &written)
         }
+        out.append(written)
     }
 
     var text: String { withTime ? format.dateTime(date) : format.date(date) }
