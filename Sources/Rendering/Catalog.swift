@@ -53,11 +53,17 @@ public final class Catalog: @unchecked Sendable {
                     return (category, PluralParts(before: Array(text[..<at]), after: Array(text[(at + 3)...])))
                 })
         }
-        preparedPlurals = parts.mapValues { forms in
+        let preparedPlurals = parts.mapValues { forms in
             (0..<Self.preparedPluralCount).map { n in span(forms[locale.pluralCategory(n)]!.joined(n)) }
         }
-        pluralPieces = parts.mapValues { forms in
+        let pluralPieces = parts.mapValues { forms in
             forms.mapValues { form in PluralPieces(before: span(form.before), after: form.after.map { span($0) }) }
+        }
+        self.preparedPlurals = preparedPlurals
+        self.pluralPieces = pluralPieces
+        preparedByKey = PluralKey.names.map { preparedPlurals[$0] }
+        piecesByKey = PluralKey.names.map { name in
+            pluralPieces[name].map { forms in Self.pluralCategories.map { forms[$0]! } }
         }
         self.words = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(block.count, 1))
         _ = self.words.initialize(from: block)
@@ -107,10 +113,21 @@ public final class Catalog: @unchecked Sendable {
     /// Each plural key's prepared forms for 0…99, as spans of `words`.
     private let preparedPlurals: [String: [Range<Int>]]
 
+    /// `preparedPlurals` and `pluralPieces` by `PluralKey`: a list line finds its plural
+    /// form by index, where a dictionary hashed the key's name for every line.
+    private let preparedByKey: [[Range<Int>]?]
+    /// A key's pieces by the index of their category in `pluralCategories`.
+    private let piecesByKey: [[PluralPieces]?]
+
     /// The plural form for `n` of a key as text bytes, if it is one prepared (small `n`);
     /// valid while this catalog lives.
     public func preparedPlural(_ key: String, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
         guard n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key] else { return nil }
+        return bytes(prepared[n])
+    }
+
+    public func preparedPlural(_ key: PluralKey, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard n >= 0 && n < Self.preparedPluralCount, let prepared = preparedByKey[key.rawValue] else { return nil }
         return bytes(prepared[n])
     }
 
@@ -119,6 +136,13 @@ public final class Catalog: @unchecked Sendable {
     /// for a key with no plural forms.
     public func pluralPieces(_ key: String, _ n: Int) -> (before: UnsafeBufferPointer<UInt8>, after: UnsafeBufferPointer<UInt8>?)? {
         guard let pieces = pluralPieces[key]?[locale.pluralCategory(n)] else { return nil }
+        return (bytes(pieces.before), pieces.after.map { bytes($0) })
+    }
+
+    public func pluralPieces(_ key: PluralKey, _ n: Int) -> (before: UnsafeBufferPointer<UInt8>, after: UnsafeBufferPointer<UInt8>?)? {
+        let category = locale.pluralCategory(n)
+        guard let forms = piecesByKey[key.rawValue], let index = Self.pluralCategories.firstIndex(of: category) else { return nil }
+        let pieces = forms[index]
         return (bytes(pieces.before), pieces.after.map { bytes($0) })
     }
 

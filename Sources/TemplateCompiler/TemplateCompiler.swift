@@ -89,12 +89,12 @@ struct TemplateCompilerCommand {
             ? []
             : ((try? FileManager.default.contentsOfDirectory(atPath: stringsDirectory.path)) ?? [])
                 .filter { $0.hasSuffix(".json") && $0 != "en.json" }.sorted()
+        let pluralSuffixes = ["_zero", "_one", "_two", "_few", "_many", "_other"]
         for language in languages {
             let strings = catalog(String(language.dropLast(".json".count)))
             let path = stringsDirectory.appendingPathComponent(language).path
             let missing = catalogKeys.filter { strings[$0] == nil }
             // Plural forms a language has and English does not (Polish `_few`, `_many`) are fine.
-            let pluralSuffixes = ["_zero", "_one", "_two", "_few", "_many", "_other"]
             let unknown = strings.keys.filter { key in
                 guard english[key] == nil else { return false }
                 guard let suffix = pluralSuffixes.first(where: { key.hasSuffix($0) }) else { return true }
@@ -147,6 +147,11 @@ struct TemplateCompilerCommand {
 
             """
 
+        // The stems of plural keys (`days_left` of `days_left_one`, `days_left_other`), as
+        // the catalog groups them: list lines ask for plural forms by these without hashing.
+        let pluralStems = Set(
+            catalogKeys.compactMap { key in pluralSuffixes.first(where: key.hasSuffix).map { String(key.dropLast($0.count)) } }
+        ).sorted()
         let catalogSource = """
             /// Every key of the string catalogs, checked against each language's file at build time.
             public enum CatalogKey: Int, CaseIterable, Sendable {
@@ -162,6 +167,18 @@ struct TemplateCompilerCommand {
 
                 private static let byName: [String: CatalogKey] = Dictionary(
                     uniqueKeysWithValues: names.enumerated().map { ($0.element, CatalogKey(rawValue: $0.offset)!) })
+            }
+
+            /// The plural keys of the catalogs by their stem (`days_left` for `days_left_one`…).
+            public enum PluralKey: Int, CaseIterable, Sendable {
+            \(pluralStems.enumerated().map { "    case \(CodeGenerator.identifier($0.element)) = \($0.offset)" }.joined(separator: "\n"))
+
+                /// The stem as written in `Strings/*.json`.
+                public static let names: [String] = [
+            \(pluralStems.map { "        \(CodeGenerator.literal($0))," }.joined(separator: "\n"))
+                ]
+
+                public var name: String { Self.names[rawValue] }
             }
 
             """

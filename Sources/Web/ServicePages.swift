@@ -131,13 +131,13 @@ struct ServicePages {
         }
         // The "only this shop" link of every line: the filters around the shop's id
         // written once (ids are base32 and need no encoding).
-        let reasonParameter = reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? ""
-        let assigneeParameter =
+        let shopFilterHead = SiteRoute.serviceQueue.path + "?" + (reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? "") + "shop="
+        let shopFilterTail =
             (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
         let items = rows.prefix(Self.pageSize).map { row in
             QueueItem(
-                href: SiteRoute.serviceCase(row.id).path, number: CaseNumberText(number: row.number), shop: row.shopName,
-                shopFilterHref: SiteRoute.serviceQueue.path + "?" + reasonParameter + "shop=" + row.shopID + assigneeParameter,
+                href: Link(.serviceCase(row.id)), number: CaseNumberText(number: row.number), shop: row.shopName,
+                shopFilterHref: JoinedText(head: shopFilterHead, middle: row.shopID, tail: shopFilterTail),
                 orderNumber: row.orderNumber,
                 value: MoneyText(money: row.orderValue, format: f),
                 reason: row.kind == .inquiry ? t.words(.reason_inquiry) : row.escalation.map { t.words($0) } ?? .empty,
@@ -176,8 +176,8 @@ struct ServicePages {
     func waitingWords(_ seconds: TimeInterval, _ t: Catalog) -> Words {
         let hours = Int(max(0, seconds) / 3600)
         if hours < 1 { return t.words(.waiting_under_hour) }
-        if hours < 48 { return t.pluralWords("waiting_hours", hours) }
-        return t.pluralWords("waiting_days", hours / 24)
+        if hours < 48 { return t.pluralWords(.waiting_hours, hours) }
+        return t.pluralWords(.waiting_days, hours / 24)
     }
 
     private func caseView(

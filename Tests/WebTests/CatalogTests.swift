@@ -139,6 +139,7 @@ import Testing
         let english = try load("en")
         let keys = Set(english.keys.filter { $0.hasSuffix("_other") }.map { String($0.dropLast("_other".count)) })
         #expect(keys.contains("days_left") && keys.contains("waiting_hours"))
+        #expect(Set(PluralKey.names).isSuperset(of: keys), "every plural key is a PluralKey")
         for locale in AppLocale.allCases {
             // The reference: the language's form for n's category (else "other", else
             // "many", English where the language lacks the key) with {n} filled in by format.
@@ -151,7 +152,7 @@ import Testing
                     #expect(catalogs[locale].pluralBytes(key, n) == Array(expected.utf8), "\(key) \(n)")
                     #expect(catalogs[locale].plural(key, n) == expected, "\(key) \(n)")
                     // As a list line writes it: prepared, or its pieces around the digits.
-                    let words = catalogs[locale].pluralWords(key, n)
+                    let words = catalogs[locale].pluralWords(try #require(PluralKey.allCases.first { $0.name == key }), n)
                     var out = TemplateOutput()
                     words.write(into: &out, html: false)
                     #expect(out.text == expected && words.text == expected, "\(key) \(n)")

@@ -216,12 +216,12 @@ import Testing
     @Test func merchantPages() {
         let pl = Self.polish
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let row = MerchantCaseRow(href: "/merchant/cases/a", number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
+        let row = MerchantCaseRow(href: Link(.merchantCase("a")), number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
                                   value: MoneyText(money: Money(minor: 123_456_789, currency: Currency(code: "PLN")!), format: pl),
                                   reason: Self.words("Not <received>"), state: "awaiting_merchant", stateLabel: Self.words("Waiting & \"x\""),
                                   opened: DateText(date: date, format: pl, withTime: false),
                                   due: DateText(date: date, format: pl, withTime: true), daysLeft: Self.words("1 day"), urgent: true)
-        let closed = MerchantCaseRow(href: "/merchant/cases/b", number: CaseNumberText(number: 2), orderNumber: "O-2", customer: Self.hostile,
+        let closed = MerchantCaseRow(href: Link(.merchantCase("b<\"&")), number: CaseNumberText(number: 2), orderNumber: "O-2", customer: Self.hostile,
                                      value: MoneyText(money: Money(minor: -100, currency: Currency(code: "EUR")!), format: Self.english),
                                      reason: Self.words(""), state: "closed", stateLabel: Self.words(Self.hostile),
                                      opened: DateText(date: date, format: Self.english, withTime: false), due: nil, daysLeft: nil,
@@ -260,12 +260,12 @@ import Testing
 
     @Test func servicePages() {
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let item = QueueItem(href: "/service/cases/a", number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: "/service/queue?shop=s",
+        let item = QueueItem(href: Link(.serviceCase("a")), number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: JoinedText(head: "/service/queue?shop=", middle: "s&", tail: "x=<1>"),
                              orderNumber: "O-3", value: MoneyText(money: Money(minor: 300, currency: Currency(code: "PLN")!), format: Self.english),
                              reason: Self.words("No <response>"), waiting: Self.words("2 days"),
                              queued: DateText(date: date, format: Self.english, withTime: true),
                              agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
-        let unassigned = QueueItem(href: "/service/cases/b", number: CaseNumberText(number: 4), shop: "S", shopFilterHref: "/q", orderNumber: "O-4",
+        let unassigned = QueueItem(href: Link(.serviceCase("b")), number: CaseNumberText(number: 4), shop: "S", shopFilterHref: JoinedText(head: "/q", middle: "", tail: ""), orderNumber: "O-4",
                                    value: MoneyText(money: Money(minor: 400, currency: Currency(code: "USD")!), format: Self.english),
                                    reason: Self.words("Inquiry"), waiting: Self.words(Self.hostile),
                                    queued: DateText(date: date, format: Self.english, withTime: true), agent: "Unassigned",

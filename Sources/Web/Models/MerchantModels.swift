@@ -15,7 +15,7 @@ struct MerchantCasesPage {
 }
 
 struct MerchantCaseRow {
-    let href: String
+    let href: Link
     let number: CaseNumberText
     let orderNumber: String
     let customer: String

@@ -31,10 +31,10 @@ struct MailReplyItem {
 }
 
 struct QueueItem {
-    let href: String
+    let href: Link
     let number: CaseNumberText
     let shop: String
-    let shopFilterHref: String
+    let shopFilterHref: JoinedText
     let orderNumber: String
     let value: MoneyText
     let reason: Words

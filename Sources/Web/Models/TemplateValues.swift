@@ -104,18 +104,18 @@ extension Catalog {
     func words<Value: LabelledValue>(_ value: Value) -> Words { words(value.labelKey) }
 
     /// A plural form for `n` ("3 days left"), from those the catalog prepared if it can.
-    func pluralWords(_ key: String, _ n: Int) -> Words {
+    func pluralWords(_ key: PluralKey, _ n: Int) -> Words {
         if let prepared = preparedPlural(key, n) { return Words(catalog: prepared) }
         if let pieces = pluralPieces(key, n) {
             guard let after = pieces.after else { return Words(catalog: pieces.before) }
             return Words(counted: pieces.before, n, after)
         }
-        return Words(bytes: pluralBytes(key, n))
+        return Words(bytes: pluralBytes(key.name, n))
     }
 
     /// "3 days left", "overdue".
     func daysLeftWords(until due: Date, now: Date) -> Words {
-        now >= due ? words(.deadline_overdue) : pluralWords("days_left", Deadlines.daysLeft(until: due, from: now))
+        now >= due ? words(.deadline_overdue) : pluralWords(.days_left, Deadlines.daysLeft(until: due, from: now))
     }
 }
 
@@ -165,6 +165,41 @@ extension EscalationReason: LabelledValue {
         case .refundOverdue: .escalation_refund_overdue
         }
     }
+}
+
+/// A link of this site in a model (a list line's case): the route writes its own path
+/// into the page.
+struct Link: TemplateText {
+    let route: SiteRoute
+
+    init(_ route: SiteRoute) { self.route = route }
+
+    func write(into out: inout TemplateOutput, html: Bool) { route.writePath(into: &out, html: html) }
+
+    var text: String { route.path }
+}
+
+/// Text made of a head and a tail every line of a page shares around a part of the line's
+/// own (the queue's "only this shop" link: the filters around the shop's id), written in
+/// its three pieces: joined into a String it was four allocations a line.
+struct JoinedText: TemplateText {
+    let head: String
+    let middle: String
+    let tail: String
+
+    func write(into out: inout TemplateOutput, html: Bool) {
+        if html {
+            out.escape(head)
+            out.escape(middle)
+            out.escape(tail)
+        } else {
+            out.raw(head)
+            out.raw(middle)
+            out.raw(tail)
+        }
+    }
+
+    var text: String { head + middle + tail }
 }
 
 /// A case's number as pages show it ("#1042"), written digit by digit.
