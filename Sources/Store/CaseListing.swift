@@ -31,7 +31,13 @@ extension CaseListRow {
 public enum CaseListing {
     /// A page of a shop's cases: waiting for the merchant first (nearest deadline first),
     /// then with the service team, with the customer, closed; `state` narrows it to one.
-    static func shopPageSQL(filtered: Bool) -> String {
+    /// Composed once: the statement cache finds a statement by its SQL, and composing it
+    /// for every request was an allocation per line of SQL.
+    static func shopPageSQL(filtered: Bool) -> String { filtered ? filteredShopPageSQL : allShopPageSQL }
+    private static let allShopPageSQL = composeShopPageSQL(filtered: false)
+    private static let filteredShopPageSQL = composeShopPageSQL(filtered: true)
+
+    private static func composeShopPageSQL(filtered: Bool) -> String {
         """
         SELECT c.id, c.number, c.order_number, c.customer_email, c.reason, c.state, c.amount_minor, c.currency, c.opened_at,
                c.merchant_due_at
@@ -131,7 +137,11 @@ extension CaseListing {
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
-    static func apiPageSQL(filtered: Bool) -> String {
+    static func apiPageSQL(filtered: Bool) -> String { filtered ? filteredAPIPageSQL : allAPIPageSQL }
+    private static let allAPIPageSQL = composeAPIPageSQL(filtered: false)
+    private static let filteredAPIPageSQL = composeAPIPageSQL(filtered: true)
+
+    private static func composeAPIPageSQL(filtered: Bool) -> String {
         """
         SELECT \(summaryColumns)
         \(shopOrder(filtered: filtered))

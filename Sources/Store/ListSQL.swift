@@ -15,6 +15,13 @@ public enum ListSQL {
     /// `conditions` are the filters (on columns the index holds). The nearest deadline of
     /// a case's open document requests comes with its line.
     public static func queue(conditions: [String]) -> String {
+        conditions.isEmpty ? wholeQueue : composeQueue(conditions: conditions)
+    }
+
+    /// The unfiltered queue's SQL, composed once (the queue as most agents see it).
+    private static let wholeQueue = composeQueue(conditions: [])
+
+    private static func composeQueue(conditions: [String]) -> String {
         """
         SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
                c.order_number, s.name AS shop_name, u.email AS agent_email, c.proposed_by IS NOT NULL AS awaiting_approval,

@@ -91,8 +91,11 @@ extension ShopRecord {
     }
 
     public static func find(_ db: Database, id: String) throws -> ShopRecord? {
-        try db.mapRows(sql: "SELECT \(selectedColumns) FROM shops s WHERE s.id = ?", arguments: [id], ShopRecord.init).first
+        try db.mapRows(sql: byIDSQL, arguments: [id], ShopRecord.init).first
     }
+
+    /// Composed once (every Control Centre page finds its shop).
+    private static let byIDSQL = "SELECT \(selectedColumns) FROM shops s WHERE s.id = ?"
 
     /// The shop an API key belongs to, while the key is not revoked (keys are stored as
     /// SHA-256 hashes).
