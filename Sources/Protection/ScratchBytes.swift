@@ -40,6 +40,10 @@ package struct ScratchBytes {
     /// `n` (not negative) as decimal digits, 0-padded to at least `width`.
     package mutating func append(digitsOf n: Int, width: Int = 1) {
         precondition(n >= 0, "negative digits")
+        append(digitsOf: UInt(n), width: width)
+    }
+
+    package mutating func append(digitsOf n: UInt, width: Int = 1) {
         if n < 100 && width <= 2 {
             // Days, months, hours and minutes: most of what is written.
             if n >= 10 || width == 2 { append(UInt8(truncatingIfNeeded: 48 + n / 10)) }

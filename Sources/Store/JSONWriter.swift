@@ -43,7 +43,8 @@ package struct JSONWriter {
             assert(name.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }, "a key that needs escaping")
             bytes.append(contentsOf: name)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -70,21 +71,11 @@ package struct JSONWriter {
 
     package mutating func integer(_ value: Int) {
         separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var count = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            count += 1
-        }
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var index = bytes.count
-        repeat {
-            index -= 1
-            bytes[index] += UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        // Composed on the stack and appended once (`ScratchBytes`).
+        var digits = ScratchBytes()
+        if value < 0 { digits.append(UInt8(ascii: "-")) }
+        digits.append(digitsOf: value.magnitude)
+        digits.append(to: &bytes)
         needsComma = true
     }
 
@@ -111,9 +102,11 @@ package struct JSONWriter {
         key(name)
         guard let date else { return null() }
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        Protection.ISO8601.append(date, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        var quoted = ScratchBytes()
+        quoted.append(UInt8(ascii: "\""))
+        Protection.ISO8601.write(date, to: &quoted)
+        quoted.append(UInt8(ascii: "\""))
+        quoted.append(to: &bytes)
         needsComma = true
     }
 
