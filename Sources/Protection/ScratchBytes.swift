@@ -5,13 +5,14 @@
 package struct ScratchBytes {
     /// 64 bytes: the longest amount (a sign, 19 digits with six two-byte group separators,
     /// a currency code on each side) is under 50.
-    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    package private(set) var count = 0
-    package static let capacity = 64
+    @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var count = 0
+    @inlinable static var capacity: Int { 64 }
 
+    @inlinable
     package init() {}
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func append(_ byte: UInt8) {
         precondition(count < Self.capacity, "scratch bytes overflow")
         let index = count
@@ -73,11 +74,13 @@ package struct ScratchBytes {
     }
 
     /// The bytes composed so far.
+    @inlinable
     package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let count = count
         return withUnsafeBytes(of: storage) { body(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[..<count])) }
     }
 
+    @inlinable
     package func append(to out: inout [UInt8]) {
         withBytes { out.append(contentsOf: $0) }
     }

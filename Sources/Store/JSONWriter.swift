@@ -58,8 +58,13 @@ package struct JSONWriter {
     package mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { Self.appendEscaped($0, to: &bytes) }
+        // A native String is read where it lies (copying it for `withUTF8` cost a
+        // reference count each way).
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { Self.appendEscaped($0, to: &bytes) }
+        if done == nil {
+            var value = value
+            value.withUTF8 { Self.appendEscaped($0, to: &bytes) }
+        }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -130,14 +135,22 @@ package struct JSONWriter {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    /// Copies runs of bytes that need no escape in one go.
+    /// Copies runs of bytes that need no escape in one go, skipping eight bytes at a time
+    /// while none of them needs one (most text has none).
     private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        guard let base = utf8.baseAddress else { return }
         var runStart = 0
-        for index in utf8.indices {
+        var index = 0
+        while index < utf8.count {
+            while index + 8 <= utf8.count, !mayNeedEscaping(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
+            guard index < utf8.count else { break }
             let byte = utf8[index]
+            index += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-            runStart = index + 1
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index - 1]))
+            runStart = index
             bytes.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
@@ -154,5 +167,19 @@ package struct JSONWriter {
             }
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+    }
+
+    /// Whether any of a word's eight bytes is a control character, `"` or `\`: a byte
+    /// below 0x20 leaves a borrow in `v - 0x20…` where `v` had no high bit, and `"` and `\`
+    /// are zero bytes of the word XOR that byte repeated.
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & high
+        let quoteWord = word ^ 0x2222_2222_2222_2222
+        let quote = (quoteWord &- 0x0101_0101_0101_0101) & ~quoteWord & high
+        let backslashWord = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        let backslash = (backslashWord &- 0x0101_0101_0101_0101) & ~backslashWord & high
+        return control | quote | backslash != 0
     }
 }

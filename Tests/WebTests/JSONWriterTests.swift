@@ -47,6 +47,24 @@ import Testing
         #expect(try Array(encoder.encode(strings)) == writer.bytes)
     }
 
+    /// Each character that needs an escape, at every position of strings up to 24 bytes
+    /// long between neighbours that do not: the writer skips eight bytes at a time, and
+    /// must see it wherever it falls.
+    @Test func everyEscapeIsFoundAtEveryPosition() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        for special in ["\"", "\\", "\u{0}", "\u{1F}", "\n"] {
+            for length in 1...24 {
+                for position in 0..<length {
+                    let text = String((0..<length).map { $0 == position ? Character(special) : ($0 % 2 == 0 ? "a" : "ż") })
+                    var writer = JSONWriter()
+                    writer.string(text)
+                    #expect(try Array(encoder.encode(text)) == writer.bytes, "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func escapesAreTheShortOnesOrLowercaseHex() {
         var writer = JSONWriter()
         writer.string("\u{0}\u{8}\t\n\u{B}\u{C}\r\u{1F}\"\\/\u{7F}ż😀")
