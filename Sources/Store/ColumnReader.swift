@@ -40,6 +40,10 @@ public final class ColumnReader {
 
     public func bool(_ column: Int) -> Bool { sqlite3_column_int64(statement, Int32(column)) != 0 }
 
+    public func optionalInt64(_ column: Int) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    public func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : sqlite3_column_double(statement, Int32(column)) }
+
     /// The column's UTF-8 bytes (none for NULL), valid until the next step.
     func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
         guard let start = sqlite3_column_text(statement, Int32(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }

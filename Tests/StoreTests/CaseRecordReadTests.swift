@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Protection
+@testable import Store
+
+/// `CaseRecord.find` reads a case by column position; it must give the record GRDB's
+/// `Row` and `init(row:)` give, with every field set and with every optional one empty.
+@Suite struct CaseRecordReadTests {
+    @Test func aCaseReadByPositionIsTheCaseReadByName() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.pool.write { db in
+            let (_, _, bare) = try insertShopAndCase(db)
+            // A second case (of its own protection), written again with every field set.
+            var (_, _, full) = try insertShopAndCase(db)
+            _ = try full.delete(db)
+            let pln = full.file.orderValue.currency
+            var file = CaseFile(kind: .claim, reason: .refundMissing, state: .escalated, orderValue: full.file.orderValue, openedAt: now)
+            file.merchantDueAt = now + 1.5
+            file.customerDueAt = now + 2.25
+            file.merchantRemindedAt = now + 3
+            file.customerRemindedAt = now + 4
+            file.reply = MerchantReply(refund: .yesAfterReturn, amount: Money(minor: 4_200, currency: pln), variant: .b)
+            file.repliedAt = now + 5
+            file.escalation = .appeal
+            file.escalatedAt = now + 6
+            file.closure = .serviceDecision
+            file.closedAt = now + 7
+            file.decision = ServiceDecision(outcome: .guaranteePayout, amount: Money(minor: 3_100, currency: pln), agents: ["a1", "a2"])
+            let agent = UserRecord(
+                id: Secrets.newID(), role: .agent, shopID: nil, email: "agent@operator.example", passwordHash: "x", locale: .en,
+                createdAt: now, owner: false, admin: false)
+            try agent.insert(db)
+            file.assignedAgentID = agent.id
+            file.proposal = PayoutProposal(amount: Money(minor: 2_900, currency: pln), agentID: "a3", text: "why, <so>", at: now + 8)
+            file.appeal = Appeal(party: .merchant, at: now + 9, excludedAgents: ["a1"])
+            file.returnShipment = ReturnShipment(carrier: .dhl, tracking: "JD0001", sentAt: now + 10)
+            file.returnDueAt = now + 11
+            file.goodsReceivedAt = now + 12
+            file.refundDueAt = now + 13
+            file.customerTimeLeft = 86_400.5
+            full.file = file
+            full.updatedAt = now + 14
+            try full.insert(db)
+            for record in [bare, full] {
+                let byPosition = try #require(try CaseRecord.find(db, id: record.id))
+                let byName = try #require(try CaseRecord.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [record.id]))
+                #expect(byPosition == byName)
+                #expect(byPosition == record)
+            }
+            #expect(try CaseRecord.find(db, id: "none") == nil)
+        }
+    }
+
+    /// Every column the record writes is one `find` reads (but the list's order, which is
+    /// derived, and `queued_at`, which the file derives from its escalation).
+    @Test func findReadsEveryColumnTheRecordWrites() {
+        let read = Set(
+            CaseRecord.findSQL.components(separatedBy: "FROM")[0].dropFirst("SELECT".count)
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let written = Set(CaseRecord.updatableColumns + ["id"]).subtracting(["list_rank", "list_key", "queued_at"])
+        #expect(read == written)
+    }
+}
