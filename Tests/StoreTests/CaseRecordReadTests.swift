@@ -64,3 +64,38 @@ import Testing
         #expect(read == written)
     }
 }
+
+/// `ProtectionRecord.find` reads by position too: the same record as `init(row:)`.
+@Suite struct ProtectionReadTests {
+    @Test func aProtectionReadByPositionIsTheProtectionReadByName() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.pool.write { db in
+            let (_, protection, _) = try insertShopAndCase(db)
+            var ended = protection
+            ended.reminderSentAt = now + 1.25
+            ended.endedAt = now + 2
+            ended.state = .completed
+            try ended.update(db)
+            for record in [protection, ended] {
+                try record.update(db)
+                let byPosition = try #require(try ProtectionRecord.find(db, id: record.id))
+                let byName = try #require(
+                    try ProtectionRecord.fetchOne(db, sql: "SELECT * FROM protections WHERE id = ?", arguments: [record.id]))
+                #expect(byPosition == byName)
+                #expect(byPosition == record)
+            }
+            #expect(try ProtectionRecord.find(db, id: "none") == nil)
+        }
+    }
+
+    @Test func findReadsEveryColumnTheRecordWrites() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let read = Set(
+            ProtectionRecord.findSQL.components(separatedBy: "FROM")[0].dropFirst("SELECT".count)
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let columns = try database.pool.read { db in try db.columns(in: "protections").map(\.name) }
+        #expect(read == Set(columns))
+    }
+}
