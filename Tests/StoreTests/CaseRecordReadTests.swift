@@ -57,9 +57,7 @@ import Testing
     /// Every column the record writes is one `find` reads (but the list's order, which is
     /// derived, and `queued_at`, which the file derives from its escalation).
     @Test func findReadsEveryColumnTheRecordWrites() {
-        let read = Set(
-            CaseRecord.findSQL.components(separatedBy: "FROM")[0].dropFirst("SELECT".count)
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let read = selectedColumns(CaseRecord.findSQL)
         let written = Set(CaseRecord.updatableColumns + ["id"]).subtracting(["list_rank", "list_key", "queued_at"])
         #expect(read == written)
     }
@@ -92,10 +90,13 @@ import Testing
     @Test func findReadsEveryColumnTheRecordWrites() throws {
         let (database, directory) = try migratedDatabase()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let read = Set(
-            ProtectionRecord.findSQL.components(separatedBy: "FROM")[0].dropFirst("SELECT".count)
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let read = selectedColumns(ProtectionRecord.findSQL)
         let columns = try database.pool.read { db in try db.columns(in: "protections").map(\.name) }
         #expect(read == Set(columns))
     }
+}
+
+/// The columns a `SELECT a, b, c FROM …` names.
+private func selectedColumns(_ sql: String) -> Set<String> {
+    Set(sql.components(separatedBy: "FROM")[0].dropFirst("SELECT".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
 }
