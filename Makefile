@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := libfcgi-dev libsqlite3-dev nginx
 # PHP to check webhook signatures with the README's PHP snippet.
 TEST_PACKAGES := msmtp python3-aiosmtpd chromium chromium-driver python3-venv default-jre-headless strace gcc libc6-dev faketime prometheus php-cli zbar-tools
 
-.PHONY: all deps build run test bench fuzz format install install-files clean
+.PHONY: all deps build run test bench instructions fuzz format install install-files clean
 
 all: build
 
@@ -40,6 +40,11 @@ test: deps
 # same nginx (see README, Performance). Seeds bench/results/ on its first run.
 bench: build
 	bench/run
+
+# Instructions bp serve executes per request (valgrind's callgrind): steady where time is
+# not, for comparing two builds (see README, Performance). Uses the data make bench seeds.
+instructions: build
+	bench/instructions
 
 # Every parser of client input under libFuzzer for FUZZ_SECONDS (60) each.
 fuzz: deps
