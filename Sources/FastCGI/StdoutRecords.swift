@@ -4,7 +4,7 @@ import CFastCGI
     import Glibc
 #endif
 
-/// Writes response bytes to nginx as FastCGI `FCGI_STDOUT` records with one `write(2)`,
+/// Writes response bytes to nginx as FastCGI `FCGI_STDOUT` records with one `writev(2)`,
 /// straight to the request's connection.
 ///
 /// libfcgi's output stream has an 8 KB buffer it cannot be given a larger one of: a list

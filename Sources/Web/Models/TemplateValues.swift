@@ -122,7 +122,7 @@ extension Catalog {
 /// An enumeration whose values have labels in the catalog under `prefix_value`. Each
 /// names its keys in a switch, so a value without a label does not compile and a row finds
 /// its label without hashing the value's name (a dictionary by value was a few percent
-/// of a list page). `LabelTests` checks each key against `prefix_value`.
+/// of a list page). `LabelKeyTests` checks each key against `prefix_value`.
 protocol LabelledValue: CaseIterable, RawRepresentable where RawValue == String {
     static var labelPrefix: String { get }
     var labelKey: CatalogKey { get }
