@@ -59,10 +59,8 @@ public final class Catalog: @unchecked Sendable {
         let pluralPieces = parts.mapValues { forms in
             forms.mapValues { form in PluralPieces(before: span(form.before), after: form.after.map { span($0) }) }
         }
-        self.preparedPlurals = preparedPlurals
-        self.pluralPieces = pluralPieces
-        preparedByKey = PluralKey.names.map { preparedPlurals[$0] }
-        piecesByKey = PluralKey.names.map { name in
+        self.preparedPlurals = PluralKey.names.map { preparedPlurals[$0] }
+        self.pluralPieces = PluralKey.names.map { name in
             pluralPieces[name].map { forms in Self.pluralCategories.map { forms[$0]! } }
         }
         self.words = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(block.count, 1))
@@ -97,9 +95,11 @@ public final class Catalog: @unchecked Sendable {
         let after: Range<Int>?
     }
 
-    /// Each plural key's forms by category, for counts past the prepared ones (a queue
-    /// line waiting 120 days): the words around the number, written beside its digits.
-    private let pluralPieces: [String: [String: PluralPieces]]
+    /// Each plural key's forms (by `PluralKey`, then by the index of their category in
+    /// `pluralCategories`), for counts past the prepared ones (a queue line waiting 120
+    /// days): the words around the number, written beside its digits. Found by index: a
+    /// dictionary hashed the key's name for every list line.
+    private let pluralPieces: [[PluralPieces]?]
 
     /// Where `{n}` starts in a form's bytes.
     private static func placeholderN(in bytes: [UInt8]) -> Int? {
@@ -110,46 +110,33 @@ public final class Catalog: @unchecked Sendable {
 
     /// `days_left` for 0…99 days, written once: list rows ask for them by the dozen.
     private static let preparedPluralCount = 100
-    /// Each plural key's prepared forms for 0…99, as spans of `words`.
-    private let preparedPlurals: [String: [Range<Int>]]
-
-    /// `preparedPlurals` and `pluralPieces` by `PluralKey`: a list line finds its plural
-    /// form by index, where a dictionary hashed the key's name for every line.
-    private let preparedByKey: [[Range<Int>]?]
-    /// A key's pieces by the index of their category in `pluralCategories`.
-    private let piecesByKey: [[PluralPieces]?]
+    /// Each plural key's prepared forms for 0…99 (by `PluralKey`), as spans of `words`.
+    private let preparedPlurals: [[Range<Int>]?]
 
     /// The plural form for `n` of a key as text bytes, if it is one prepared (small `n`);
     /// valid while this catalog lives.
-    public func preparedPlural(_ key: String, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key] else { return nil }
-        return bytes(prepared[n])
-    }
-
     public func preparedPlural(_ key: PluralKey, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard n >= 0 && n < Self.preparedPluralCount, let prepared = preparedByKey[key.rawValue] else { return nil }
+        guard n >= 0 && n < Self.preparedPluralCount, let prepared = preparedPlurals[key.rawValue] else { return nil }
         return bytes(prepared[n])
     }
 
     /// The plural form for `n` of a key in the pieces before and after its number (nil
     /// after: the form shows no number), as text bytes valid while this catalog lives; nil
     /// for a key with no plural forms.
-    public func pluralPieces(_ key: String, _ n: Int) -> (before: UnsafeBufferPointer<UInt8>, after: UnsafeBufferPointer<UInt8>?)? {
-        guard let pieces = pluralPieces[key]?[locale.pluralCategory(n)] else { return nil }
-        return (bytes(pieces.before), pieces.after.map { bytes($0) })
-    }
-
     public func pluralPieces(_ key: PluralKey, _ n: Int) -> (before: UnsafeBufferPointer<UInt8>, after: UnsafeBufferPointer<UInt8>?)? {
         let category = locale.pluralCategory(n)
-        guard let forms = piecesByKey[key.rawValue], let index = Self.pluralCategories.firstIndex(of: category) else { return nil }
+        guard let forms = pluralPieces[key.rawValue], let index = Self.pluralCategories.firstIndex(of: category) else { return nil }
         let pieces = forms[index]
         return (bytes(pieces.before), pieces.after.map { bytes($0) })
     }
 
     /// The plural form for `n` of a key as text bytes.
     public func pluralBytes(_ key: String, _ n: Int) -> [UInt8] {
-        if let prepared = preparedPlural(key, n) { return Array(prepared) }
-        guard let pieces = pluralPieces(key, n) else { return Array(plural(key, n).utf8) }
+        // Every plural key is a `PluralKey` (the build checks each language's keys against
+        // English's); anything else has no forms and is filled in as it stands.
+        guard let typed = PluralKey(name: key) else { return Array(format(key, ["n": String(n)]).utf8) }
+        if let prepared = preparedPlural(typed, n) { return Array(prepared) }
+        guard let pieces = pluralPieces(typed, n) else { return Array(format(key, ["n": String(n)]).utf8) }
         guard let after = pieces.after else { return Array(pieces.before) }
         return Array(pieces.before) + String(n).utf8 + after
     }
@@ -248,4 +235,12 @@ public struct Catalogs: Sendable {
     }
 
     public subscript(locale: AppLocale) -> Catalog { byLocale[locale]! }
+}
+
+extension PluralKey {
+    /// The key of a stem as written in `Strings/*.json` (`days_left`), if it is one.
+    public init?(name: String) {
+        guard let index = Self.names.firstIndex(of: name) else { return nil }
+        self.init(rawValue: index)
+    }
 }

@@ -152,7 +152,7 @@ import Testing
                     #expect(catalogs[locale].pluralBytes(key, n) == Array(expected.utf8), "\(key) \(n)")
                     #expect(catalogs[locale].plural(key, n) == expected, "\(key) \(n)")
                     // As a list line writes it: prepared, or its pieces around the digits.
-                    let words = catalogs[locale].pluralWords(try #require(PluralKey.allCases.first { $0.name == key }), n)
+                    let words = catalogs[locale].pluralWords(try #require(PluralKey(name: key)), n)
                     var out = TemplateOutput()
                     words.write(into: &out, html: false)
                     #expect(out.text == expected && words.text == expected, "\(key) \(n)")
