@@ -1,3 +1,5 @@
+import Protection
+
 /// HTML escaping over UTF-8 bytes: `< > & " '` become `&lt; &gt; &amp; &quot; &#39;`, the
 /// same five replacements as swift-mustache's escaper (the test-only reference renderer),
 /// everything else is copied in runs.
@@ -43,18 +45,11 @@ public enum HTMLEscaping {
         if runStart < count { run(UnsafeBufferPointer(rebasing: source[runStart..<count])) }
     }
 
-    /// Whether any of a word's eight bytes is `< > & " '`: for each, the word XOR that byte
-    /// repeated has a zero byte exactly where it occurs, and `(v - 0x01…) & ~v & 0x80…` is
-    /// not zero exactly when `v` has a zero byte.
+    /// Whether any of a word's eight bytes is `< > & " '`.
     @inlinable @inline(__always)
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
-        @inline(__always) func zeroByte(_ v: UInt64) -> UInt64 { (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 }
-        let lt = zeroByte(word ^ 0x3C3C_3C3C_3C3C_3C3C)
-        let gt = zeroByte(word ^ 0x3E3E_3E3E_3E3E_3E3E)
-        let amp = zeroByte(word ^ 0x2626_2626_2626_2626)
-        let quot = zeroByte(word ^ 0x2222_2222_2222_2222)
-        let apos = zeroByte(word ^ 0x2727_2727_2727_2727)
-        return lt | gt | amp | quot | apos != 0
+        ByteWords.bytes(0x3C, in: word) | ByteWords.bytes(0x3E, in: word) | ByteWords.bytes(0x26, in: word)
+            | ByteWords.bytes(0x22, in: word) | ByteWords.bytes(0x27, in: word) != 0
     }
 
     /// The escaped text as a String (for the few places that still build text, and tests).

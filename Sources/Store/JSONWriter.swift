@@ -169,17 +169,10 @@ package struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
     }
 
-    /// Whether any of a word's eight bytes is a control character, `"` or `\`: a byte
-    /// below 0x20 leaves a borrow in `v - 0x20…` where `v` had no high bit, and `"` and `\`
-    /// are zero bytes of the word XOR that byte repeated.
+    /// Whether any of a word's eight bytes is a control character, `"` or `\`.
     @inline(__always)
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- 0x2020_2020_2020_2020) & ~word & high
-        let quoteWord = word ^ 0x2222_2222_2222_2222
-        let quote = (quoteWord &- 0x0101_0101_0101_0101) & ~quoteWord & high
-        let backslashWord = word ^ 0x5C5C_5C5C_5C5C_5C5C
-        let backslash = (backslashWord &- 0x0101_0101_0101_0101) & ~backslashWord & high
-        return control | quote | backslash != 0
+        ByteWords.bytes(below: 0x20, in: word) | ByteWords.bytes(UInt8(ascii: "\""), in: word)
+            | ByteWords.bytes(UInt8(ascii: "\\"), in: word) != 0
     }
 }
