@@ -1,3 +1,5 @@
+import Protection
+
 /// Every URL of the site, parsed from a path and printed back into one. Pages, redirects
 /// and emails take their links from here; no URL is written by hand elsewhere.
 public enum SiteRoute: Equatable, Sendable {
@@ -275,13 +277,39 @@ public enum SiteRoute: Equatable, Sendable {
         func put(_ text: String) { if html { out.escape(text) } else { out.raw(text) } }
         switch self {
         case .merchantCase(let i):
-            out.literal("/merchant/cases/")
+            out.literal(CasePage.merchant.pathPrefix)
             put(i)
         case .serviceCase(let i):
-            out.literal("/service/cases/")
+            out.literal(CasePage.service.pathPrefix)
             put(i)
         default: put(path)
         }
+    }
+
+    /// A staff member's case page, for a list line's link (`writeCasePath`).
+    public enum CasePage: Sendable {
+        case merchant, service
+
+        var pathPrefix: StaticString {
+            switch self {
+            case .merchant: "/merchant/cases/"
+            case .service: "/service/cases/"
+            }
+        }
+
+        public func route(_ id: String) -> SiteRoute {
+            switch self {
+            case .merchant: .merchantCase(id)
+            case .service: .serviceCase(id)
+            }
+        }
+    }
+
+    /// The path of `page.route(id)` with the id as a list line holds it: no String is made
+    /// for the id (a list line's id is longer than a String keeps inline).
+    public static func writeCasePath(_ page: CasePage, id: InlineText, into out: inout TemplateOutput, html: Bool) {
+        out.literal(page.pathPrefix)
+        id.withUTF8 { if html { out.escape($0) } else { out.append($0) } }
     }
 
     public var path: String {

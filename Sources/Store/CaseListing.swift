@@ -5,10 +5,10 @@ import Protection
 /// One line of the Control Centre's list: only what the list shows, read in one query
 /// with the order number joined in, in the list's own indexed order.
 public struct CaseListRow: Sendable {
-    public var id: String
+    public var id: InlineText
     public var number: Int
     public var orderNumber: String
-    public var customerEmail: String
+    public var customerEmail: InlineText
     public var reason: CaseReason?
     public var state: CaseState
     public var value: Money
@@ -22,7 +22,7 @@ extension CaseListRow {
     /// A line from the first nine columns both list queries select, in their order.
     init(_ row: ColumnReader, merchantDueAt: Date?) throws {
         self.init(
-            id: row.text(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.text(3), reason: row.value(4),
+            id: row.inlineText(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.inlineText(3), reason: row.value(4),
             state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
             openedAt: try row.requiredDate(8), merchantDueAt: merchantDueAt)
     }
@@ -109,17 +109,19 @@ public enum CaseListing {
 }
 
 /// A case as the shop API lists it.
+/// Its texts are written into the JSON as the database holds them, without a String
+/// each (`InlineText`).
 public struct CaseSummaryRow: Sendable {
-    public var id: String
+    public var id: InlineText
     public var number: Int
-    public var protectionID: String
+    public var protectionID: InlineText
     public var orderNumber: String
-    public var reason: String?
-    public var state: String
+    public var reason: InlineText?
+    public var state: InlineText
     public var openedAt: Date
     public var merchantDueAt: Date?
     public var customerDueAt: Date?
-    public var closure: String?
+    public var closure: InlineText?
 }
 
 extension CaseListing {
@@ -131,9 +133,9 @@ extension CaseListing {
 
     static func summary(_ row: ColumnReader) throws -> CaseSummaryRow {
         CaseSummaryRow(
-            id: row.text(0), number: row.int(1), protectionID: row.text(2), orderNumber: row.text(3), reason: row.optionalText(4),
-            state: row.text(5), openedAt: try row.requiredDate(6), merchantDueAt: row.date(7), customerDueAt: row.date(8),
-            closure: row.optionalText(9))
+            id: row.inlineText(0), number: row.int(1), protectionID: row.inlineText(2), orderNumber: row.text(3),
+            reason: row.optionalInlineText(4), state: row.inlineText(5), openedAt: try row.requiredDate(6), merchantDueAt: row.date(7),
+            customerDueAt: row.date(8), closure: row.optionalInlineText(9))
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.
@@ -165,16 +167,16 @@ extension CaseListing {
 /// One line of the review queue: only what the queue shows, read by column position
 /// (decoding whole case records by column name was most of the page).
 public struct QueueListRow: Sendable {
-    public var id: String
+    public var id: InlineText
     public var number: Int
-    public var shopID: String
+    public var shopID: InlineText
     public var kind: CaseKind
     public var orderValue: Money
     public var escalation: EscalationReason?
     /// When it joined the queue (an inquiry: when it was sent).
     public var queuedAt: Date
     public var orderNumber: String
-    public var shopName: String
+    public var shopName: InlineText
     public var agentEmail: String?
     /// A payout proposed by one agent waits for a second one.
     public var awaitingApproval: Bool
@@ -188,9 +190,9 @@ extension CaseListing {
     public static func queuePage(_ db: Database, conditions: [String], arguments: StatementArguments) throws -> [QueueListRow] {
         try db.mapRows(sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
             QueueListRow(
-                id: row.text(0), number: row.int(1), shopID: row.text(2), kind: row.value(3) ?? .claim,
+                id: row.inlineText(0), number: row.int(1), shopID: row.inlineText(2), kind: row.value(3) ?? .claim,
                 orderValue: Money(minor: row.int64(4), currency: row.currency(5) ?? .euro), escalation: row.value(6),
-                queuedAt: try row.date(7) ?? row.requiredDate(8), orderNumber: row.text(9), shopName: row.text(10),
+                queuedAt: try row.date(7) ?? row.requiredDate(8), orderNumber: row.text(9), shopName: row.inlineText(10),
                 agentEmail: row.optionalText(11), awaitingApproval: row.bool(12), documentsDue: row.date(13))
         }
     }

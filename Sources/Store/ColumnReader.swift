@@ -55,6 +55,11 @@ public final class ColumnReader {
 
     public func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
 
+    /// Short text (an id, an email) without a String when it fits in the value itself.
+    public func inlineText(_ column: Int) -> InlineText { InlineText(utf8: bytes(column)) }
+
+    public func optionalInlineText(_ column: Int) -> InlineText? { isNull(column) ? nil : inlineText(column) }
+
     /// A date as GRDB stores it (nil for NULL); text this product did not write, or a
     /// number, is left to GRDB's own conversion.
     public func date(_ column: Int) -> Date? {

@@ -56,22 +56,31 @@ package struct JSONWriter {
     }
 
     package mutating func string(_ value: String) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
         // A native String is read where it lies (copying it for `withUTF8` cost a
         // reference count each way).
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { Self.appendEscaped($0, to: &bytes) }
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { string(utf8: $0) }
         if done == nil {
             var value = value
-            value.withUTF8 { Self.appendEscaped($0, to: &bytes) }
+            value.withUTF8 { string(utf8: $0) }
         }
-        bytes.append(UInt8(ascii: "\""))
-        needsComma = true
     }
 
     /// A string, or `null` for nil.
     package mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
+    }
+
+    package mutating func string(_ value: InlineText?) {
+        if let value { value.withUTF8 { string(utf8: $0) } } else { null() }
+    }
+
+    /// A string from its UTF-8 bytes, quoted and escaped.
+    private mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Self.appendEscaped(utf8, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
     }
 
     package mutating func integer(_ value: Int) {
@@ -98,6 +107,11 @@ package struct JSONWriter {
 
     /// `"name":value`, the common case of a key and a string (or `null`).
     package mutating func field(_ name: StaticString, _ value: String?) {
+        key(name)
+        string(value)
+    }
+
+    package mutating func field(_ name: StaticString, _ value: InlineText?) {
         key(name)
         string(value)
     }

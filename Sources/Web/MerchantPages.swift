@@ -203,7 +203,7 @@ extension MerchantCaseRow {
     init(_ record: CaseListRow, now: Date, _ t: Catalog, _ f: LocaleFormat) {
         let due = record.returnDueAt ?? (record.state == .awaitingMerchant ? record.merchantDueAt : nil)
         self.init(
-            href: Link(.merchantCase(record.id)), number: CaseNumberText(number: record.number), orderNumber: record.orderNumber,
+            href: CaseLink(page: .merchant, id: record.id), number: CaseNumberText(number: record.number), orderNumber: record.orderNumber,
             customer: record.customerEmail, value: MoneyText(money: record.value, format: f),
             reason: record.reason.map { t.words($0) } ?? .empty, state: record.state.rawValue,
             stateLabel: record.returnDueAt != nil ? t.words(.state_return_travelling) : t.words(record.state),

@@ -37,7 +37,7 @@ struct SearchPages {
             try term.map { term in
                 try app.database.read { db in try CaseSearch.cases(db, term, shopID: shopID, limit: Self.limit + 1) }
             } ?? []
-        if found.count == 1 { return seeOther(SiteRoute.merchantCase(found[0].listing.id).path, ctx) }
+        if found.count == 1 { return seeOther(SiteRoute.merchantCase(found[0].listing.id.string).path, ctx) }
         let rows = found.prefix(Self.limit).map { MerchantCaseRow($0.listing, now: now, t, f) }
         let model = MerchantSearchPage(
             search: Self.box(.merchantSearch, query: query, t),
@@ -59,12 +59,12 @@ struct SearchPages {
                     )
                 }
             } ?? ([], [])
-        if found.count == 1, shops.isEmpty { return seeOther(SiteRoute.serviceCase(found[0].listing.id).path, ctx) }
+        if found.count == 1, shops.isEmpty { return seeOther(SiteRoute.serviceCase(found[0].listing.id.string).path, ctx) }
         if found.isEmpty, shops.count == 1 { return seeOther(SiteRoute.serviceShop(shops[0].id).path, ctx) }
         let rows = found.prefix(Self.limit).map { found in
             let row = found.listing
             return ServiceSearchRow(
-                href: SiteRoute.serviceCase(row.id).path, number: "#\(row.number)", shop: found.shopName,
+                href: CaseLink(page: .service, id: row.id), number: "#\(row.number)", shop: found.shopName,
                 shopHref: SiteRoute.serviceShop(found.shopID).path, orderNumber: row.orderNumber, customer: row.customerEmail,
                 value: f.money(row.value),
                 kind: found.kind == .inquiry ? t(.reason_inquiry) : row.reason.map { t.label("reason", $0.rawValue) } ?? "",

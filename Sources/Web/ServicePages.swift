@@ -136,7 +136,7 @@ struct ServicePages {
             (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
         let items = rows.prefix(Self.pageSize).map { row in
             QueueItem(
-                href: Link(.serviceCase(row.id)), number: CaseNumberText(number: row.number), shop: row.shopName,
+                href: CaseLink(page: .service, id: row.id), number: CaseNumberText(number: row.number), shop: row.shopName,
                 shopFilterHref: JoinedText(head: shopFilterHead, middle: row.shopID, tail: shopFilterTail),
                 orderNumber: row.orderNumber,
                 value: MoneyText(money: row.orderValue, format: f),

@@ -216,12 +216,12 @@ import Testing
     @Test func merchantPages() {
         let pl = Self.polish
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let row = MerchantCaseRow(href: Link(.merchantCase("a")), number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
+        let row = MerchantCaseRow(href: CaseLink(page: .merchant, id: "a"), number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
                                   value: MoneyText(money: Money(minor: 123_456_789, currency: Currency(code: "PLN")!), format: pl),
                                   reason: Self.words("Not <received>"), state: "awaiting_merchant", stateLabel: Self.words("Waiting & \"x\""),
                                   opened: DateText(date: date, format: pl, withTime: false),
                                   due: DateText(date: date, format: pl, withTime: true), daysLeft: Self.words("1 day"), urgent: true)
-        let closed = MerchantCaseRow(href: Link(.merchantCase("b<\"&")), number: CaseNumberText(number: 2), orderNumber: "O-2", customer: Self.hostile,
+        let closed = MerchantCaseRow(href: CaseLink(page: .merchant, id: "b<\"&"), number: CaseNumberText(number: 2), orderNumber: "O-2", customer: InlineText(Self.hostile),
                                      value: MoneyText(money: Money(minor: -100, currency: Currency(code: "EUR")!), format: Self.english),
                                      reason: Self.words(""), state: "closed", stateLabel: Self.words(Self.hostile),
                                      opened: DateText(date: date, format: Self.english, withTime: false), due: nil, daysLeft: nil,
@@ -260,12 +260,12 @@ import Testing
 
     @Test func servicePages() {
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let item = QueueItem(href: Link(.serviceCase("a")), number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: JoinedText(head: "/service/queue?shop=", middle: "s&", tail: "x=<1>"),
+        let item = QueueItem(href: CaseLink(page: .service, id: "a"), number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: JoinedText(head: "/service/queue?shop=", middle: "s&", tail: "x=<1>"),
                              orderNumber: "O-3", value: MoneyText(money: Money(minor: 300, currency: Currency(code: "PLN")!), format: Self.english),
                              reason: Self.words("No <response>"), waiting: Self.words("2 days"),
                              queued: DateText(date: date, format: Self.english, withTime: true),
                              agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
-        let unassigned = QueueItem(href: Link(.serviceCase("b")), number: CaseNumberText(number: 4), shop: "S", shopFilterHref: JoinedText(head: "/q", middle: "", tail: ""), orderNumber: "O-4",
+        let unassigned = QueueItem(href: CaseLink(page: .service, id: "b"), number: CaseNumberText(number: 4), shop: "S", shopFilterHref: JoinedText(head: "/q", middle: "", tail: ""), orderNumber: "O-4",
                                    value: MoneyText(money: Money(minor: 400, currency: Currency(code: "USD")!), format: Self.english),
                                    reason: Self.words("Inquiry"), waiting: Self.words(Self.hostile),
                                    queued: DateText(date: date, format: Self.english, withTime: true), agent: "Unassigned",
@@ -286,7 +286,7 @@ import Testing
                                                   caseNumber: nil, text: "", doneAction: "/service/mail-replies/2/done"),
                                  ])
             same("service/queue", layout(page), Template.serviceQueue)
-            let row = ServiceSearchRow(href: "/service/cases/a", number: "#5", shop: Self.hostile, shopHref: "/service/shops/s",
+            let row = ServiceSearchRow(href: CaseLink(page: .service, id: "a"), number: "#5", shop: Self.hostile, shopHref: "/service/shops/s",
                                        orderNumber: "O-<5>", customer: "c@x.y", value: "5,00 zł", kind: "Inquiry", state: "escalated",
                                        stateLabel: "With us", opened: "1.1.2026")
             let search = ServiceSearchPage(

@@ -1,3 +1,4 @@
+import Protection
 import Testing
 @testable import Rendering
 
@@ -29,6 +30,22 @@ import Testing
             route.writePath(into: &raw, html: false)
             #expect(raw.text == route.path, "\(route)")
         }
+    }
+
+    /// A list line's case link, written from the id it read, is the case route's path.
+    @Test func aCaseLinkFromAnInlineIdIsTheCasesPath() {
+        for id in [Self.id, "a<&\"b", "", String(repeating: "z", count: 40), "zażółć"] {
+            for page in [SiteRoute.CasePage.merchant, .service] {
+                var html = TemplateOutput()
+                SiteRoute.writeCasePath(page, id: InlineText(id), into: &html, html: true)
+                #expect(html.text == HTMLEscaping.escape(page.route(id).path), "\(page) \(id)")
+                var raw = TemplateOutput()
+                SiteRoute.writeCasePath(page, id: InlineText(id), into: &raw, html: false)
+                #expect(raw.text == page.route(id).path, "\(page) \(id)")
+            }
+        }
+        #expect(SiteRoute.CasePage.merchant.route(Self.id) == .merchantCase(Self.id))
+        #expect(SiteRoute.CasePage.service.route(Self.id) == .serviceCase(Self.id))
     }
 
     @Test(arguments: all)

@@ -1,3 +1,5 @@
+import Protection
+
 /// `Templates/merchant/cases.mustache`: the Control Centre's list, open cases first.
 struct MerchantCasesPage {
     let search: SearchBox
@@ -15,10 +17,10 @@ struct MerchantCasesPage {
 }
 
 struct MerchantCaseRow {
-    let href: Link
+    let href: CaseLink
     let number: CaseNumberText
     let orderNumber: String
-    let customer: String
+    let customer: InlineText
     let value: MoneyText
     let reason: Words
     let state: String

@@ -1,3 +1,5 @@
+import Protection
+
 /// `Templates/service/queue.mustache`: escalated cases and open inquiries, oldest first.
 struct QueuePage {
     let search: SearchBox
@@ -31,9 +33,9 @@ struct MailReplyItem {
 }
 
 struct QueueItem {
-    let href: Link
+    let href: CaseLink
     let number: CaseNumberText
-    let shop: String
+    let shop: InlineText
     let shopFilterHref: JoinedText
     let orderNumber: String
     let value: MoneyText
@@ -263,12 +265,12 @@ struct ServiceSearchPage {
 }
 
 struct ServiceSearchRow {
-    let href: String
+    let href: CaseLink
     let number: String
     let shop: String
     let shopHref: String
     let orderNumber: String
-    let customer: String
+    let customer: InlineText
     let value: String
     let kind: String
     let state: String

@@ -179,27 +179,46 @@ struct Link: TemplateText {
     var text: String { route.path }
 }
 
+/// A list line's link to a case page, by the id the line read (`InlineText`).
+struct CaseLink: TemplateText {
+    let page: SiteRoute.CasePage
+    let id: InlineText
+
+    func write(into out: inout TemplateOutput, html: Bool) { SiteRoute.writeCasePath(page, id: id, into: &out, html: html) }
+
+    var text: String { page.route(id.string).path }
+}
+
+/// Short text a list line read from the database (an email), written from its bytes.
+extension InlineText: TemplateText {
+    public func write(into out: inout TemplateOutput, html: Bool) {
+        withUTF8 { if html { out.escape($0) } else { out.append($0) } }
+    }
+
+    public var text: String { string }
+}
+
 /// Text made of a head and a tail every line of a page shares around a part of the line's
 /// own (the queue's "only this shop" link: the filters around the shop's id), written in
 /// its three pieces: joined into a String it was four allocations a line.
 struct JoinedText: TemplateText {
     let head: String
-    let middle: String
+    let middle: InlineText
     let tail: String
 
     func write(into out: inout TemplateOutput, html: Bool) {
         if html {
             out.escape(head)
-            out.escape(middle)
+            middle.write(into: &out, html: html)
             out.escape(tail)
         } else {
             out.raw(head)
-            out.raw(middle)
+            middle.write(into: &out, html: html)
             out.raw(tail)
         }
     }
 
-    var text: String { head + middle + tail }
+    var text: String { head + middle.string + tail }
 }
 
 /// A case's number as pages show it ("#1042"), written digit by digit.
