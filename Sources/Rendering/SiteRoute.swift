@@ -106,7 +106,10 @@ public enum SiteRoute: Equatable, Sendable {
     /// segment we accept is plain ASCII), or nil for an unknown path.
     public init?(path: String) {
         guard path.hasPrefix("/") else { return nil }
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        // Split by bytes, not Characters (walking grapheme clusters was 3 % of a case page).
+        var segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst().map {
+            String(Substring($0))
+        }
         if segments.count > 1, segments.last == "" { segments.removeLast() }  // tolerate one trailing slash
         guard segments.allSatisfy({ $0.utf8.count <= 128 }) else { return nil }
         // "//" anywhere but the root is no path of ours.

@@ -174,8 +174,6 @@ extension CaseRecord {
     init(columns row: ColumnReader) throws {
         let currency = row.currency(9) ?? .euro
         func money(_ column: Int) -> Money? { row.optionalInt64(column).map { Money(minor: $0, currency: currency) } }
-        // Agent ids are base32 and never hold a comma.
-        func list(_ column: Int) -> [String] { row.optionalText(column).map { $0.split(separator: ",").map(String.init) } ?? [] }
         var file = CaseFile(
             kind: row.value(5) ?? .claim, reason: row.value(6), state: row.value(7) ?? .closed,
             orderValue: Money(minor: row.int64(8), currency: currency), openedAt: try row.requiredDate(10))
@@ -194,14 +192,14 @@ extension CaseRecord {
         file.closure = row.optionalText(21).flatMap(Closure.init(rawValue:))
         file.closedAt = row.date(22)
         if let outcome = row.optionalText(23).flatMap(ServiceOutcome.init(rawValue:)) {
-            file.decision = ServiceDecision(outcome: outcome, amount: money(24), agents: list(25))
+            file.decision = ServiceDecision(outcome: outcome, amount: money(24), agents: row.commaList(25))
         }
         file.assignedAgentID = row.optionalText(26)
         if let amount = money(27), let agent = row.optionalText(28) {
             file.proposal = PayoutProposal(amount: amount, agentID: agent, text: row.optionalText(30) ?? "", at: try row.requiredDate(29))
         }
         if let party = row.optionalText(31).flatMap(Party.init(rawValue:)) {
-            file.appeal = Appeal(party: party, at: try row.requiredDate(32), excludedAgents: list(33))
+            file.appeal = Appeal(party: party, at: try row.requiredDate(32), excludedAgents: row.commaList(33))
         }
         if let carrier = row.optionalText(34).flatMap(ReturnCarrier.init(rawValue:)) {
             file.returnShipment = ReturnShipment(carrier: carrier, tracking: row.optionalText(35), sentAt: try row.requiredDate(36))

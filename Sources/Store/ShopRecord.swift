@@ -85,7 +85,7 @@ extension ShopRecord {
     init(_ row: ColumnReader) throws {
         let currency = row.currency(3) ?? .euro
         self.init(
-            id: row.text(0), name: row.text(1), notificationEmails: row.text(2).split(separator: ",").map(String.init),
+            id: row.text(0), name: row.text(1), notificationEmails: row.commaList(2),
             currency: currency, coverageLimit: Money(minor: row.int64(4), currency: currency), locale: row.value(5) ?? .en,
             apiKeyHash: row.text(6), insolventAt: row.date(7), createdAt: try row.requiredDate(8), country: row.optionalText(9))
     }
