@@ -30,7 +30,7 @@ struct CSRF {
         cookie.withUTF8 { innerHash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         var outerHash = outer
         innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        return outerHash.finalize().withUnsafeBytes { Secrets.hex(Array($0)) }
+        return outerHash.finalize().withUnsafeBytes { Secrets.hex($0) }
     }
 
     /// Constant-time comparison of the submitted token with the expected one.

@@ -187,6 +187,9 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         let bytes = Secrets.randomBytes(4096)
         #expect(Set(bytes).count > 200, "every byte value turns up in 4 KB of random bytes")
         #expect(Secrets.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Secrets.hex([0x00, 0x0f, 0xa5, 0xff].lazy.map { $0 }) == "000fa5ff", "a sequence that is not contiguous")
+        #expect(Secrets.hex([UInt8]()) == "")
+        #expect(Secrets.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc, a digest")
     }
 }
 
