@@ -88,13 +88,15 @@ struct MerchantPages {
         let t = pages.catalog(ctx)
         let f = pages.format(ctx)
         let now = app.now()
-        let (context, view, requests, customerMessage) = try app.readCase(id, viewer: ctx.viewer) { context, db in
+        let (context, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
             (
                 context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
-                try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant },
-                try EventRecord.openingMessage(db, caseID: id)
+                try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant }
             )
         }
+        // The customer's opening message, from the timeline just read (the merchant may
+        // read it there) rather than by one more query.
+        let customerMessage = view.timeline.first { $0.kind == EventKind.caseOpened.rawValue }?.text
         let file = context.record.file
         let insolvent = context.shop.isInsolvent
         let mayReply = file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed

@@ -43,6 +43,10 @@ import Testing
         for fact in ["PL-1001", "249.99", "anna@example.com", "Paczka nie dotarła.", "potwierdzenie zamówienia.pdf", "/reply"] {
             #expect(view.text.contains(fact), "case view shows \(fact)")
         }
+        let customerSection = try #require(view.text.components(separatedBy: "id=\"customer-heading\"").dropFirst().first)
+        #expect(
+            customerSection.components(separatedBy: "<h2").first?.contains("<blockquote class=\"event-text\">Paczka nie dotarła.</blockquote>") == true,
+            "the customer's message stands under its own heading")
         let documentPath = try #require(Browser.firstMatch(#"href="(/documents/[a-z2-7]+)""#, in: view.text))
         let document = try merchant.get(documentPath)
         #expect(document.status == 200)
