@@ -36,7 +36,7 @@ public struct ExportRange: Equatable, Sendable {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1900...2999).contains(y), (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d)
+            (1900...2999).contains(y), (1...12).contains(m), (1...CalendarDay.daysIn(month: m, year: y)).contains(d)
         else { return nil }
         return daysFromCivil(year: y, month: m, day: d)
     }
@@ -46,14 +46,6 @@ public struct ExportRange: Equatable, Sendable {
         let c = LocaleFormat.civil(secondsSince1970: Int64(day) * 86_400)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(c.year)-\(two(c.month))-\(two(c.day))"
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     /// Howard Hinnant's `days_from_civil`.

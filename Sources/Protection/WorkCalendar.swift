@@ -33,6 +33,15 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// The days of a month of the proleptic Gregorian calendar.
+    package static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (Hinnant's `days_from_civil`):
     /// day arithmetic and weekdays without a `Calendar`, so no time zone can shift a holiday.
     package var dayNumber: Int {

@@ -118,9 +118,9 @@ public struct CaseSummaryRow: Sendable {
     public var orderNumber: String
     public var reason: InlineText?
     public var state: InlineText
-    public var openedAt: Date
-    public var merchantDueAt: Date?
-    public var customerDueAt: Date?
+    public var openedAt: APITime
+    public var merchantDueAt: APITime?
+    public var customerDueAt: APITime?
     public var closure: InlineText?
 }
 
@@ -134,8 +134,8 @@ extension CaseListing {
     static func summary(_ row: ColumnReader) throws -> CaseSummaryRow {
         CaseSummaryRow(
             id: row.inlineText(0), number: row.int(1), protectionID: row.inlineText(2), orderNumber: row.text(3),
-            reason: row.optionalInlineText(4), state: row.inlineText(5), openedAt: try row.requiredDate(6), merchantDueAt: row.date(7),
-            customerDueAt: row.date(8), closure: row.optionalInlineText(9))
+            reason: row.optionalInlineText(4), state: row.inlineText(5), openedAt: try row.requiredAPITime(6),
+            merchantDueAt: row.apiTime(7), customerDueAt: row.apiTime(8), closure: row.optionalInlineText(9))
     }
 
     /// The shop API's `GET /api/v1/cases`, in the Control Centre's order.

@@ -84,6 +84,20 @@ public final class ColumnReader {
         return date
     }
 
+    /// A date as the shop API writes it (`APITime`; nil for NULL): from the stored text
+    /// where it is in the product's form, else through the Date.
+    func apiTime(_ column: Int) -> APITime? {
+        if sqlite3_column_type(statement, Int32(column)) == SQLITE_TEXT, let iso = StoredDate.isoText(bytes(column)) {
+            return APITime(iso: iso)
+        }
+        return date(column).map(APITime.init)
+    }
+
+    func requiredAPITime(_ column: Int) throws -> APITime {
+        guard let time = apiTime(column) else { throw Mismatch(column: column, expected: "a date", sql: owner.sql) }
+        return time
+    }
+
     /// An enum value by its raw value (nil for NULL or a value the enum does not have).
     public func value<Value: StoredText>(_ column: Int) -> Value? {
         Value.storedValues.value(of: bytes(column))

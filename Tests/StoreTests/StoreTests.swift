@@ -252,6 +252,27 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         }
         #expect(StoredDate.parse(nil) == nil)
     }
+
+    /// The shop API writes a stored date from its text (`StoredDate.isoText`): the same text
+    /// as reading the Date and writing it in ISO 8601, and nothing for text it leaves to that.
+    @Test func storedDatesBecomeTheAPIsTextAsTheirDatesWouldBeWritten() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["2026-11-25 10:30:00.123", "2000-02-29 23:59:59.999", "1970-01-01 00:00:00.000", "1583-01-01 00:00:00.001",
+                     "9999-12-31 23:59:59.999", "2026-11-25 10:30:59.999"]
+        for _ in 0..<50_000 {
+            // 1583-01-01 to 9999-12-31, to the millisecond.
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: -12_212_553_600_000...253_402_300_799_000, using: &generator)) / 1000)
+            texts.append(StoredDate.text(date))
+        }
+        func iso(_ text: String) -> String? { Array(text.utf8).withUnsafeBufferPointer { StoredDate.isoText($0) }?.string }
+        for text in texts {
+            #expect(iso(text) != nil && iso(text) == StoredDate.parse(text).map(ISO8601.string), "\(text)")
+        }
+        for text in ["2026-02-30 12:00:00.000", "2026-11-25 10:30:00", "2026-11-25", "2026-11-25T10:30:00.123Z", "1582-12-31 23:59:59.999",
+                     "2026-13-01 00:00:00.000", "2026-11-25 24:00:00.000", "2026-11-25 10:30:00.12x"] {
+            #expect(iso(text) == nil, "\(text) is left to the Date")
+        }
+    }
 }
 
 /// Every list, queue, dashboard, session and outbox query finds its rows through an

@@ -102,7 +102,7 @@ import Testing
 
     static let row = CaseSummaryRow(
         id: "c_1", number: 42, protectionID: "p_1", orderNumber: "A-\"7\"", reason: "zepsuty\nżółw 😀", state: "awaiting_merchant",
-        openedAt: Date(timeIntervalSince1970: 1_795_000_000), merchantDueAt: Date(timeIntervalSince1970: 1_795_600_000),
+        openedAt: APITime(Date(timeIntervalSince1970: 1_795_000_000)), merchantDueAt: APITime(Date(timeIntervalSince1970: 1_795_600_000)),
         customerDueAt: nil, closure: nil)
 
     @Test func aCaseListIsWrittenByteForByte() throws {
