@@ -88,7 +88,7 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     private func serve(_ raw: UnsafeMutablePointer<FCGX_Request>) {
-        let request = HTTPRequest(params: Self.copyParams(raw.pointee.envp), body: RequestBody(stream: raw.pointee.in))
+        let request = HTTPRequest(params: CGIParams(environment: raw.pointee.envp), body: RequestBody(stream: raw.pointee.in))
         var response: HTTPResponse
         do {
             response = try responder.respond(to: request)
@@ -158,25 +158,6 @@ public final class FastCGIServer: @unchecked Sendable {
         return FCGX_HasSeenEOF(input) != 0 && FCGX_GetError(input) == 0
     }
 
-    /// Copies the CGI environment at once: libfcgi frees it at `FCGX_Finish_r`.
-    static func copyParams(_ envp: FCGX_ParamArray?) -> [String: String] {
-        var params: [String: String] = [:]
-        guard var cursor = envp else { return params }
-        params.reserveCapacity(40)
-        while let entry = cursor.pointee {
-            // Split at the first "=" on the C string's bytes: searching a String by
-            // Character was a tenth of a small page.
-            let length = strlen(entry)
-            entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                let buffer = UnsafeBufferPointer(start: bytes, count: length)
-                if let eq = buffer.firstIndex(of: UInt8(ascii: "=")) {
-                    params[String(decoding: buffer[..<eq], as: UTF8.self)] = String(decoding: buffer[(eq + 1)...], as: UTF8.self)
-                }
-            }
-            cursor += 1
-        }
-        return params
-    }
 }
 
 private final class WorkerBox {

@@ -2,10 +2,10 @@
 /// out of libfcgi's memory at once (it frees them at `FCGX_Finish_r`), and the body as a
 /// stream that is read in chunks so uploads never have to fit in memory.
 public struct HTTPRequest {
-    public let params: [String: String]
+    public let params: CGIParams
     public let body: RequestBody
 
-    public init(params: [String: String], body: RequestBody) {
+    public init(params: CGIParams, body: RequestBody) {
         self.params = params
         self.body = body
     }
