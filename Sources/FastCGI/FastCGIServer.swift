@@ -157,7 +157,6 @@ public final class FastCGIServer: @unchecked Sendable {
         }
         return FCGX_HasSeenEOF(input) != 0 && FCGX_GetError(input) == 0
     }
-
 }
 
 private final class WorkerBox {

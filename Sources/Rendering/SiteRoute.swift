@@ -272,23 +272,6 @@ public enum SiteRoute: Equatable, Sendable {
         }
     }
 
-    /// The path written straight into a page. A list line's case link is its prefix and
-    /// the case's id, without a String of its own: making one was two allocations and
-    /// about 700 instructions a line (callgrind), fifty lines a page. Any other route
-    /// writes `path`; `SiteRouteTests` checks that every route writes what `path` says.
-    public func writePath(into out: inout TemplateOutput, html: Bool) {
-        func put(_ text: String) { if html { out.escape(text) } else { out.raw(text) } }
-        switch self {
-        case .merchantCase(let i):
-            out.literal(CasePage.merchant.pathPrefix)
-            put(i)
-        case .serviceCase(let i):
-            out.literal(CasePage.service.pathPrefix)
-            put(i)
-        default: put(path)
-        }
-    }
-
     /// A staff member's case page, for a list line's link (`writeCasePath`).
     public enum CasePage: Sendable {
         case merchant, service
@@ -308,8 +291,10 @@ public enum SiteRoute: Equatable, Sendable {
         }
     }
 
-    /// The path of `page.route(id)` with the id as a list line holds it: no String is made
-    /// for the id (a list line's id is longer than a String keeps inline).
+    /// The path of `page.route(id)` written straight into a page, with the id as a list
+    /// line holds it: a String for each line's link was two allocations and about 700
+    /// instructions a line (callgrind), fifty lines a page. `SiteRouteTests` checks it
+    /// against `path`.
     public static func writeCasePath(_ page: CasePage, id: InlineText, into out: inout TemplateOutput, html: Bool) {
         out.literal(page.pathPrefix)
         id.withUTF8 { if html { out.escape($0) } else { out.append($0) } }

@@ -10,7 +10,7 @@ import Protection
 /// callers only open, name, write and close. Keys are written in the order they are given.
 ///
 /// The bytes go into a `ByteOutput` (an API list of 100 cases is ten thousand appends; an
-/// array's generic append was a fifth of the answer), so the writer cannot be copied.
+/// array's generic append was an eighth of the answer), so the writer cannot be copied.
 package struct JSONWriter: ~Copyable {
     private var out: ByteOutput
     /// Whether the next value or key follows another in the same object or array.

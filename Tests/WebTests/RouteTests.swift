@@ -20,18 +20,6 @@ import Testing
         .merchantCaseFile(id, json: true), .serviceCaseFile(id, json: false), .serviceCaseFile(id, json: true),
     ]
 
-    /// A route written into a page (a list line's link) is its path, for every route.
-    @Test func everyRouteWritesItsPath() {
-        for route in Self.all + [.merchantCase("a<&\"b"), .serviceCase("")] {
-            var html = TemplateOutput()
-            route.writePath(into: &html, html: true)
-            #expect(html.text == HTMLEscaping.escape(route.path), "\(route)")
-            var raw = TemplateOutput()
-            route.writePath(into: &raw, html: false)
-            #expect(raw.text == route.path, "\(route)")
-        }
-    }
-
     /// A list line's case link, written from the id it read, is the case route's path.
     @Test func aCaseLinkFromAnInlineIdIsTheCasesPath() {
         for id in [Self.id, "a<&\"b", "", String(repeating: "z", count: 40), "zażółć"] {

@@ -167,18 +167,6 @@ extension EscalationReason: LabelledValue {
     }
 }
 
-/// A link of this site in a model (a list line's case): the route writes its own path
-/// into the page.
-struct Link: TemplateText {
-    let route: SiteRoute
-
-    init(_ route: SiteRoute) { self.route = route }
-
-    func write(into out: inout TemplateOutput, html: Bool) { route.writePath(into: &out, html: html) }
-
-    var text: String { route.path }
-}
-
 /// A list line's link to a case page, by the id the line read (`InlineText`).
 struct CaseLink: TemplateText {
     let page: SiteRoute.CasePage
