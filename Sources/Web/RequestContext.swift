@@ -20,7 +20,10 @@ final class RequestContext {
     var responseCookies: [String] = []
     /// The language a visitor chose on a page, if any (query `lang` or the `bp_lang` cookie).
     let chosenLocale: AppLocale?
-    let acceptLocale: AppLocale?
+    /// The first language of the browser's Accept-Language that the site has. Read only
+    /// when nothing else decides (`locale()`), then kept: a signed-in staff member's
+    /// language is their own, and parsing the header on every request was wasted there.
+    private(set) lazy var acceptLocale: AppLocale? = Self.firstSupported(request.params["HTTP_ACCEPT_LANGUAGE"])
 
     init(request: HTTPRequest, route: SiteRoute) throws {
         self.request = request
@@ -32,7 +35,6 @@ final class RequestContext {
         } else {
             chosenLocale = cookies["bp_lang"].flatMap(AppLocale.init(rawValue:))
         }
-        acceptLocale = Self.firstSupported(request.params["HTTP_ACCEPT_LANGUAGE"])
         if let value = cookies["bp_session"], Secrets.looksLikeToken(value, length: Secrets.tokenLength) {
             sessionCookie = value
         }
