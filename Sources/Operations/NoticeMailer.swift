@@ -5,27 +5,6 @@ import Protection
 import Rendering
 import Store
 
-/// What a case is about, as the emails and pages describe it.
-public struct CaseContext: Sendable {
-    public var record: CaseRecord
-    public var protection: ProtectionRecord
-    public var shop: ShopRecord
-
-    public init(record: CaseRecord, protection: ProtectionRecord, shop: ShopRecord) {
-        self.record = record
-        self.protection = protection
-        self.shop = shop
-    }
-
-    public static func load(_ db: Database, caseID: String) throws -> CaseContext? {
-        guard let record = try CaseRecord.find(db, id: caseID),
-            let protection = try ProtectionRecord.find(db, id: record.protectionID),
-            let shop = try ShopRecord.find(db, id: record.shopID)
-        else { return nil }
-        return CaseContext(record: record, protection: protection, shop: shop)
-    }
-}
-
 /// What a queued email is to say, kept in the outbox row until it is worded at delivery.
 struct NoticePayload: Codable, Sendable {
     /// A `Notice.Kind`, or `feedback_reminder` / `insolvency` for the protection emails.

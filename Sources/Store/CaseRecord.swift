@@ -159,18 +159,23 @@ extension CaseRecord {
         try db.mapRows(sql: findSQL, arguments: [id], CaseRecord.init(columns:)).first
     }
 
-    static let findSQL = """
-        SELECT id, number, protection_id, shop_id, customer_email, kind, reason, state, amount_minor, currency,
-               opened_at, merchant_due_at, customer_due_at, merchant_reminded_at, customer_reminded_at,
-               refund, refund_amount_minor, variant, replied_at, escalation_reason, escalated_at, closure, closed_at,
-               outcome, decision_amount_minor, decided_by, assigned_agent_id,
-               proposal_amount_minor, proposed_by, proposed_at, proposal_text, appeal_party, appealed_at, appeal_excluded_agents,
-               return_carrier, return_tracking, return_sent_at, return_due_at, goods_received_at, refund_due_at,
-               customer_time_left, updated_at
-        FROM cases WHERE id = ?
+    /// The columns `init(columns:)` reads, in its order (`c` is the cases table).
+    static let selectedColumns = """
+        c.id, c.number, c.protection_id, c.shop_id, c.customer_email, c.kind, c.reason, c.state, c.amount_minor, c.currency,
+        c.opened_at, c.merchant_due_at, c.customer_due_at, c.merchant_reminded_at, c.customer_reminded_at,
+        c.refund, c.refund_amount_minor, c.variant, c.replied_at, c.escalation_reason, c.escalated_at, c.closure, c.closed_at,
+        c.outcome, c.decision_amount_minor, c.decided_by, c.assigned_agent_id,
+        c.proposal_amount_minor, c.proposed_by, c.proposed_at, c.proposal_text, c.appeal_party, c.appealed_at, c.appeal_excluded_agents,
+        c.return_carrier, c.return_tracking, c.return_sent_at, c.return_due_at, c.goods_received_at, c.refund_due_at,
+        c.customer_time_left, c.updated_at
         """
 
-    /// A case from the columns of `findSQL`, in their order; the same as `init(row:)`.
+    /// How many columns a case takes in a joined row.
+    static let columnCount = selectedColumns.split(separator: ",").count
+
+    static let findSQL = "SELECT \(selectedColumns) FROM cases c WHERE c.id = ?"
+
+    /// A case from the columns of `selectedColumns`, in their order; the same as `init(row:)`.
     init(columns row: ColumnReader) throws {
         let currency = row.currency(9) ?? .euro
         func money(_ column: Int) -> Money? { row.optionalInt64(column).map { Money(minor: $0, currency: currency) } }

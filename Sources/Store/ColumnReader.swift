@@ -18,6 +18,9 @@ public final class ColumnReader {
     /// For the message of a `Mismatch` only: GRDB trims its SQL on every read of `sql`.
     private unowned let owner: Statement
     private var lastCurrency: (code: [UInt8], currency: Currency)?
+    /// Where column 0 is, while `reading(from:_:)` hands a later part of a joined row to
+    /// a record that numbers its columns from 0.
+    private var first: Int32 = 0
 
     init(_ statement: Statement) {
         self.statement = statement.sqliteStatement
@@ -32,22 +35,34 @@ public final class ColumnReader {
         public var description: String { "column \(column) is not \(expected) in: \(sql)" }
     }
 
-    public func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL }
+    /// The statement's index of a column.
+    @inline(__always) private func at(_ column: Int) -> Int32 { first + Int32(column) }
 
-    public func int(_ column: Int) -> Int { Int(sqlite3_column_int64(statement, Int32(column))) }
+    /// `read` with the columns numbered from `column`: one row of a join holds several
+    /// records, each read by the positions of its own query (`CaseContext.load`).
+    public func reading<T>(from column: Int, _ read: (ColumnReader) throws -> T) rethrows -> T {
+        let saved = first
+        first += Int32(column)
+        defer { first = saved }
+        return try read(self)
+    }
 
-    public func int64(_ column: Int) -> Int64 { sqlite3_column_int64(statement, Int32(column)) }
+    public func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, at(column)) == SQLITE_NULL }
 
-    public func bool(_ column: Int) -> Bool { sqlite3_column_int64(statement, Int32(column)) != 0 }
+    public func int(_ column: Int) -> Int { Int(sqlite3_column_int64(statement, at(column))) }
+
+    public func int64(_ column: Int) -> Int64 { sqlite3_column_int64(statement, at(column)) }
+
+    public func bool(_ column: Int) -> Bool { sqlite3_column_int64(statement, at(column)) != 0 }
 
     public func optionalInt64(_ column: Int) -> Int64? { isNull(column) ? nil : int64(column) }
 
-    public func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : sqlite3_column_double(statement, Int32(column)) }
+    public func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : sqlite3_column_double(statement, at(column)) }
 
     /// The column's UTF-8 bytes (none for NULL), valid until the next step.
     func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
-        guard let start = sqlite3_column_text(statement, Int32(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, Int32(column))))
+        guard let start = sqlite3_column_text(statement, at(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, at(column))))
     }
 
     /// Text ("" for NULL: use `optionalText` where NULL means something).
@@ -70,31 +85,31 @@ public final class ColumnReader {
     /// A date as GRDB stores it (nil for NULL); text this product did not write, or a
     /// number, is left to GRDB's own conversion.
     public func date(_ column: Int) -> Date? {
-        switch sqlite3_column_type(statement, Int32(column)) {
+        switch sqlite3_column_type(statement, at(column)) {
         case SQLITE_NULL: return nil
         case SQLITE_TEXT:
             if let date = StoredDate.fastParse(bytes(column)) { return date }
             fallthrough
-        default: return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: Int32(column)))
+        default: return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: at(column)))
         }
     }
 
     public func requiredDate(_ column: Int) throws -> Date {
-        guard let date = date(column) else { throw Mismatch(column: column, expected: "a date", sql: owner.sql) }
+        guard let date = date(column) else { throw Mismatch(column: Int(at(column)), expected: "a date", sql: owner.sql) }
         return date
     }
 
     /// A date as the shop API writes it (`APITime`; nil for NULL): from the stored text
     /// where it is in the product's form, else through the Date.
     func apiTime(_ column: Int) -> APITime? {
-        if sqlite3_column_type(statement, Int32(column)) == SQLITE_TEXT, let iso = StoredDate.isoText(bytes(column)) {
+        if sqlite3_column_type(statement, at(column)) == SQLITE_TEXT, let iso = StoredDate.isoText(bytes(column)) {
             return APITime(iso: iso)
         }
         return date(column).map(APITime.init)
     }
 
     func requiredAPITime(_ column: Int) throws -> APITime {
-        guard let time = apiTime(column) else { throw Mismatch(column: column, expected: "a date", sql: owner.sql) }
+        guard let time = apiTime(column) else { throw Mismatch(column: Int(at(column)), expected: "a date", sql: owner.sql) }
         return time
     }
 
@@ -152,6 +167,7 @@ extension ActorKind: StoredText { public static let storedValues = allStoredValu
 extension EventKind: StoredText { public static let storedValues = allStoredValues() }
 extension InboundOutcome: StoredText { public static let storedValues = allStoredValues() }
 extension Role: StoredText { public static let storedValues = allStoredValues() }
+extension Party: StoredText { public static let storedValues = allStoredValues() }
 extension AppLocale: StoredText { public static let storedValues = allStoredValues() }
 extension UserRecord.UserRole: StoredText { public static let storedValues = allStoredValues() }
 

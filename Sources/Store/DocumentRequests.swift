@@ -4,7 +4,7 @@ import Protection
 
 /// The service team's requests for documents: open until the party sends a message,
 /// or until their deadline passes (an event on the timeline).
-public struct DocumentRequestRecord: Sendable, Equatable, FetchableRecord {
+public struct DocumentRequestRecord: Sendable, Equatable {
     public var id: Int64
     public var caseID: String
     public var eventID: Int64
@@ -15,16 +15,21 @@ public struct DocumentRequestRecord: Sendable, Equatable, FetchableRecord {
     public var answeredAt: Date?
     public var expiredAt: Date?
 
-    public init(row: Row) throws {
-        id = row["id"]
-        caseID = row["case_id"]
-        eventID = row["event_id"]
-        party = Party(rawValue: row["party"]) ?? .customer
-        text = row["text"]
-        requestedAt = row["requested_at"]
-        dueAt = row["due_at"]
-        answeredAt = row["answered_at"]
-        expiredAt = row["expired_at"]
+    /// The columns `init(columns:)` reads, in its order.
+    static let selectedColumns = "id, case_id, event_id, party, text, requested_at, due_at, answered_at, expired_at"
+
+    /// Read by position: GRDB's `Row` named every column in a dictionary first, even for a
+    /// query that found nothing (a twentieth of a case page that has no requests).
+    init(columns row: ColumnReader) throws {
+        id = row.int64(0)
+        caseID = row.text(1)
+        eventID = row.int64(2)
+        party = row.value(3) ?? .customer
+        text = row.text(4)
+        requestedAt = try row.requiredDate(5)
+        dueAt = try row.requiredDate(6)
+        answeredAt = row.date(7)
+        expiredAt = row.date(8)
     }
 
     public var isOpen: Bool { answeredAt == nil && expiredAt == nil }
@@ -50,22 +55,24 @@ public enum DocumentRequests {
     }
 
     public static func open(_ db: Database, caseID: String) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT * FROM document_requests WHERE case_id = ? AND answered_at IS NULL AND expired_at IS NULL ORDER BY id
-                    """), arguments: [caseID])
+        try db.mapRows(sql: openSQL, arguments: [caseID], DocumentRequestRecord.init(columns:))
     }
+
+    static let openSQL = """
+        SELECT \(DocumentRequestRecord.selectedColumns) FROM document_requests
+        WHERE case_id = ? AND answered_at IS NULL AND expired_at IS NULL ORDER BY id
+        """
 
     /// Open requests whose deadline has passed, oldest first (through the partial index
     /// `document_requests_due`).
     public static let dueSQL = """
-        SELECT * FROM document_requests WHERE answered_at IS NULL AND expired_at IS NULL AND due_at <= ?
+        SELECT \(DocumentRequestRecord.selectedColumns) FROM document_requests
+        WHERE answered_at IS NULL AND expired_at IS NULL AND due_at <= ?
         ORDER BY due_at LIMIT ?
         """
 
     public static func due(_ db: Database, now: Date, limit: Int) throws -> [DocumentRequestRecord] {
-        try DocumentRequestRecord.fetchAll(db.cachedStatement(sql: dueSQL), arguments: [now, limit])
+        try db.mapRows(sql: dueSQL, arguments: [now, limit], DocumentRequestRecord.init(columns:))
     }
 
     /// Claims one request's expiry; false when another pass got there first.

@@ -85,13 +85,18 @@ extension ProtectionRecord {
         try db.mapRows(sql: findSQL, arguments: [id], ProtectionRecord.init(columns:)).first
     }
 
-    static let findSQL = """
-        SELECT id, shop_id, order_number, order_date, amount_minor, currency, customer_email, locale, state,
-               activated_at, expires_at, reminder_at, reminder_sent_at, ended_at
-        FROM protections WHERE id = ?
+    /// The columns `init(columns:)` reads, in its order (`p` is the protections table).
+    static let selectedColumns = """
+        p.id, p.shop_id, p.order_number, p.order_date, p.amount_minor, p.currency, p.customer_email, p.locale, p.state,
+        p.activated_at, p.expires_at, p.reminder_at, p.reminder_sent_at, p.ended_at
         """
 
-    /// A protection from the columns of `findSQL`, in their order; the same as `init(row:)`.
+    /// How many columns a protection takes in a joined row.
+    static let columnCount = selectedColumns.split(separator: ",").count
+
+    static let findSQL = "SELECT \(selectedColumns) FROM protections p WHERE p.id = ?"
+
+    /// A protection from the columns of `selectedColumns`, in their order; the same as `init(row:)`.
     init(columns row: ColumnReader) throws {
         self.init(
             id: row.text(0), shopID: row.text(1), orderNumber: row.text(2), orderDate: try row.requiredDate(3),

@@ -80,6 +80,9 @@ extension ShopRecord {
         s.created_at, s.country
         """
 
+    /// How many columns a shop takes in a joined row.
+    static let columnCount = selectedColumns.split(separator: ",").count
+
     /// A shop read by position: the two look-ups below run for every merchant page and API
     /// request, and decoding by column name was a twentieth of an API list.
     init(_ row: ColumnReader) throws {

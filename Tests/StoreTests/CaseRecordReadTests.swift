@@ -96,7 +96,72 @@ import Testing
     }
 }
 
-/// The columns a `SELECT a, b, c FROM …` names.
+/// `CaseContext.load` reads a case, its protection and its shop from one joined row: the
+/// same three records as reading each on its own, whatever columns each has set.
+@Suite struct CaseContextLoadTests {
+    @Test func theJoinedRowHoldsTheThreeRecordsReadOnTheirOwn() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.pool.write { db in
+            let (_, _, plain) = try insertShopAndCase(db)
+            var (shop, protection, other) = try insertShopAndCase(db)
+            shop.insolventAt = now + 1
+            shop.country = "DE"
+            try shop.update(db)
+            protection.reminderSentAt = now + 2
+            protection.endedAt = now + 3
+            try protection.update(db)
+            for record in [plain, other] {
+                let context = try #require(try CaseContext.load(db, caseID: record.id))
+                #expect(context.record == record)
+                #expect(context.record == (try CaseRecord.find(db, id: record.id)))
+                #expect(context.protection == (try ProtectionRecord.find(db, id: record.protectionID)))
+                #expect(context.shop == (try ShopRecord.find(db, id: record.shopID)))
+            }
+            #expect(try CaseContext.load(db, caseID: other.id)?.shop == shop)
+            #expect(try CaseContext.load(db, caseID: other.id)?.protection == protection)
+            #expect(try CaseContext.load(db, caseID: "none") == nil)
+        }
+    }
+
+    @Test func eachRecordKnowsHowManyColumnsItTakes() {
+        #expect(CaseRecord.columnCount == selectedColumns(CaseRecord.findSQL).count)
+        #expect(ProtectionRecord.columnCount == selectedColumns(ProtectionRecord.findSQL).count)
+        #expect(ShopRecord.columnCount == 10)
+    }
+}
+
+/// The columns a `SELECT t.a, t.b, t.c FROM …` names, without the table's alias.
 private func selectedColumns(_ sql: String) -> Set<String> {
-    Set(sql.components(separatedBy: "FROM")[0].dropFirst("SELECT".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    Set(
+        sql.components(separatedBy: "FROM")[0].dropFirst("SELECT".count).split(separator: ",").map {
+            let column = $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            return column.split(separator: ".").last.map(String.init) ?? column
+        })
+}
+
+/// Document requests are read by position: every field as written, open ones by case,
+/// due ones by deadline, and answered ones no longer either.
+@Suite struct DocumentRequestReadTests {
+    @Test func requestsReadBackAsWritten() throws {
+        let (database, directory) = try migratedDatabase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database.pool.write { db in
+            let (_, _, record) = try insertShopAndCase(db)
+            let event = try EventRecord.append(
+                db, caseID: record.id, draft: EventDraft(kind: .note, actor: .system, audience: .agentsOnly, text: "x"), at: now)
+            try DocumentRequests.create(
+                db, caseID: record.id, eventID: event, party: .merchant, text: "the invoice, <please>", requestedAt: now, dueAt: now + 5)
+            try DocumentRequests.create(db, caseID: record.id, eventID: event, party: .customer, text: "", requestedAt: now, dueAt: now + 9)
+            let open = try DocumentRequests.open(db, caseID: record.id)
+            #expect(open.map(\.party) == [.merchant, .customer])
+            let first = try #require(open.first)
+            #expect(first.caseID == record.id && first.eventID == event && first.text == "the invoice, <please>")
+            #expect(first.requestedAt == now && first.dueAt == now + 5 && first.isOpen)
+            #expect(try DocumentRequests.due(db, now: now + 6, limit: 10).map(\.id) == [first.id])
+            try DocumentRequests.answer(db, caseID: record.id, party: .merchant, now: now + 1)
+            #expect(try DocumentRequests.open(db, caseID: record.id).map(\.party) == [.customer])
+            #expect(try DocumentRequests.due(db, now: now + 10, limit: 10).map(\.party) == [.customer])
+        }
+    }
 }
