@@ -106,9 +106,17 @@ public enum SiteRoute: Equatable, Sendable {
     /// segment we accept is plain ASCII), or nil for an unknown path.
     public init?(path: String) {
         guard path.hasPrefix("/") else { return nil }
-        // Split by bytes, not Characters (walking grapheme clusters was 3 % of a case page).
-        var segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst().map {
-            String(Substring($0))
+        // Split on the path's own bytes: walking grapheme clusters was 3 % of a case page,
+        // and the generic split of its UTF-8 view still 1 %.
+        var segments: [String] = []
+        segments.reserveCapacity(4)
+        var bytes = path
+        bytes.withUTF8 { b in
+            var start = 1
+            for i in 1...b.count where i == b.count || b[i] == UInt8(ascii: "/") {
+                segments.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
         }
         if segments.count > 1, segments.last == "" { segments.removeLast() }  // tolerate one trailing slash
         guard segments.allSatisfy({ $0.utf8.count <= 128 }) else { return nil }

@@ -91,7 +91,9 @@ struct MerchantPages {
         let (context, view, requests) = try app.readCase(id, viewer: ctx.viewer) { context, db in
             (
                 context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
-                try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant }
+                // Requests are shown only while the service team mediates.
+                context.record.file.state == .escalated
+                    ? try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant } : []
             )
         }
         // The customer's opening message, from the timeline just read (the merchant may

@@ -43,6 +43,25 @@ import MultipartKit
         #expect(Cookies.parse(String(repeating: "a=b; ", count: 5000)).isEmpty, "an absurd header is ignored")
     }
 
+    /// The byte-wise parser reads what splitting the String by Character and trimming
+    /// with Foundation read, non-ASCII spaces and odd pieces included.
+    @Test(arguments: [
+        "a=1;b=2", " a = 1 ; b=\"x\" ", "\u{00A0}ż=ł\u{2003}; k=v", "x=a=b", ";;=;a=", "q=\"\"", "q=\"", "n=\u{3000}v\u{3000}",
+        "\tt\t=\t1\t;\u{202F}", "bp_session=abc; bp_session=def",
+    ])
+    func cookiesParsedOnBytesAsOnCharacters(header: String) {
+        var expected: [String: String] = [:]
+        for part in header.split(separator: ";", omittingEmptySubsequences: false) {
+            guard let equals = part.firstIndex(of: "=") else { continue }
+            let name = part[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = Substring(part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            guard !name.isEmpty, expected[name] == nil else { continue }
+            expected[name] = String(value)
+        }
+        #expect(Cookies.parse(header) == expected)
+    }
+
     @Test(arguments: ["", " ", "\t a \t", "\u{00A0}b\u{2003}", "\u{3000} c d \u{202F}", "\n e \n", " ż ", "\u{200B}f"])
     func cookiesAreTrimmedAsFoundationTrimsWhitespace(text: String) {
         #expect(String(Cookies.trimmed(Substring(text))) == text.trimmingCharacters(in: .whitespaces))
@@ -239,6 +258,21 @@ import MultipartKit
         #expect(block == "Status: 303 See Other\r\nLocation: /xSet-Cookie: evil=1\r\nX-A: abc\r\nContent-Length: 2\r\n\r\n")
         let accel = HTTPResponse(status: 200, headers: [("X-Accel-Redirect", "/_documents/a")])
         #expect(!String(decoding: accel.headerBlock(), as: UTF8.self).contains("Content-Length"))
+    }
+
+    /// Names match ignoring ASCII case only: "[" is not "{", though they differ by the
+    /// case bit, and a set header replaces the one of the same name.
+    @Test func headerNamesMatchIgnoringASCIICase() {
+        #expect(HTTPResponse.sameName("Content-Type", "content-TYPE"))
+        #expect(!HTTPResponse.sameName("Content-Type", "Content-Typf"))
+        #expect(!HTTPResponse.sameName("X-[", "x-{"))
+        #expect(!HTTPResponse.sameName("@", "`"))
+        #expect(!HTTPResponse.sameName("Location", "Locatio"))
+        var response = HTTPResponse(status: 200, headers: [("content-type", "a"), ("X-B", "b")])
+        response.setHeader("Content-Type", "c")
+        #expect(response.headers.map(\.0) == ["X-B", "Content-Type"])
+        #expect(response.header("CONTENT-type") == "c")
+        #expect(response.header("X-C") == nil)
     }
 }
 
