@@ -55,8 +55,8 @@ public enum CaseListing {
         """
     }
 
-    static func shopOrderArguments(shopID: String, state: CaseState?, limit: Int, offset: Int) -> StatementArguments {
-        var arguments: StatementArguments = [shopID]
+    static func shopOrderArguments(shopID: String, state: CaseState?, limit: Int, offset: Int) -> SQLValues {
+        var arguments: SQLValues = [shopID]
         if let state { arguments += [CaseRecord.listRank(of: state), state.rawValue] }
         return arguments + [limit, offset]
     }
@@ -187,7 +187,7 @@ public struct QueueListRow: Sendable {
 extension CaseListing {
     /// A page of the queue, oldest first; `conditions` and `arguments` are its filters
     /// (`ListSQL.queue`), followed by limit and offset.
-    public static func queuePage(_ db: Database, conditions: [String], arguments: StatementArguments) throws -> [QueueListRow] {
+    public static func queuePage(_ db: Database, conditions: [String], arguments: SQLValues) throws -> [QueueListRow] {
         try db.mapRows(sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
             QueueListRow(
                 id: row.inlineText(0), number: row.int(1), shopID: row.inlineText(2), kind: row.value(3) ?? .claim,

@@ -48,7 +48,7 @@ public enum CaseSearch {
 
     /// At most `limit` cases for `term`; `shopID` limits them to one shop's claims.
     public static func cases(_ db: Database, _ term: SearchTerm, shopID: String?, limit: Int) throws -> [CaseSearchRow] {
-        let shop: StatementArguments = shopID.map { [$0] } ?? []
+        let shop: SQLValues = shopID.map { [$0] } ?? []
         func number(_ n: Int) throws -> [CaseSearchRow] {
             try fetch(db, byNumberSQL(shop: shopID != nil), [n] + shop)
         }
@@ -82,7 +82,7 @@ public enum CaseSearch {
         }
     }
 
-    private static func fetch(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [CaseSearchRow] {
+    private static func fetch(_ db: Database, _ sql: String, _ arguments: SQLValues) throws -> [CaseSearchRow] {
         try db.mapRows(sql: sql, arguments: arguments) { row in
             let listing = CaseListRow(
                 id: row.inlineText(0), number: row.int(1), orderNumber: row.text(5), customerEmail: row.inlineText(6), reason: row.value(7),

@@ -181,11 +181,52 @@ final class ColumnReaderCursor<Element>: DatabaseCursor {
     private let columns: ColumnReader
     private let transform: (ColumnReader) throws -> Element
 
-    init(_ statement: Statement, arguments: StatementArguments, transform: @escaping (ColumnReader) throws -> Element) throws {
+    init(_ statement: Statement, arguments: SQLValues, transform: @escaping (ColumnReader) throws -> Element) throws {
         _statement = statement
         columns = ColumnReader(statement)
         self.transform = transform
-        try statement.setArguments(arguments)
+        try Self.bind(arguments, to: statement)
+    }
+
+    /// Binds `arguments` to the statement's placeholders straight through SQLite's C API.
+    /// GRDB's `setArguments` validated and copied them into its own `StatementArguments`
+    /// first (with the array literal that made them, 5 k instructions a query, a tenth
+    /// of a case page's seven). The statement's `arguments`, as GRDB would name them in
+    /// an error's message, stay those of its last GRDB call.
+    private static func bind(_ arguments: SQLValues, to statement: Statement) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        guard Int(sqlite3_bind_parameter_count(handle)) == arguments.count else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE, message: "\(arguments.count) arguments for the placeholders of", sql: statement.sql)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch argument?.databaseValue.storage ?? .null {
+            case .null: code = sqlite3_bind_null(handle, index)
+            case .int64(let value): code = sqlite3_bind_int64(handle, index, value)
+            case .double(let value): code = sqlite3_bind_double(handle, index, value)
+            case .string(var text):
+                // An empty String may have no buffer, and a NULL pointer would bind NULL.
+                code = text.withUTF8 { bytes in
+                    bytes.isEmpty
+                        ? sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                        : sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                }
+            case .blob(let data):
+                code = data.withUnsafeBytes { bytes in
+                    bytes.isEmpty
+                        ? sqlite3_bind_zeroblob(handle, index, 0)
+                        : sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                }
+            }
+            guard code == SQLITE_OK else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                    sql: statement.sql)
+            }
+        }
     }
 
     deinit {
@@ -196,9 +237,15 @@ final class ColumnReaderCursor<Element>: DatabaseCursor {
     func _element(sqliteStatement: SQLiteStatement) throws -> Element { try transform(columns) }
 }
 
+/// The values of a query's `?` placeholders, in their order (`Database.mapRows`).
+public typealias SQLValues = [(any DatabaseValueConvertible)?]
+
+/// SQLite copies a value bound with this "destructor" before the bind returns.
+private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
 extension Database {
     /// Each row of the (cached) query made into a value while the statement stands on it.
-    public func mapRows<T>(sql: String, arguments: StatementArguments = StatementArguments(), _ transform: (ColumnReader) throws -> T)
+    public func mapRows<T>(sql: String, arguments: SQLValues = [], _ transform: (ColumnReader) throws -> T)
         throws -> [T]
     {
         let statement = try cachedStatement(sql: sql)

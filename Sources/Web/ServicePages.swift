@@ -96,7 +96,7 @@ struct ServicePages {
         let approval = ctx.queryValue("approval") == "awaiting" ? "awaiting" : nil
         let page = ctx.pageNumber()
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLValues = []
         if let reason {
             if reason == "inquiry" {
                 conditions.append("c.kind = 'inquiry'")

@@ -17,6 +17,29 @@ import Testing
         }
     }
 
+    /// `mapRows` binds its arguments itself: each kind as SQLite stores it, the empty text
+    /// as text (not NULL), a Date as GRDB binds it, and a wrong count is an error.
+    @Test func argumentsAreBoundAsGRDBBindsThem() throws {
+        try queue.read { db in
+            let sql = """
+                SELECT typeof(?1), typeof(?2), typeof(?3), typeof(?4), typeof(?5), typeof(?6), ?2, ?3, ?4, length(?5), hex(?6), ?7
+                """
+            let date = Date(timeIntervalSince1970: 1_764_000_000.125)
+            let arguments: SQLValues = [nil, Int64.max, 1.5, "zażółć \u{1F600}", "", Data([1, 0, 255]), date]
+            let read = try db.mapRows(sql: sql, arguments: arguments) { row in
+                ((0...5).map { row.text($0) }, row.int64(6), row.optionalDouble(7), row.text(8), row.int(9), row.text(10), row.text(11))
+            }
+            let row = try #require(read.first)
+            #expect(row.0 == ["null", "integer", "real", "text", "text", "blob"])
+            #expect(row.1 == Int64.max && row.2 == 1.5 && row.3 == "zażółć \u{1F600}" && row.4 == 0 && row.5 == "0100FF")
+            #expect(row.6 == (try String.fetchOne(db, sql: "SELECT ?", arguments: [date])))
+            #expect(throws: DatabaseError.self) { try db.mapRows(sql: "SELECT ?, ?", arguments: ["one"]) { $0.text(0) } }
+            // The statement is cached: a second call binds afresh.
+            #expect(try db.mapRows(sql: "SELECT ?1", arguments: ["again"]) { $0.text(0) } == ["again"])
+            #expect(try db.mapRows(sql: "SELECT ?1", arguments: [7]) { $0.int(0) } == [7])
+        }
+    }
+
     @Test func textNumbersAndNullsReadAsGRDBReadsThem() throws {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO t (s, n) VALUES (?, ?), (NULL, NULL), ('', 0)", arguments: ["zażółć <b>&\u{1F600}", Int64.max])
