@@ -18,21 +18,28 @@ extension CaseView {
         func link(_ d: DocumentRecord) -> DocumentLink {
             DocumentLink(name: d.name, href: SiteRoute.document(d.id).path, size: byteSize(d.size, t), type: typeLabel(d.contentType, t))
         }
-        func actorLabel(_ actor: ActorRef) -> String {
+        // The merchant's label names the shop: made once for the timeline, not per event.
+        var merchantLabel: Words?
+        func actorLabel(_ actor: ActorRef) -> Words {
             switch actor.kind {
-            case .customer: return t("actor_customer")
-            case .merchant: return t.format("actor_merchant", ["shop": context.shop.name])
+            case .customer: return t.words(.actor_customer)
+            case .merchant:
+                if let merchantLabel { return merchantLabel }
+                let label = Words(bytes: Array(t.format("actor_merchant", ["shop": context.shop.name]).utf8))
+                merchantLabel = label
+                return label
             case .agent:
                 if case .agent = viewer, let id = actor.id, let name = agentNames[id] {
-                    return t.format("actor_agent_named", ["name": name])
+                    return Words(bytes: Array(t.format("actor_agent_named", ["name": name]).utf8))
                 }
-                return t("actor_service")
-            case .system: return t("actor_system")
+                return t.words(.actor_service)
+            case .system: return t.words(.actor_system)
             }
         }
         let timeline = events.map { event -> TimelineEntry in
             TimelineEntry(
-                time: f.dateTime(event.at), timeISO: LocaleFormat.machine(event.at), actor: actorLabel(event.actor),
+                time: DateText(date: event.at, format: f, withTime: true), timeISO: MachineTime(date: event.at),
+                actor: actorLabel(event.actor),
                 heading: heading(event, t), text: event.text, details: details(event, t, f, file.orderValue.currency),
                 documents: (byEvent[event.id] ?? []).map(link), isInternal: event.audience == .agentsOnly,
                 kind: event.kind.rawValue, hasDocuments: byEvent[event.id] != nil)
@@ -58,13 +65,15 @@ extension CaseView {
         return CaseView(
             number: "#\(context.record.number)", state: file.state.rawValue,
             stateLabel: stateLabel(file, t), kindInquiry: file.kind == .inquiry,
-            reasonLabel: file.reason.map { t.label("reason", $0.rawValue) }, shopName: context.shop.name,
-            orderNumber: context.protection.orderNumber, orderDate: f.date(context.protection.orderDate),
-            orderValue: f.money(file.orderValue), customerEmail: context.protection.customerEmail,
-            openedAt: f.dateTime(file.openedAt), deadline: deadline.map(f.dateTime),
-            daysLeft: deadline.map { daysLeftLabel(until: $0, now: now, t) },
+            reasonLabel: file.reason.map { t.words($0) }, shopName: context.shop.name,
+            orderNumber: context.protection.orderNumber,
+            orderDate: DateText(date: context.protection.orderDate, format: f, withTime: false),
+            orderValue: MoneyText(money: file.orderValue, format: f), customerEmail: context.protection.customerEmail,
+            openedAt: DateText(date: file.openedAt, format: f, withTime: true),
+            deadline: deadline.map { DateText(date: $0, format: f, withTime: true) },
+            daysLeft: deadline.map { t.daysLeftWords(until: $0, now: now) },
             deadlinePassed: deadline.map { now >= $0 } ?? false, replySummary: replySummary,
-            escalationLabel: file.escalation.map { t.label("escalation", $0.rawValue) },
+            escalationLabel: file.escalation.map { t.words($0) },
             closureLabel: file.closure.map { t.label("closure", $0.rawValue) }, decisionLabel: decisionLabel,
             returnStatus: returnStatus(file, t, f),
             pausedDaysLeft: file.customerClockPaused
@@ -90,15 +99,22 @@ extension CaseView {
         return sent + " " + t.format("return_status_confirm_by", ["date": f.dateTime(due)])
     }
 
-    static func stateLabel(_ file: CaseFile, _ t: Catalog) -> String {
-        if file.kind == .inquiry { return t("inquiry_state_" + file.state.rawValue) }
+    static func stateLabel(_ file: CaseFile, _ t: Catalog) -> Words {
+        if file.kind == .inquiry { return Words(bytes: Array(t("inquiry_state_" + file.state.rawValue).utf8)) }
         // The return step says where the goods are, not only whose turn it is.
-        if file.awaitsReturnShipment { return t("state_return_expected") }
-        if file.awaitsReturnReceipt { return t("state_return_travelling") }
-        return t.label("state", file.state.rawValue)
+        if file.awaitsReturnShipment { return t.words(.state_return_expected) }
+        if file.awaitsReturnReceipt { return t.words(.state_return_travelling) }
+        return t.words(file.state)
     }
 
-    static func heading(_ event: EventRecord, _ t: Catalog) -> String {
+    /// An event's heading: its kind's own words, found by key, or words made from its data.
+    static func heading(_ event: EventRecord, _ t: Catalog) -> Words {
+        if let key = event.kind.headingKey { return t.words(key) }
+        return Words(bytes: Array(composedHeading(event, t).utf8))
+    }
+
+    /// The heading of an event whose words depend on its data (`headingKey` is nil).
+    static func composedHeading(_ event: EventRecord, _ t: Catalog) -> String {
         switch event.kind {
         case .escalated: return t.format("event_escalated", ["reason": t.label("escalation", event.data["reason"] ?? "")])
         case .closed: return t.format("event_closed", ["closure": t.label("closure", event.data["closure"] ?? "")])
@@ -157,6 +173,37 @@ extension CaseView {
         case "image/webp": "WebP"
         case "image/gif": "GIF"
         default: t("type_text")
+        }
+    }
+}
+
+extension EventKind {
+    /// The catalog key of the heading an event of this kind always has; nil for the
+    /// kinds whose heading depends on the event's data (why it escalated or closed, whom
+    /// a message or request is for). `EventHeadingKeyTests` checks each against
+    /// `event_<kind>`.
+    var headingKey: CatalogKey? {
+        switch self {
+        case .caseOpened: .event_case_opened
+        case .inquirySent: .event_inquiry_sent
+        case .merchantReplied: .event_merchant_replied
+        case .customerAnswered: .event_customer_answered
+        case .merchantReminded: .event_merchant_reminded
+        case .customerReminded: .event_customer_reminded
+        case .note: .event_note
+        case .partyMessage: .event_party_message
+        case .assigned: .event_assigned
+        case .decision: .event_decision
+        case .inquiryAnswered: .event_inquiry_answered
+        case .returnSent: .event_return_sent
+        case .returnReceived: .event_return_received
+        case .returnNotReceivedYet: .event_return_not_received_yet
+        case .appealed: .event_appealed
+        case .payoutProposed: .event_payout_proposed
+        case .payoutApproved: .event_payout_approved
+        case .payoutReturned: .event_payout_returned
+        case .emailReply: .event_email_reply
+        case .escalated, .closed, .serviceMessage, .documentsRequested, .documentRequestExpired: nil
         }
     }
 }

@@ -205,3 +205,27 @@ import Testing
         }
     }
 }
+
+/// An event's heading by key is the catalog's `event_<kind>` in every language, written
+/// as the String was; the kinds without a key compose theirs from the event's data.
+@Suite struct EventHeadingKeyTests {
+    @Test func everyKeyedKindIsNamedForItsKind() throws {
+        let catalogs = try Catalogs(directory: CatalogTests.root + "/Strings")
+        defer { withExtendedLifetime(catalogs) {} }
+        let composed: Set<EventKind> = [.escalated, .closed, .serviceMessage, .documentsRequested, .documentRequestExpired]
+        for kind in EventKind.allCases {
+            #expect((kind.headingKey == nil) == composed.contains(kind), "\(kind)")
+            guard let key = kind.headingKey else { continue }
+            #expect(CatalogKey.named("event_" + kind.rawValue) == key)
+            for locale in AppLocale.allCases {
+                let t = catalogs[locale]
+                let event = EventRecord(
+                    id: 1, caseID: "c", at: Date(), actor: .system, kind: kind, audience: .everyone, text: nil, data: [:])
+                #expect(CaseView.heading(event, t).text == t("event_" + kind.rawValue))
+                var html = TemplateOutput()
+                CaseView.heading(event, t).write(into: &html, html: true)
+                #expect(html.text == HTMLEscaping.escape(t("event_" + kind.rawValue)))
+            }
+        }
+    }
+}

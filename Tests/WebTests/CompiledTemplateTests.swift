@@ -71,18 +71,26 @@ import Testing
     static func caseView(inquiry: Bool = false, full: Bool = true) -> CaseView {
         let document = DocumentLink(name: "invoice <1>.pdf", href: "/documents/abc", size: "1,2 MB", type: "PDF")
         let entries = [
-            TimelineEntry(time: "25.11.2026 10:00", timeISO: "2026-11-25T10:00:00Z", actor: "Customer", heading: "Case opened",
+            TimelineEntry(time: DateText(date: Date(timeIntervalSince1970: 1_764_064_800), format: polish, withTime: true),
+                          timeISO: MachineTime(date: Date(timeIntervalSince1970: 1_764_064_800)), actor: words("Customer <&>"),
+                          heading: words("Case \"opened\""),
                           text: hostile, details: ["Not received", "<b>"], documents: [document], isInternal: false, kind: "case_opened",
                           hasDocuments: true),
-            TimelineEntry(time: "26.11.2026 11:00", timeISO: "2026-11-26T11:00:00Z", actor: "Service", heading: "Note",
+            TimelineEntry(time: DateText(date: Date(timeIntervalSince1970: 1_764_154_800), format: english, withTime: true),
+                          timeISO: MachineTime(date: Date(timeIntervalSince1970: 1_764_154_800)), actor: words("Service"),
+                          heading: words("Note"),
                           text: nil, details: [], documents: [], isInternal: true, kind: "note", hasDocuments: false),
         ]
         return CaseView(
-            number: "#42", state: "awaiting_customer", stateLabel: "Waiting for you", kindInquiry: inquiry,
-            reasonLabel: full ? "Not received" : nil, shopName: "Shop \"A\" & Co", orderNumber: "ORD-<1>", orderDate: "20.11.2026",
-            orderValue: "249,99 zł", customerEmail: "anna@example.com", openedAt: "21.11.2026 09:00",
-            deadline: full ? "15.12.2026 09:00" : nil, daysLeft: full ? "20 days left" : nil, deadlinePassed: !full,
-            replySummary: full ? "Refund of 249,99 zł" : nil, escalationLabel: full ? "Disputed" : nil,
+            number: "#42", state: "awaiting_customer", stateLabel: words("Waiting for <you>"), kindInquiry: inquiry,
+            reasonLabel: full ? words("Not received") : nil, shopName: "Shop \"A\" & Co", orderNumber: "ORD-<1>",
+            orderDate: DateText(date: Date(timeIntervalSince1970: 1_763_600_000), format: polish, withTime: false),
+            orderValue: MoneyText(money: Money(minor: 24_999, currency: Currency(code: "PLN")!), format: polish),
+            customerEmail: "anna@example.com",
+            openedAt: DateText(date: Date(timeIntervalSince1970: 1_763_715_600), format: english, withTime: true),
+            deadline: full ? DateText(date: Date(timeIntervalSince1970: 1_765_785_600), format: polish, withTime: true) : nil,
+            daysLeft: full ? words("20 days & left") : nil, deadlinePassed: !full,
+            replySummary: full ? "Refund of 249,99 zł" : nil, escalationLabel: full ? words("Disputed") : nil,
             closureLabel: full ? "Closed" : nil, decisionLabel: full ? "Payout" : nil,
             returnStatus: full ? "Sent back on 1.12 (DHL, tracking <1>)." : nil, pausedDaysLeft: full ? "17 days left" : nil,
             appealLabel: full ? "Customer, 2.12.2026" : nil, timeline: full ? entries : [],

@@ -6,10 +6,10 @@ struct DocumentLink {
 }
 
 struct TimelineEntry {
-    let time: String
-    let timeISO: String
-    let actor: String
-    let heading: String
+    let time: DateText
+    let timeISO: MachineTime
+    let actor: Words
+    let heading: Words
     let text: String?
     let details: [String]
     let documents: [DocumentLink]
@@ -24,20 +24,20 @@ struct TimelineEntry {
 struct CaseView {
     let number: String
     let state: String
-    let stateLabel: String
+    let stateLabel: Words
     let kindInquiry: Bool
-    let reasonLabel: String?
+    let reasonLabel: Words?
     let shopName: String
     let orderNumber: String
-    let orderDate: String
-    let orderValue: String
+    let orderDate: DateText
+    let orderValue: MoneyText
     let customerEmail: String
-    let openedAt: String
-    let deadline: String?
-    let daysLeft: String?
+    let openedAt: DateText
+    let deadline: DateText?
+    let daysLeft: Words?
     let deadlinePassed: Bool
     let replySummary: String?
-    let escalationLabel: String?
+    let escalationLabel: Words?
     let closureLabel: String?
     let decisionLabel: String?
     /// Where the returned goods are: sent (how, when, confirm by), or received (refund by).

@@ -47,6 +47,19 @@ struct DateText: TemplateText {
     var text: String { withTime ? format.dateTime(date) : format.date(date) }
 }
 
+/// An instant as `<time datetime>` wants it (ISO 8601 in UTC), written from the Date.
+struct MachineTime: TemplateText {
+    let date: Date
+
+    func write(into out: inout TemplateOutput, html: Bool) {
+        var written = ScratchBytes()
+        ISO8601.write(date, to: &written)
+        out.append(written)
+    }
+
+    var text: String { LocaleFormat.machine(date) }
+}
+
 /// Words of the catalog (a state's label, "3 days left"), as UTF-8 text prepared once.
 struct Words: TemplateText {
     private enum Bytes {
