@@ -196,9 +196,10 @@ final class ColumnReaderCursor<Element>: DatabaseCursor {
     private static func bind(_ arguments: SQLValues, to statement: Statement) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        guard Int(sqlite3_bind_parameter_count(handle)) == arguments.count else {
+        let placeholders = Int(sqlite3_bind_parameter_count(handle))
+        guard placeholders == arguments.count else {
             throw DatabaseError(
-                resultCode: .SQLITE_MISUSE, message: "\(arguments.count) arguments for the placeholders of", sql: statement.sql)
+                resultCode: .SQLITE_MISUSE, message: "\(arguments.count) arguments for \(placeholders) placeholders", sql: statement.sql)
         }
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)

@@ -33,7 +33,8 @@ import Testing
             #expect(row.0 == ["null", "integer", "real", "text", "text", "blob"])
             #expect(row.1 == Int64.max && row.2 == 1.5 && row.3 == "zażółć \u{1F600}" && row.4 == 0 && row.5 == "0100FF")
             #expect(row.6 == (try String.fetchOne(db, sql: "SELECT ?", arguments: [date])))
-            #expect(throws: DatabaseError.self) { try db.mapRows(sql: "SELECT ?, ?", arguments: ["one"]) { $0.text(0) } }
+            let wrongCount = #expect(throws: DatabaseError.self) { try db.mapRows(sql: "SELECT ?, ?", arguments: ["one"]) { $0.text(0) } }
+            #expect(wrongCount?.message == "1 arguments for 2 placeholders")
             // The statement is cached: a second call binds afresh.
             #expect(try db.mapRows(sql: "SELECT ?1", arguments: ["again"]) { $0.text(0) } == ["again"])
             #expect(try db.mapRows(sql: "SELECT ?1", arguments: [7]) { $0.int(0) } == [7])
