@@ -107,23 +107,21 @@ extension CaseView {
         return t.words(file.state)
     }
 
-    /// An event's heading: its kind's own words, found by key, or words made from its data.
+    /// An event's heading: its kind's own words, found by key, or words made from its
+    /// data (why it escalated or closed, whom a message or request is for).
     static func heading(_ event: EventRecord, _ t: Catalog) -> Words {
         if let key = event.kind.headingKey { return t.words(key) }
-        return Words(bytes: Array(composedHeading(event, t).utf8))
-    }
-
-    /// The heading of an event whose words depend on its data (`headingKey` is nil).
-    static func composedHeading(_ event: EventRecord, _ t: Catalog) -> String {
+        let text: String
         switch event.kind {
-        case .escalated: return t.format("event_escalated", ["reason": t.label("escalation", event.data["reason"] ?? "")])
-        case .closed: return t.format("event_closed", ["closure": t.label("closure", event.data["closure"] ?? "")])
+        case .escalated: text = t.format("event_escalated", ["reason": t.label("escalation", event.data["reason"] ?? "")])
+        case .closed: text = t.format("event_closed", ["closure": t.label("closure", event.data["closure"] ?? "")])
         case .serviceMessage:
-            return t("event_service_message_to_" + (event.data["to"] ?? "customer").replacingOccurrences(of: ",", with: "_"))
+            text = t("event_service_message_to_" + (event.data["to"] ?? "customer").replacingOccurrences(of: ",", with: "_"))
         case .documentsRequested, .documentRequestExpired:
-            return t("event_\(event.kind.rawValue)_" + (event.data["from"] ?? "customer"))
-        default: return t("event_" + event.kind.rawValue)
+            text = t("event_\(event.kind.rawValue)_" + (event.data["from"] ?? "customer"))
+        default: text = t("event_" + event.kind.rawValue)  // a kind with a heading key; not reached
         }
+        return Words(bytes: Array(text.utf8))
     }
 
     static func details(_ event: EventRecord, _ t: Catalog, _ f: LocaleFormat, _ currency: Currency) -> [String] {

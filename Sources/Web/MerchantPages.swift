@@ -92,8 +92,7 @@ struct MerchantPages {
             (
                 context, try CaseView.build(context, viewer: ctx.viewer, db: db, t: t, f: f, now: now),
                 // Requests are shown only while the service team mediates.
-                context.record.file.state == .escalated
-                    ? try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant } : []
+                Self.isMediated(context) ? try DocumentRequests.open(db, caseID: id).filter { $0.party == .merchant } : []
             )
         }
         // The customer's opening message, from the timeline just read (the merchant may
@@ -102,7 +101,7 @@ struct MerchantPages {
         let file = context.record.file
         let insolvent = context.shop.isInsolvent
         let mayReply = file.state == .awaitingMerchant && !insolvent && !view.deadlinePassed
-        let mediated = file.state == .escalated && !insolvent
+        let mediated = Self.isMediated(context)
         let deadlines = app.deadlines(for: context.shop)
         var receiptForm: ReceiptForm?
         if file.awaitsReturnReceipt && !insolvent {
@@ -127,6 +126,12 @@ struct MerchantPages {
             Page(
                 template: Template.merchantCase, title: t.format("case_title", ["number": view.number]),
                 model: model, status: rejection?.status ?? 200), ctx)
+    }
+
+    /// The service team mediates the case, and the merchant may send it messages and
+    /// answer its document requests (not once the shop is insolvent).
+    private static func isMediated(_ context: CaseContext) -> Bool {
+        context.record.file.state == .escalated && !context.shop.isInsolvent
     }
 
     private func replyForm(_ id: String, _ ctx: RequestContext, rejection: FormRejection? = nil, typed: FormBody? = nil) throws
