@@ -16,6 +16,11 @@ extension App {
         public var counterDrift: [Counters.Drift] = []
         /// Whether the drifted counters were rewritten to the recount (`--repair`).
         public var countersRepaired = false
+        /// Cases whose copied facts (shop name, order number, documents deadline)
+        /// differed from their sources (`CaseCopies`), by id.
+        public var copyDrift: [String] = []
+        /// Whether the drifted copies were rewritten from their sources (`--repair`).
+        public var copiesRepaired = false
         public var removed = 0
 
         /// Problems that need a person: a damaged database, rows whose file is gone,
@@ -25,6 +30,7 @@ extension App {
             if integrity != "ok" { list.append("database integrity: \(integrity)") }
             if !documentsWithoutFile.isEmpty { list.append("\(documentsWithoutFile.count) documents without their file") }
             if !counterDrift.isEmpty && !countersRepaired { list.append("\(counterDrift.count) case counters drifted") }
+            if !copyDrift.isEmpty && !copiesRepaired { list.append("\(copyDrift.count) cases' copied facts drifted") }
             if failedMails > 0 { list.append("\(failedMails) emails failed for good") }
             if let age = oldestWaitingMail, age > 3600 { list.append("an email has waited \(Int(age / 60)) minutes") }
             return list
@@ -32,13 +38,16 @@ extension App {
     }
 
     /// `bp check`: the database's integrity, documents and files that do not match, the
-    /// outbox's health, and the case counters against a recount. With `repair`, files
-    /// older than `grace` that nothing refers to (uploads of requests that never finished,
-    /// files whose row never committed) are removed and drifted counters rewritten.
+    /// outbox's health, the case counters against a recount and the cases' copied facts
+    /// against their sources. With `repair`, files older than `grace` that nothing refers
+    /// to (uploads of requests that never finished, files whose row never committed) are
+    /// removed and drifted counters and copies rewritten.
     public func check(repair: Bool, grace: TimeInterval = 3600) throws -> CheckReport {
         var report = CheckReport()
         report.counterDrift = try checkCounters(repair: repair)
         report.countersRepaired = repair && !report.counterDrift.isEmpty
+        report.copyDrift = try checkCopies(repair: repair)
+        report.copiesRepaired = repair && !report.copyDrift.isEmpty
         let now = now()
         let (integrity, referenced, rows, failed, oldest) = try database.read { db in
             (
@@ -67,6 +76,17 @@ extension App {
         return try database.write { db in
             let drift = try Counters.drift(db)
             if !drift.isEmpty { try Counters.rewrite(db) }
+            return drift
+        }
+    }
+
+    /// The cases whose copied facts differ from their sources; with `repair` they are
+    /// rewritten in the same transaction.
+    func checkCopies(repair: Bool) throws -> [String] {
+        guard repair else { return try database.read(CaseCopies.drift) }
+        return try database.write { db in
+            let drift = try CaseCopies.drift(db)
+            if !drift.isEmpty { try CaseCopies.rewrite(db) }
             return drift
         }
     }

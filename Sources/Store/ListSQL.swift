@@ -11,9 +11,11 @@ public enum ListSQL {
         WHERE p.customer_email = ? ORDER BY p.activated_at DESC LIMIT 200
         """
 
-    /// The review queue, oldest first, from the covering `cases_queue` and `shops_names`;
-    /// `conditions` are the filters (on columns the index holds). The nearest deadline of
-    /// a case's open document requests comes with its line.
+    /// The review queue, oldest first, from the covering `cases_queue` alone: a case
+    /// carries its shop's name and its open document requests' nearest deadline
+    /// (`CaseCopies`). `conditions` are the filters (on columns the index holds). An
+    /// agent's address is looked up only for a line that has one (a join looked up
+    /// every line's, NULL or not).
     public static func queue(conditions: [String]) -> String {
         conditions.isEmpty ? wholeQueue : composeQueue(conditions: conditions)
     }
@@ -24,12 +26,10 @@ public enum ListSQL {
     private static func composeQueue(conditions: [String]) -> String {
         """
         SELECT c.id, c.number, c.shop_id, c.kind, c.amount_minor, c.currency, c.escalation_reason, c.queued_at, c.opened_at,
-               c.order_number, s.name AS shop_name, u.email AS agent_email, c.proposed_by IS NOT NULL AS awaiting_approval,
-               (SELECT MIN(r.due_at) FROM document_requests r INDEXED BY document_requests_open
-                WHERE r.case_id = c.id AND r.answered_at IS NULL AND r.expired_at IS NULL) AS documents_due
+               c.order_number, c.shop_name,
+               CASE WHEN c.assigned_agent_id IS NOT NULL THEN (SELECT email FROM users WHERE id = c.assigned_agent_id) END,
+               c.proposed_by IS NOT NULL AS awaiting_approval, c.documents_due_at
         FROM cases c INDEXED BY cases_queue
-        JOIN shops s INDEXED BY shops_names ON s.id = c.shop_id
-        LEFT JOIN users u ON u.id = c.assigned_agent_id
         WHERE \((["c.queued_at IS NOT NULL"] + conditions).joined(separator: " AND ")) ORDER BY c.queued_at LIMIT ? OFFSET ?
         """
     }

@@ -42,9 +42,12 @@ struct Restore: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the database's integrity, documents against their files, the outbox and the case counters; exit 1 on a problem.")
+        abstract:
+            "Check the database's integrity, documents against their files, the outbox, the case counters and copies; exit 1 on a problem."
+    )
 
-    @Flag(help: "Remove upload and document files older than the grace period that no row refers to; rewrite drifted case counters.")
+    @Flag(
+        help: "Remove upload and document files older than the grace period that no row refers to; rewrite drifted counters and copies.")
     var repair = false
     @Option(help: "Seconds a file without a row is left alone (a request may still be writing it).") var grace = 3600
 
@@ -62,6 +65,12 @@ struct Check: ParsableCommand {
         } else {
             print("counters: \(report.counterDrift.count) drifted\(report.countersRepaired ? ", repaired" : "")")
             for drift in report.counterDrift.prefix(20) { print("  \(drift)") }
+        }
+        if report.copyDrift.isEmpty {
+            print("copied facts: ok")
+        } else {
+            print("copied facts: \(report.copyDrift.count) cases drifted\(report.copiesRepaired ? ", repaired" : "")")
+            for id in report.copyDrift.prefix(20) { print("  case \(id)") }
         }
         if repair { print("removed: \(report.removed) files") }
         if !report.problems.isEmpty {

@@ -14,6 +14,7 @@ import Testing
                              sourceLocation: SourceLocation = #_sourceLocation) throws {
         try f.app.database.read { (db: Database) throws -> Void in
             #expect(try Counters.drift(db) == [], "after \(step)", sourceLocation: sourceLocation)
+            #expect(try CaseCopies.drift(db) == [], "copies after \(step)", sourceLocation: sourceLocation)
             func counted(_ sql: String, _ arguments: StatementArguments = []) throws -> [String: Int] {
                 Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0], $0[1]) })
             }
