@@ -15,4 +15,20 @@ public enum ByteWords {
     public static func bytes(_ byte: UInt8, in word: UInt64) -> UInt64 {
         bytes(below: 1, in: word ^ (0x0101_0101_0101_0101 &* UInt64(byte)))
     }
+
+    /// Whether every byte is ASCII (below 0x80), eight at a time.
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var high: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
 }

@@ -246,6 +246,16 @@ private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: s
 
 extension Database {
     /// Each row of the (cached) query made into a value while the statement stands on it.
+    /// Each row of the (cached) query handed to `body` while the statement stands on it,
+    /// and kept nowhere: for an answer written as its rows are read.
+    public func forEachRow(sql: String, arguments: SQLValues = [], _ body: (ColumnReader) throws -> Void) throws {
+        let statement = try cachedStatement(sql: sql)
+        try withoutActuallyEscaping(body) { body in
+            let cursor = try ColumnReaderCursor(statement, arguments: arguments, transform: body)
+            while try cursor.next() != nil {}
+        }
+    }
+
     public func mapRows<T>(sql: String, arguments: SQLValues = [], _ transform: (ColumnReader) throws -> T)
         throws -> [T]
     {

@@ -6,13 +6,13 @@ import Store
 /// `.sortedKeys` gave them (clients may have compared bodies), absent values as `null`
 /// as the SPEC's objects show them.
 enum ShopJSON {
-    /// `{"cases":[…]}`
-    static func cases(_ rows: [CaseSummaryRow]) -> [UInt8] {
-        var json = JSONWriter(capacity: 64 + rows.count * 400)
+    /// `{"cases":[…]}`, with room for `count` cases that `writeCases` writes.
+    static func cases(count: Int, _ writeCases: (inout JSONWriter) throws -> Void) rethrows -> [UInt8] {
+        var json = JSONWriter(capacity: 64 + count * 400)
         json.beginObject()
         json.key("cases")
         json.beginArray()
-        for row in rows { json.caseSummary(row) }
+        try writeCases(&json)
         json.endArray()
         json.endObject()
         return json.bytes

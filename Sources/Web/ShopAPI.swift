@@ -165,10 +165,12 @@ package struct ShopAPI {
         guard (1...1000).contains(limit), offset >= 0 else {
             throw APIFailure(400, "invalid_paging", "limit must be 1 to 1000 and offset at least 0")
         }
-        let rows = try app.database.read { db in
-            try CaseListing.apiPage(db, shopID: shop.id, state: state, limit: limit, offset: offset)
+        let body = try ShopJSON.cases(count: limit) { json in
+            try app.database.read { db in
+                try CaseListing.writeAPIPage(db, shopID: shop.id, state: state, limit: limit, offset: offset, to: &json)
+            }
         }
-        return json(200, ShopJSON.cases(rows))
+        return json(200, body)
     }
 
     private func protectionJSON(_ p: ProtectionRecord, claim: CaseSummaryRow??) -> [UInt8] {
