@@ -245,7 +245,6 @@ public typealias SQLValues = [(any DatabaseValueConvertible)?]
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 extension Database {
-    /// Each row of the (cached) query made into a value while the statement stands on it.
     /// Each row of the (cached) query handed to `body` while the statement stands on it,
     /// and kept nowhere: for an answer written as its rows are read.
     public func forEachRow(sql: String, arguments: SQLValues = [], _ body: (ColumnReader) throws -> Void) throws {
@@ -256,6 +255,7 @@ extension Database {
         }
     }
 
+    /// Each row of the (cached) query made into a value while the statement stands on it.
     public func mapRows<T>(sql: String, arguments: SQLValues = [], _ transform: (ColumnReader) throws -> T)
         throws -> [T]
     {
