@@ -6,9 +6,11 @@ import Store
 /// `.sortedKeys` gave them (clients may have compared bodies), absent values as `null`
 /// as the SPEC's objects show them.
 enum ShopJSON {
-    /// `{"cases":[…]}`, with room for `count` cases that `writeCases` writes.
+    /// `{"cases":[…]}` with the cases `writeCases` writes, at most `count`. Room is made for
+    /// a default page (100) at most: a `limit` of 1,000 for a shop with a handful of cases
+    /// would otherwise reserve 400 KB, and a longer page grows the buffer as it goes.
     static func cases(count: Int, _ writeCases: (inout JSONWriter) throws -> Void) rethrows -> [UInt8] {
-        var json = JSONWriter(capacity: 64 + count * 400)
+        var json = JSONWriter(capacity: 64 + min(count, 100) * 400)
         json.beginObject()
         json.key("cases")
         json.beginArray()
