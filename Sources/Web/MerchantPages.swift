@@ -42,20 +42,23 @@ struct MerchantPages {
         let returns = ctx.queryValue("state") == "returns"
         let filter = ctx.queryValue("state").flatMap(CaseState.init(rawValue:)).flatMap { $0 == .open ? nil : $0 }
         let page = returns ? 1 : ctx.pageNumber()
-        let (shop, records, counts, returnsCount) = try app.database.read { db in
+        // One line more than a page, read only to know whether a next page exists; each
+        // line made as its row is read.
+        var rows: [MerchantCaseRow] = []
+        rows.reserveCapacity(Self.pageSize + 1)
+        let (shop, counts, returnsCount) = try app.database.read { db in
             guard let shop = try ShopRecord.find(db, id: shopID) else { throw NotFound() }
-            return (
-                shop,
-                returns
-                    ? try CaseListing.returnsToConfirm(db, shopID: shopID, limit: Self.pageSize + 1)
-                    : try CaseListing.shopPage(
-                        db, shopID: shopID, state: filter, limit: Self.pageSize + 1,
-                        offset: (page - 1) * Self.pageSize),
-                try CaseListing.openCounts(db, shopID: shopID),
-                try CaseListing.returnsToConfirmCount(db, shopID: shopID)
-            )
+            let each = { (record: CaseListRow) in rows.append(MerchantCaseRow(record, now: now, t, f)) }
+            if returns {
+                try CaseListing.returnsToConfirm(db, shopID: shopID, limit: Self.pageSize + 1, each: each)
+            } else {
+                try CaseListing.shopPage(
+                    db, shopID: shopID, state: filter, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize, each: each)
+            }
+            return (shop, try CaseListing.openCounts(db, shopID: shopID), try CaseListing.returnsToConfirmCount(db, shopID: shopID))
         }
-        let rows = records.prefix(Self.pageSize).map { MerchantCaseRow($0, now: now, t, f) }
+        let hasNext = rows.count > Self.pageSize
+        if hasNext { rows.removeLast() }
         var filters = [nil, CaseState.awaitingMerchant, .awaitingCustomer, .escalated, .closed].map { state in
             var label = state.map { t.label("state", $0.rawValue) } ?? t(.filter_all)
             if let state, let n = counts[state], n > 0 { label += " (\(n))" }
@@ -76,9 +79,9 @@ struct MerchantPages {
         let model = MerchantCasesPage(
             search: SearchPages.box(.merchantSearch, query: "", t),
             exportHref: SiteRoute.merchantExport.path + (filter.map { "?state=\($0.rawValue)" } ?? ""),
-            shop: shop.name, insolvent: shop.isInsolvent, cases: Array(rows), filters: filters,
+            shop: shop.name, insolvent: shop.isInsolvent, cases: rows, filters: filters,
             waiting: waiting > 0 ? waiting : nil, previousHref: page > 1 ? pageHref(page - 1) : nil,
-            nextHref: !returns && records.count > Self.pageSize ? pageHref(page + 1) : nil, page: page)
+            nextHref: !returns && hasNext ? pageHref(page + 1) : nil, page: page)
         return pages.render(Page(template: Template.merchantCases, title: t(.merchant_cases_title), model: model), ctx)
     }
 

@@ -116,25 +116,12 @@ struct ServicePages {
         if assignee == "unassigned" { conditions.append("c.assigned_agent_id IS NULL") }
         if approval != nil { conditions.append("c.proposed_by IS NOT NULL") }
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
-        let (rows, filteredShop, replies) = try app.database.read { db in
-            let rows = try CaseListing.queuePage(db, conditions: conditions, arguments: arguments)
-            let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
-            return (rows, filteredShop, page == 1 ? try InboundMail.toReview(db, limit: 20) : [])
-        }
-        func href(_ changes: [String: String?]) -> String {
-            var params: [(String, String)] = []
-            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee, "approval": approval]
-            for (k, v) in changes { current[k] = v }
-            for key in ["reason", "shop", "assignee", "approval", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
-            return SiteRoute.serviceQueue.path
-                + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
-        }
         // The "only this shop" link of every line: the filters around the shop's id
         // written once (ids are base32 and need no encoding).
         let shopFilterHead = SiteRoute.serviceQueue.path + "?" + (reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? "") + "shop="
         let shopFilterTail =
             (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
-        let items = rows.prefix(Self.pageSize).map { row in
+        func item(_ row: QueueListRow) -> QueueItem {
             QueueItem(
                 href: CaseLink(page: .service, id: row.id), number: CaseNumberText(number: row.number), shop: row.shopName,
                 shopFilterHref: JoinedText(head: shopFilterHead, middle: row.shopID, tail: shopFilterTail),
@@ -147,6 +134,25 @@ struct ServicePages {
                 documentsDue: row.documentsDue.map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" },
                 awaitingApproval: row.awaitingApproval, appeal: row.escalation == .appeal)
         }
+        // One line more than a page, read only to know whether a next page exists; each
+        // line made as its row is read.
+        var items: [QueueItem] = []
+        items.reserveCapacity(Self.pageSize + 1)
+        let (filteredShop, replies) = try app.database.read { db in
+            try CaseListing.queuePage(db, conditions: conditions, arguments: arguments) { items.append(item($0)) }
+            let filteredShop = try shopFilter.flatMap { try ShopRecord.find(db, id: $0) }
+            return (filteredShop, page == 1 ? try InboundMail.toReview(db, limit: 20) : [])
+        }
+        let hasNext = items.count > Self.pageSize
+        if hasNext { items.removeLast() }
+        func href(_ changes: [String: String?]) -> String {
+            var params: [(String, String)] = []
+            var current: [String: String?] = ["reason": reason, "shop": shopFilter, "assignee": assignee, "approval": approval]
+            for (k, v) in changes { current[k] = v }
+            for key in ["reason", "shop", "assignee", "approval", "page"] { if let v = current[key] ?? nil { params.append((key, v)) } }
+            return SiteRoute.serviceQueue.path
+                + (params.isEmpty ? "" : "?" + params.map { "\($0.0)=\(URLEncoded.encode($0.1))" }.joined(separator: "&"))
+        }
         let reasons = (["inquiry"] + EscalationReason.allCases.map(\.rawValue)).map { value in
             SelectOption(
                 value: value, label: value == "inquiry" ? t(.reason_inquiry) : t.label("escalation", value),
@@ -154,14 +160,14 @@ struct ServicePages {
         }
         let model = QueuePage(
             search: SearchPages.box(.serviceSearch, query: "", t),
-            items: Array(items), reasons: reasons,
+            items: items, reasons: reasons,
             shopFilter: filteredShop.map { ShopFilter(name: $0.name, clearHref: href(["shop": nil, "page": nil]), id: $0.id) },
             assignees: ["mine", "unassigned"].map {
                 SelectOption(value: $0, label: t("queue_assignee_" + $0), selected: $0 == assignee)
             },
             approvalOnly: approval != nil, action: SiteRoute.serviceQueue.path,
             previousHref: page > 1 ? href(["page": String(page - 1)]) : nil,
-            nextHref: rows.count > Self.pageSize ? href(["page": String(page + 1)]) : nil, page: page,
+            nextHref: hasNext ? href(["page": String(page + 1)]) : nil, page: page,
             filtered: reason != nil || shopFilter != nil || assignee != nil || approval != nil, clearHref: SiteRoute.serviceQueue.path,
             mailReplies: replies.map { reply in
                 MailReplyItem(
