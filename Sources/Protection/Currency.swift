@@ -1,13 +1,29 @@
 /// An ISO 4217 currency with the number of digits of its minor unit.
 public struct Currency: Hashable, Sendable, CustomStringConvertible {
-    public let code: String
+    /// The code's three letters, one a byte (the first lowest). Not a String: a Currency,
+    /// and so a `Money`, holds no reference, and copying a list line's amount counts none
+    /// (a String's count went up and down twice a line, callgrind).
+    public let letters: UInt32
     public let minorDigits: Int
 
     /// The currency for an ISO 4217 code ("PLN"), or nil when the code is not one.
     public init?(code: String) {
         guard let digits = Currency.table[code] else { return nil }
-        self.code = code
+        var code = code
+        letters = code.withUTF8 { Self.letters($0) } ?? 0
         self.minorDigits = digits
+    }
+
+    /// Three bytes as one word (nil for any other length): how a currency read from the
+    /// database is compared with the one read before it.
+    public static func letters(_ code: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        guard code.count == 3 else { return nil }
+        return UInt32(code[0]) | UInt32(code[1]) << 8 | UInt32(code[2]) << 16
+    }
+
+    /// "PLN".
+    public var code: String {
+        withUnsafeBytes(of: letters.littleEndian) { String(decoding: $0.prefix(3), as: UTF8.self) }
     }
 
     public var description: String { code }

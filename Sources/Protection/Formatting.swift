@@ -30,7 +30,7 @@ public final class LocaleFormat: Sendable {
 
     package func writeMoney(_ money: Money, to s: inout ScratchBytes) {
         let code = money.currency.code
-        let symbol = Self.symbols.first { $0.code == code }
+        let symbol = Self.symbol(code)
         if money.minor < 0 { s.append(UInt8(ascii: "-")) }
         if locale == .en {
             if let symbol, symbol.prefix {
@@ -72,7 +72,7 @@ public final class LocaleFormat: Sendable {
         }
         if locale != .en {
             s.append(Self.noBreakSpace)
-            s.append(symbol?.text ?? code)
+            if let symbol { s.append(symbol.text) } else { s.append(code) }
         }
     }
 
@@ -170,12 +170,21 @@ public final class LocaleFormat: Sendable {
 
     private static let englishMonths: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// Searched in order, the shops' usual currencies first: comparing a few three-letter
-    /// codes costs less than hashing one.
-    private static let symbols: [(code: String, text: String, prefix: Bool)] = [
-        ("PLN", "zł", false), ("EUR", "€", true), ("USD", "$", true), ("GBP", "£", true),
-        ("CHF", "CHF", false), ("CZK", "Kč", false), ("SEK", "kr", false), ("NOK", "kr", false), ("DKK", "kr", false),
-    ]
+    /// A currency's symbol, the shops' usual currencies first: comparing a few three-letter
+    /// codes costs less than hashing one, and a switch copies no String out of an array
+    /// (a reference count each way per amount, twice for every line of a list).
+    private static func symbol(_ code: String) -> (text: StaticString, prefix: Bool)? {
+        switch code {
+        case "PLN": ("zł", false)
+        case "EUR": ("€", true)
+        case "USD": ("$", true)
+        case "GBP": ("£", true)
+        case "CHF": ("CHF", false)
+        case "CZK": ("Kč", false)
+        case "SEK", "NOK", "DKK": ("kr", false)
+        default: nil
+        }
+    }
 }
 
 /// ISO 8601 in UTC with seconds, the one textual time format stored and exchanged.

@@ -17,7 +17,7 @@ public final class ColumnReader {
     private let statement: SQLiteStatement
     /// For the message of a `Mismatch` only: GRDB trims its SQL on every read of `sql`.
     private unowned let owner: Statement
-    private var lastCurrency: (code: [UInt8], currency: Currency)?
+    private var lastCurrency: Currency?
     /// Where column 0 is, while `reading(from:_:)` hands a later part of a joined row to
     /// a record that numbers its columns from 0.
     private var first: Int32 = 0
@@ -121,9 +121,9 @@ public final class ColumnReader {
     /// An ISO 4217 currency (nil for a code that is not one).
     public func currency(_ column: Int) -> Currency? {
         let code = bytes(column)
-        if let last = lastCurrency, last.code.elementsEqual(code) { return last.currency }
+        if let last = lastCurrency, Currency.letters(code) == last.letters { return last }
         guard let currency = Currency(code: String(decoding: code, as: UTF8.self)) else { return nil }
-        lastCurrency = (Array(code), currency)
+        lastCurrency = currency
         return currency
     }
 }

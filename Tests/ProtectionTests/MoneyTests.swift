@@ -35,6 +35,20 @@ import Testing
         #expect(Currency(code: "XYZ") == nil)
         #expect(Money(minor: 24_999, currency: pln).plainDecimal == "249.99")
     }
+
+    /// A currency keeps its code as three bytes: every code reads back as it was given,
+    /// and two currencies are equal exactly when their codes are.
+    @Test func everyCodeReadsBackAndIdentifiesItsCurrency() {
+        let currencies = Currency.table.keys.sorted().map { Currency(code: $0)! }
+        #expect(currencies.map(\.code) == Currency.table.keys.sorted())
+        #expect(Set(currencies).count == Currency.table.count)
+        #expect(Currency(code: "PLN") == pln && Currency(code: "PLN")!.hashValue == pln.hashValue)
+        #expect(Currency(code: "EUR") != pln)
+        var code = "PLN"
+        #expect(code.withUTF8 { Currency.letters($0) } == pln.letters)
+        code = "PL"
+        #expect(code.withUTF8 { Currency.letters($0) } == nil)
+    }
 }
 
 @Suite struct LocaleFormattingTests {
