@@ -44,5 +44,18 @@ import Testing
             try db.execute(sql: "UPDATE cases SET order_number = CAST(X'41FF42' AS TEXT) WHERE id = ?", arguments: [ids[0]])
         }
         try expectSameBytes(f, after: "bytes that are not UTF-8")
+        // Empty text is "" on both paths, never taken for NULL (SQLite answers NULL text
+        // with no bytes, and the column path asks for the type only then).
+        try f.app.database.write { db in
+            try db.execute(sql: "UPDATE cases SET order_number = '', closure = '' WHERE id = ?", arguments: [ids[2]])
+        }
+        try expectSameBytes(f, after: "empty text")
+        let page = try f.app.database.read { db in
+            var written = JSONWriter()
+            try CaseListing.writeAPIPage(db, shopID: f.shop.id, state: nil, limit: 100, offset: 0, to: &written)
+            return String(decoding: written.bytes, as: UTF8.self)
+        }
+        #expect(page.contains(#""closure":"","customer_due_at""#) && page.contains(#""order_number":"","protection_id""#))
+        #expect(page.contains(#""closure":null"#))
     }
 }
