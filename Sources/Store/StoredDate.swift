@@ -78,14 +78,16 @@ extension StoredDate {
     /// 1583 on; nil for anything else.
     @inline(__always)
     private static func storedFields(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int, Int, Int, Int)? {
-        guard b.count == 23, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E else {
-            return nil
-        }
-        // Every digit position checked at once, then the numbers read without checks: a
-        // call per number was most of reading a list row's dates.
-        for i in 0..<23 where !(i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19) {
-            guard b[i] &- 0x30 <= 9 else { return nil }
-        }
+        guard b.count == 23, let start = b.baseAddress else { return nil }
+        // The 23 bytes as three words (the last two overlap by a byte), each checked at once
+        // for its separators and digits: a check a byte was most of reading a list row's
+        // dates (callgrind: 430 instructions a date).
+        let raw = UnsafeRawPointer(start)
+        guard
+            Self.digits(raw.loadUnaligned(as: UInt64.self).littleEndian, separators: Self.dateSeparators),
+            Self.digits(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian, separators: Self.daySeparators),
+            Self.digits(raw.loadUnaligned(fromByteOffset: 15, as: UInt64.self).littleEndian, separators: Self.timeSeparators)
+        else { return nil }
         @inline(__always) func d(_ i: Int) -> Int { Int(b[i] &- 0x30) }
         let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
         let month = d(5) * 10 + d(6)
@@ -96,6 +98,25 @@ extension StoredDate {
         let millisecond = d(20) * 100 + d(21) * 10 + d(22)
         guard year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
         return (year, month, day, hour, minute, second, millisecond)
+    }
+
+    /// Where a word of the text (eight bytes, the first lowest) has separators: a mask of
+    /// their bytes and the bytes they must be. "yyyy-MM-", "dd HH:mm", "m:ss.SSS".
+    private typealias Separators = (mask: UInt64, bytes: UInt64)
+    private static let dateSeparators: Separators = (0xFF << 32 | 0xFF << 56, 0x2D << 32 | 0x2D << 56)
+    private static let daySeparators: Separators = (0xFF << 16 | 0xFF << 40, 0x20 << 16 | 0x3A << 40)
+    private static let timeSeparators: Separators = (0xFF << 8 | 0xFF << 32, 0x3A << 8 | 0x2E << 32)
+
+    /// The word holds its separators where `separators` says and ASCII digits everywhere
+    /// else. A digit is 0x30–0x39: its high half is 3, and adding 6 leaves it 3 (0x3A–0x3F
+    /// become 0x40–0x45). Once the separators and the high halves are right no byte can
+    /// carry into the next, so the addition is checked for all eight bytes at once.
+    @inline(__always)
+    private static func digits(_ word: UInt64, separators: Separators) -> Bool {
+        let highHalves = 0xF0F0_F0F0_F0F0_F0F0 & ~separators.mask
+        let three = 0x3030_3030_3030_3030 & ~separators.mask
+        return word & separators.mask == separators.bytes && word & highHalves == three
+            && (word &+ 0x0606_0606_0606_0606) & highHalves == three
     }
 
     /// What `ISO8601.write` makes of the stored date ("2026-11-25T10:30:00Z": UTC, to the

@@ -243,6 +243,16 @@ func insertShopAndCase(_ db: Database) throws -> (ShopRecord, ProtectionRecord, 
         var generator = SystemRandomNumberGenerator()
         var texts = ["2026-11-25 10:30:00.123", "2000-02-29 23:59:59.999", "1970-01-01 00:00:00.000", "1583-01-01 00:00:00.001",
                      "2026-02-30 12:00:00.000", "9999-12-31 23:59:59.999", "2026-11-25 10:30:00", "2026-11-25", "2026-11-25T10:30:00.123Z"]
+        // Text of the right length that is not the stored form, each byte wrong in turn:
+        // a separator, a digit, a byte past the digits, one with its high bit set.
+        let stored = Array("2026-11-25 10:30:00.123".utf8)
+        for index in stored.indices {
+            for wrong: UInt8 in [0x2F, 0x3A, 0x3F, 0x2D, 0x20, 0x2E, 0x41, 0xB0, 0xFA, 0x00] where wrong != stored[index] {
+                var bytes = stored
+                bytes[index] = wrong
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
         for _ in 0..<50_000 {
             let date = Date(timeIntervalSince1970: Double(Int64.random(in: -12_000_000_000_000...4_102_444_800_000, using: &generator)) / 1000)
             texts.append(StoredDate.text(date))
