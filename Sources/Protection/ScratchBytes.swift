@@ -51,6 +51,14 @@ package struct ScratchBytes {
             append(UInt8(truncatingIfNeeded: 48 + n % 10))
             return
         }
+        if n >= 1000 && n < 10_000 && width <= 4 {
+            // A year.
+            append(UInt8(truncatingIfNeeded: 48 + n / 1000))
+            append(UInt8(truncatingIfNeeded: 48 + n / 100 % 10))
+            append(UInt8(truncatingIfNeeded: 48 + n / 10 % 10))
+            append(UInt8(truncatingIfNeeded: 48 + n % 10))
+            return
+        }
         var length = 1
         var rest = n / 10
         while rest > 0 {
