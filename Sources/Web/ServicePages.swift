@@ -118,19 +118,21 @@ struct ServicePages {
         arguments += [Self.pageSize + 1, (page - 1) * Self.pageSize]
         // The "only this shop" link of every line: the filters around the shop's id
         // written once (ids are base32 and need no encoding).
-        let shopFilterHead = SiteRoute.serviceQueue.path + "?" + (reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? "") + "shop="
-        let shopFilterTail =
-            (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? "")
+        let shopLinkEnds = JoinedText.Ends(
+            head: SiteRoute.serviceQueue.path + "?" + (reason.map { "reason=" + URLEncoded.encode($0) + "&" } ?? "") + "shop=",
+            tail: (assignee.map { "&assignee=" + URLEncoded.encode($0) } ?? "") + (approval.map { "&approval=" + $0 } ?? ""))
+        // Made once: a String for each unassigned line was a tenth of the page's Strings.
+        let unassigned = t(.queue_unassigned)
         func item(_ row: QueueListRow) -> QueueItem {
             QueueItem(
                 href: CaseLink(page: .service, id: row.id), number: CaseNumberText(number: row.number), shop: row.shopName,
-                shopFilterHref: JoinedText(head: shopFilterHead, middle: row.shopID, tail: shopFilterTail),
+                shopFilterHref: JoinedText(ends: shopLinkEnds, middle: row.shopID),
                 orderNumber: row.orderNumber,
                 value: MoneyText(money: row.orderValue, format: f),
                 reason: row.kind == .inquiry ? t.words(.reason_inquiry) : row.escalation.map { t.words($0) } ?? .empty,
                 waiting: waitingWords(now.timeIntervalSince(row.queuedAt), t),
                 queued: DateText(date: row.queuedAt, format: f, withTime: true),
-                agent: row.agentEmail ?? t(.queue_unassigned), assigned: row.agentEmail != nil,
+                agent: row.agentEmail ?? unassigned, assigned: row.agentEmail != nil,
                 documentsDue: row.documentsDue.map { f.dateTime($0) + " (" + daysLeftLabel(until: $0, now: now, t) + ")" },
                 awaitingApproval: row.awaitingApproval, appeal: row.escalation == .appeal)
         }

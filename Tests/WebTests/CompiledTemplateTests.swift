@@ -268,12 +268,12 @@ import Testing
 
     @Test func servicePages() {
         let date = Date(timeIntervalSince1970: 1_767_261_600)
-        let item = QueueItem(href: CaseLink(page: .service, id: "a"), number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: JoinedText(head: "/service/queue?shop=", middle: "s&", tail: "x=<1>"),
+        let item = QueueItem(href: CaseLink(page: .service, id: "a"), number: CaseNumberText(number: 3), shop: "Shop <3>", shopFilterHref: JoinedText(ends: .init(head: "/service/queue?shop=&a=\"", tail: "x=<1>"), middle: "s&"),
                              orderNumber: "O-3", value: MoneyText(money: Money(minor: 300, currency: Currency(code: "PLN")!), format: Self.english),
                              reason: Self.words("No <response>"), waiting: Self.words("2 days"),
                              queued: DateText(date: date, format: Self.english, withTime: true),
                              agent: "agent@x.y", assigned: true, documentsDue: "5.1.2026", awaitingApproval: true, appeal: true)
-        let unassigned = QueueItem(href: CaseLink(page: .service, id: "b"), number: CaseNumberText(number: 4), shop: "S", shopFilterHref: JoinedText(head: "/q", middle: "", tail: ""), orderNumber: "O-4",
+        let unassigned = QueueItem(href: CaseLink(page: .service, id: "b"), number: CaseNumberText(number: 4), shop: "S", shopFilterHref: JoinedText(ends: .init(head: "/q", tail: ""), middle: ""), orderNumber: "O-4",
                                    value: MoneyText(money: Money(minor: 400, currency: Currency(code: "USD")!), format: Self.english),
                                    reason: Self.words("Inquiry"), waiting: Self.words(Self.hostile),
                                    queued: DateText(date: date, format: Self.english, withTime: true), agent: "Unassigned",

@@ -201,25 +201,46 @@ extension InlineText: TemplateText {
 
 /// Text made of a head and a tail every line of a page shares around a part of the line's
 /// own (the queue's "only this shop" link: the filters around the shop's id), written in
-/// its three pieces: joined into a String it was four allocations a line.
+/// its three pieces: joined into a String it was four allocations a line. The ends are
+/// escaped for HTML once a page (`Ends`), not once a line.
 struct JoinedText: TemplateText {
-    let head: String
-    let middle: InlineText
-    let tail: String
+    /// A page's head and tail, as they are and escaped for HTML.
+    final class Ends {
+        let head: String
+        let tail: String
+        let headHTML: [UInt8]
+        let tailHTML: [UInt8]
 
-    func write(into out: inout TemplateOutput, html: Bool) {
-        if html {
-            out.escape(head)
-            middle.write(into: &out, html: html)
-            out.escape(tail)
-        } else {
-            out.raw(head)
-            middle.write(into: &out, html: html)
-            out.raw(tail)
+        init(head: String, tail: String) {
+            self.head = head
+            self.tail = tail
+            headHTML = Self.escaped(head)
+            tailHTML = Self.escaped(tail)
+        }
+
+        private static func escaped(_ text: String) -> [UInt8] {
+            var out = TemplateOutput(capacity: text.utf8.count * 2)
+            out.escape(text)
+            return out.bytes
         }
     }
 
-    var text: String { head + middle.string + tail }
+    let ends: Ends
+    let middle: InlineText
+
+    func write(into out: inout TemplateOutput, html: Bool) {
+        if html {
+            out.append(ends.headHTML)
+            middle.write(into: &out, html: html)
+            out.append(ends.tailHTML)
+        } else {
+            out.raw(ends.head)
+            middle.write(into: &out, html: html)
+            out.raw(ends.tail)
+        }
+    }
+
+    var text: String { ends.head + middle.string + ends.tail }
 }
 
 /// A case's number as pages show it ("#1042"), written digit by digit.
