@@ -7,7 +7,7 @@ import Protection
 public struct CaseListRow: Sendable {
     public var id: InlineText
     public var number: Int
-    public var orderNumber: String
+    public var orderNumber: InlineText
     public var customerEmail: InlineText
     public var reason: CaseReason?
     public var state: CaseState
@@ -22,7 +22,8 @@ extension CaseListRow {
     /// A line from the first nine columns both list queries select, in their order.
     init(_ row: ColumnReader, merchantDueAt: Date?) throws {
         self.init(
-            id: row.inlineText(0), number: row.int(1), orderNumber: row.text(2), customerEmail: row.inlineText(3), reason: row.value(4),
+            id: row.inlineText(0), number: row.int(1), orderNumber: row.inlineText(2), customerEmail: row.inlineText(3),
+            reason: row.value(4),
             state: row.value(5) ?? .closed, value: Money(minor: row.int64(6), currency: row.currency(7) ?? .euro),
             openedAt: try row.requiredDate(8), merchantDueAt: merchantDueAt)
     }
@@ -202,7 +203,7 @@ public struct QueueListRow: Sendable {
     public var escalation: EscalationReason?
     /// When it joined the queue (an inquiry: when it was sent).
     public var queuedAt: Date
-    public var orderNumber: String
+    public var orderNumber: InlineText
     public var shopName: InlineText
     public var agentEmail: String?
     /// A payout proposed by one agent waits for a second one.
@@ -232,7 +233,7 @@ extension CaseListing {
         QueueListRow(
             id: row.inlineText(0), number: row.int(1), shopID: row.inlineText(2), kind: row.value(3) ?? .claim,
             orderValue: Money(minor: row.int64(4), currency: row.currency(5) ?? .euro), escalation: row.value(6),
-            queuedAt: try row.date(7) ?? row.requiredDate(8), orderNumber: row.text(9), shopName: row.inlineText(10),
+            queuedAt: try row.date(7) ?? row.requiredDate(8), orderNumber: row.inlineText(9), shopName: row.inlineText(10),
             agentEmail: row.optionalText(11), awaitingApproval: row.bool(12), documentsDue: row.date(13))
     }
 }

@@ -85,7 +85,8 @@ public enum CaseSearch {
     private static func fetch(_ db: Database, _ sql: String, _ arguments: SQLValues) throws -> [CaseSearchRow] {
         try db.mapRows(sql: sql, arguments: arguments) { row in
             let listing = CaseListRow(
-                id: row.inlineText(0), number: row.int(1), orderNumber: row.text(5), customerEmail: row.inlineText(6), reason: row.value(7),
+                id: row.inlineText(0), number: row.int(1), orderNumber: row.inlineText(5), customerEmail: row.inlineText(6),
+                reason: row.value(7),
                 state: row.value(8) ?? .closed, value: Money(minor: row.int64(9), currency: row.currency(10) ?? .euro),
                 openedAt: try row.requiredDate(11), merchantDueAt: row.date(12))
             return CaseSearchRow(listing: listing, kind: row.value(2) ?? .claim, shopID: row.text(3), shopName: row.text(4))

@@ -217,7 +217,7 @@ extension MerchantCaseRow {
         self.init(
             href: CaseLink(page: .merchant, id: record.id), number: CaseNumberText(number: record.number), orderNumber: record.orderNumber,
             customer: record.customerEmail, value: MoneyText(money: record.value, format: f),
-            reason: record.reason.map { t.words($0) } ?? .empty, state: record.state.rawValue,
+            reason: record.reason.map { t.words($0) } ?? .empty, state: StateName(state: record.state),
             stateLabel: record.returnDueAt != nil ? t.words(.state_return_travelling) : t.words(record.state),
             opened: DateText(date: record.openedAt, format: f, withTime: false),
             due: due.map { DateText(date: $0, format: f, withTime: true) },

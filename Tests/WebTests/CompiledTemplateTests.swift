@@ -226,12 +226,12 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_767_261_600)
         let row = MerchantCaseRow(href: CaseLink(page: .merchant, id: "a"), number: CaseNumberText(number: 1), orderNumber: "O-<1>", customer: "c@x.y",
                                   value: MoneyText(money: Money(minor: 123_456_789, currency: Currency(code: "PLN")!), format: pl),
-                                  reason: Self.words("Not <received>"), state: "awaiting_merchant", stateLabel: Self.words("Waiting & \"x\""),
+                                  reason: Self.words("Not <received>"), state: StateName(state: .awaitingMerchant), stateLabel: Self.words("Waiting & \"x\""),
                                   opened: DateText(date: date, format: pl, withTime: false),
                                   due: DateText(date: date, format: pl, withTime: true), daysLeft: Self.words("1 day"), urgent: true)
         let closed = MerchantCaseRow(href: CaseLink(page: .merchant, id: "b<\"&"), number: CaseNumberText(number: 2), orderNumber: "O-2", customer: InlineText(Self.hostile),
                                      value: MoneyText(money: Money(minor: -100, currency: Currency(code: "EUR")!), format: Self.english),
-                                     reason: Self.words(""), state: "closed", stateLabel: Self.words(Self.hostile),
+                                     reason: Self.words(""), state: StateName(state: .closed), stateLabel: Self.words(Self.hostile),
                                      opened: DateText(date: date, format: Self.english, withTime: false), due: nil, daysLeft: nil,
                                      urgent: false)
         for (rows, waiting) in [([row, closed], 3 as Int?), ([], nil)] {
@@ -533,3 +533,16 @@ extension MailMessage: ComputedForReference { var computedForReference: [String:
 extension AuditPage: ComputedForReference { var computedForReference: [String: Any] { ["hasEntries": hasEntries] } }
 extension WebhookListPage: ComputedForReference { var computedForReference: [String: Any] { ["hasEndpoints": hasEndpoints] } }
 extension WebhookPage: ComputedForReference { var computedForReference: [String: Any] { ["hasDeliveries": hasDeliveries] } }
+
+/// A state's class name is written from a static string: it must be the state's raw
+/// value, for every state.
+@Suite struct StateNameTests {
+    @Test func everyStateIsWrittenAsItsRawValue() {
+        for state in CaseState.allCases {
+            var out = TemplateOutput()
+            StateName(state: state).write(into: &out, html: true)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == state.rawValue)
+            #expect(StateName(state: state).text == state.rawValue)
+        }
+    }
+}

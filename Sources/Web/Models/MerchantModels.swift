@@ -19,11 +19,11 @@ struct MerchantCasesPage {
 struct MerchantCaseRow {
     let href: CaseLink
     let number: CaseNumberText
-    let orderNumber: String
+    let orderNumber: InlineText
     let customer: InlineText
     let value: MoneyText
     let reason: Words
-    let state: String
+    let state: StateName
     let stateLabel: Words
     let opened: DateText
     /// The reply deadline while the case waits for the merchant.

@@ -37,7 +37,7 @@ struct QueueItem {
     let number: CaseNumberText
     let shop: InlineText
     let shopFilterHref: JoinedText
-    let orderNumber: String
+    let orderNumber: InlineText
     let value: MoneyText
     let reason: Words
     let waiting: Words
@@ -269,7 +269,7 @@ struct ServiceSearchRow {
     let number: String
     let shop: String
     let shopHref: String
-    let orderNumber: String
+    let orderNumber: InlineText
     let customer: InlineText
     let value: String
     let kind: String

@@ -243,6 +243,27 @@ struct JoinedText: TemplateText {
     var text: String { ends.head + middle.string + ends.tail }
 }
 
+/// A case's state as a class names it (`state-awaiting_merchant`): its raw value, which
+/// needs no escaping, written from a static string (escaping the same few names again was
+/// a line's share of a list page's escaping).
+struct StateName: TemplateText {
+    let state: CaseState
+
+    func write(into out: inout TemplateOutput, html: Bool) { out.literal(Self.name(state)) }
+
+    var text: String { state.rawValue }
+
+    static func name(_ state: CaseState) -> StaticString {
+        switch state {
+        case .awaitingMerchant: "awaiting_merchant"
+        case .awaitingCustomer: "awaiting_customer"
+        case .escalated: "escalated"
+        case .open: "open"
+        case .closed: "closed"
+        }
+    }
+}
+
 /// A case's number as pages show it ("#1042"), written digit by digit.
 struct CaseNumberText: TemplateText {
     let number: Int
