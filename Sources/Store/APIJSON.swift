@@ -28,11 +28,11 @@ extension JSONWriter {
     mutating func caseSummary(columns row: ColumnReader) throws {
         beginObject()
         field("closure", column: 9, of: row)
-        field("customer_due_at", time: row.apiTime(8))
+        try field("customer_due_at", timeColumn: 8, of: row)
         field("id", column: 0, of: row)
-        field("merchant_due_at", time: row.apiTime(7))
+        try field("merchant_due_at", timeColumn: 7, of: row)
         field("number", row.int(1))
-        field("opened_at", time: try row.requiredAPITime(6))
+        try field("opened_at", timeColumn: 6, of: row, required: true)
         field("order_number", column: 3, of: row)
         field("protection_id", column: 2, of: row)
         field("reason", column: 4, of: row)
@@ -50,6 +50,18 @@ extension JSONWriter {
         let bytes = row.bytes(column)
         guard bytes.baseAddress != nil || !row.isNull(column) else { return null() }
         if ByteWords.isASCII(bytes) { string(utf8: bytes) } else { string(String(decoding: bytes, as: UTF8.self)) }
+    }
+
+    /// `"name":` and a date column as the API writes a time: a stored date's text
+    /// rewritten in place (`storedTime`), anything else (NULL, another form) as
+    /// `ColumnReader.apiTime` reads it.
+    private mutating func field(_ name: StaticString, timeColumn column: Int, of row: ColumnReader, required: Bool = false) throws {
+        let bytes = row.bytes(column)
+        guard bytes.baseAddress != nil, StoredDate.hasISOForm(bytes) else {
+            return field(name, time: required ? try row.requiredAPITime(column) : row.apiTime(column))
+        }
+        key(name)
+        storedTime(bytes)
     }
 
     /// One protection; `claim` nil: no "case" key (the answer to POST), .some(nil): "case": null.

@@ -119,14 +119,20 @@ extension StoredDate {
             && (word &+ 0x0606_0606_0606_0606) & highHalves == three
     }
 
+    /// Whether the text is a stored date `isoText` rewrites: its first nineteen bytes,
+    /// with a `T` for the space, then a `Z`, are the ISO form.
+    @inline(__always)
+    static func hasISOForm(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let (year, month, day, _, _, _, _) = storedFields(b) else { return false }
+        return day <= CalendarDay.daysIn(month: month, year: year)
+    }
+
     /// What `ISO8601.write` makes of the stored date ("2026-11-25T10:30:00Z": UTC, to the
     /// second), made from the stored text itself: parsing 300 dates and writing them again
     /// was a sixth of an API list. Nil for text `fastParse` does not read, or a day the
     /// month does not have (which the Date would move into the next month).
     static func isoText(_ b: UnsafeBufferPointer<UInt8>) -> InlineText? {
-        guard let (year, month, day, _, _, _, _) = storedFields(b), day <= CalendarDay.daysIn(month: month, year: year) else {
-            return nil
-        }
+        guard hasISOForm(b) else { return nil }
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
         return withUnsafeMutableBytes(of: &text) { raw in
             raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[..<19]))

@@ -57,5 +57,19 @@ import Testing
         }
         #expect(page.contains(#""closure":"","customer_due_at""#) && page.contains(#""order_number":"","protection_id""#))
         #expect(page.contains(#""closure":null"#))
+        // A date the product would not have written (another text form, a number, a day
+        // the month does not have) is read through the Date on both paths alike.
+        for (index, value) in [(0, "'2026-11-25 10:30'"), (3, "1764066600.5"), (4, "'2026-02-30 12:00:00.000'")] {
+            try f.app.database.write { db in
+                try db.execute(sql: "UPDATE cases SET opened_at = \(value) WHERE id = ?", arguments: [ids[index]])
+            }
+            try expectSameBytes(f, after: "opened_at = \(value)")
+        }
+        let stored = try f.app.database.read { db in
+            var written = JSONWriter()
+            try CaseListing.writeAPIPage(db, shopID: f.shop.id, state: nil, limit: 100, offset: 0, to: &written)
+            return String(decoding: written.bytes, as: UTF8.self)
+        }
+        #expect(stored.contains(#""opened_at":"2026-11-25T10:30:00Z""#))
     }
 }
