@@ -12,6 +12,7 @@ struct Serve: ParsableCommand {
     var socket: String?
 
     func run() throws {
+        MallocTuning.restartWithLargerCache()
         FastCGIServer.keepFreedMemory()
         let app = try Setup.app()
         let server = FastCGIServer(

@@ -61,3 +61,14 @@ private final class Received: @unchecked Sendable {
     func append(_ more: ArraySlice<UInt8>) { lock.withLock { stored += more } }
     var bytes: [UInt8] { lock.withLock { stored } }
 }
+
+/// The malloc setting `bp serve` starts itself again with is added to the operator's
+/// own settings, and not at all when they chose the cache's size themselves.
+@Suite struct MallocTuningSettingTests {
+    @Test func theSettingIsAddedToTheOperatorsOwn() {
+        #expect(MallocTuning.tunables(adding: "") == "glibc.malloc.tcache_count=64")
+        #expect(MallocTuning.tunables(adding: "glibc.malloc.arena_max=2") == "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=64")
+        #expect(MallocTuning.tunables(adding: "glibc.malloc.tcache_count=16") == nil)
+        #expect(MallocTuning.tunables(adding: "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=0") == nil)
+    }
+}
