@@ -76,13 +76,6 @@ public enum CaseListing {
         }
     }
 
-    public static func shopPage(_ db: Database, shopID: String, state: CaseState?, limit: Int, offset: Int) throws -> [CaseListRow] {
-        var rows: [CaseListRow] = []
-        rows.reserveCapacity(limit)
-        try shopPage(db, shopID: shopID, state: state, limit: limit, offset: offset) { rows.append($0) }
-        return rows
-    }
-
     /// A shop's returns waiting for the merchant's confirmation, the nearest deadline first
     /// (`cases_return_due` holds only cases with a return on its way, across shops).
     static let returnsToConfirmSQL = """
@@ -96,19 +89,14 @@ public enum CaseListing {
         WHERE return_due_at IS NOT NULL AND shop_id = ? AND state = 'awaiting_customer'
         """
 
-    /// The returns to confirm, each with its confirmation deadline as `dueAt`.
+    /// The returns to confirm, each with its confirmation deadline as `returnDueAt`, handed
+    /// to `each` as they are read (see `shopPage`).
     public static func returnsToConfirm(_ db: Database, shopID: String, limit: Int, each: (CaseListRow) throws -> Void) throws {
         try db.forEachRow(sql: returnsToConfirmSQL, arguments: [shopID, limit]) { row in
             var listed = try CaseListRow(row, merchantDueAt: nil)
             listed.returnDueAt = row.date(9)
             try each(listed)
         }
-    }
-
-    public static func returnsToConfirm(_ db: Database, shopID: String, limit: Int) throws -> [CaseListRow] {
-        var rows: [CaseListRow] = []
-        try returnsToConfirm(db, shopID: shopID, limit: limit) { rows.append($0) }
-        return rows
     }
 
     public static func returnsToConfirmCount(_ db: Database, shopID: String) throws -> Int {
@@ -220,12 +208,6 @@ extension CaseListing {
         try db.forEachRow(sql: ListSQL.queue(conditions: conditions), arguments: arguments) { row in
             try each(queueRow(row))
         }
-    }
-
-    public static func queuePage(_ db: Database, conditions: [String], arguments: SQLValues) throws -> [QueueListRow] {
-        var rows: [QueueListRow] = []
-        try queuePage(db, conditions: conditions, arguments: arguments) { rows.append($0) }
-        return rows
     }
 
     @inline(__always)

@@ -10,9 +10,11 @@ import Testing
 /// copy that drifted.
 @Suite struct CaseCopiesTests {
     func queueLine(_ f: Fixture, _ caseID: String) throws -> QueueListRow? {
+        var found: QueueListRow?
         try f.app.database.read { db in
-            try CaseListing.queuePage(db, conditions: [], arguments: [1000, 0]).first { $0.id.description == caseID }
+            try CaseListing.queuePage(db, conditions: [], arguments: [1000, 0]) { if $0.id.description == caseID { found = $0 } }
         }
+        return found
     }
 
     func copies(_ f: Fixture, _ caseID: String) throws -> (shopName: String, orderNumber: String, documentsDue: Date?) {
