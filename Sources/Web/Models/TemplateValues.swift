@@ -214,14 +214,8 @@ struct JoinedText: TemplateText {
         init(head: String, tail: String) {
             self.head = head
             self.tail = tail
-            headHTML = Self.escaped(head)
-            tailHTML = Self.escaped(tail)
-        }
-
-        private static func escaped(_ text: String) -> [UInt8] {
-            var out = TemplateOutput(capacity: text.utf8.count * 2)
-            out.escape(text)
-            return out.bytes
+            headHTML = Array(HTMLEscaping.escape(head).utf8)
+            tailHTML = Array(HTMLEscaping.escape(tail).utf8)
         }
     }
 
